@@ -1,0 +1,162 @@
+"""The call records table: one DynamoDB item per call, keyed by the SMA transaction id.
+
+Every stage of the pipeline writes here (the SMA handler, the transcription and report Lambdas,
+the media insights consumers), so a recording from either recording path is found the same way.
+Writes are partial updates (``UpdateItem``) so stages never overwrite each other's attributes.
+
+Attribute names (the contract between stages):
+
+=====================  =====================================================================
+transaction_id         partition key (string)
+direction              ``outbound`` | ``inbound`` (chalicelib.channels.Direction)
+owner_number           E.164 of the owner
+other_number           E.164 of the other party
+sma_number             E.164 of the SIP media application's number
+recorded_leg           ``LEG-A`` | ``LEG-B``: the leg whose tracks were recorded
+started_at, ended_at   ISO 8601 UTC
+recording_state        ``not_started`` | ``recording`` | ``paused`` | ``stopped`` | ``failed``
+recording_events       list of {at, state, by}
+recording_location     ``s3://bucket/key`` of the recording object
+recording_bucket       bucket of the recording object
+recording_key          key of the recording object
+recording_duration     seconds (string as in the S3 object metadata)
+recording_format       ``wav`` | ``ogg``
+source_path            ``sma`` | ``media-insights``
+transcription_job      job name;  transcription_status: Transcribe's status
+transcription_kind     ``call-analytics`` | ``standard`` (standard = mono fallback)
+report_key             key of the Word report
+notes                  list of human-readable notes (fallbacks, rejections, failures)
+expires_at             epoch seconds for the table's TTL
+=====================  =====================================================================
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib import aws, settings
+from chalicelib.errors import StorageError
+
+logger = logging.getLogger(__name__)
+
+TABLE_ENV = "CALL_RECORDS_TABLE"
+RETENTION_ENV = "CALL_RECORDS_RETENTION_DAYS"
+
+
+def utc_now_iso() -> str:
+    """Current time as ISO 8601 UTC with milliseconds, the format used throughout the records."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class CallRecords:
+    """Typed access to the call records table named by ``CALL_RECORDS_TABLE``."""
+
+    def __init__(self, table_name: str | None = None) -> None:
+        self.table_name = table_name or settings.require(TABLE_ENV)
+
+    def get(self, transaction_id: str) -> dict[str, Any] | None:
+        """Return the call record as plain Python values, or None when there is none."""
+        response = self._call(
+            "get_item",
+            TableName=self.table_name,
+            Key={"transaction_id": {"S": transaction_id}},
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return _from_dynamo(item) if item else None
+
+    def update(self, transaction_id: str, values: Mapping[str, Any]) -> None:
+        """Set ``values`` on the record, creating it when absent; also refresh its TTL."""
+        fields = dict(values)
+        fields.setdefault("expires_at", self._expiry())
+        names = {f"#f{i}": name for i, name in enumerate(fields)}
+        vals = {f":v{i}": _to_dynamo(value) for i, value in enumerate(fields.values())}
+        assignments = ", ".join(f"#f{i} = :v{i}" for i in range(len(fields)))
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"transaction_id": {"S": transaction_id}},
+            UpdateExpression=f"SET {assignments}",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=vals,
+        )
+
+    def append(self, transaction_id: str, attribute: str, entry: Any) -> None:
+        """Append ``entry`` to the list ``attribute`` (created empty when absent)."""
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"transaction_id": {"S": transaction_id}},
+            UpdateExpression="SET #a = list_append(if_not_exists(#a, :empty), :entry), #t = :ttl",
+            ExpressionAttributeNames={"#a": attribute, "#t": "expires_at"},
+            ExpressionAttributeValues={
+                ":empty": {"L": []},
+                ":entry": {"L": [_to_dynamo(entry)]},
+                ":ttl": _to_dynamo(self._expiry()),
+            },
+        )
+
+    def note(self, transaction_id: str, text: str) -> None:
+        """Append a timestamped human-readable note to the record."""
+        self.append(transaction_id, "notes", {"at": utc_now_iso(), "text": text})
+
+    def _expiry(self) -> int:
+        days = settings.integer(RETENTION_ENV, 365, minimum=1, maximum=36500)
+        return int(time.time()) + days * 86400
+
+    def _call(self, operation: str, **params: Any) -> dict[str, Any]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            result: dict[str, Any] = getattr(aws.client("dynamodb"), operation)(**params)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "Unknown")
+            raise StorageError(
+                f"DynamoDB {operation} on {self.table_name} failed: {code}",
+                hint="check the table exists and the function's role may use it",
+            ) from error
+        except BotoCoreError as error:
+            raise StorageError(
+                f"DynamoDB {operation} on {self.table_name} failed: {error}",
+                hint="check network access and the endpoint configuration",
+            ) from error
+        return result
+
+
+def _to_dynamo(value: Any) -> dict[str, Any]:
+    """Marshal a plain Python value into DynamoDB's attribute-value form."""
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bool):
+        return {"BOOL": value}
+    if isinstance(value, int | float):
+        return {"N": str(value)}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, Mapping):
+        return {"M": {str(k): _to_dynamo(v) for k, v in value.items()}}
+    if isinstance(value, list | tuple):
+        return {"L": [_to_dynamo(v) for v in value]}
+    raise TypeError(f"cannot store {type(value).__name__} in a call record")
+
+
+def _from_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _unmarshal(value) for key, value in item.items()}
+
+
+def _unmarshal(value: Mapping[str, Any]) -> Any:
+    (kind, raw), = value.items()
+    if kind == "NULL":
+        return None
+    if kind == "N":
+        number = float(raw)
+        return int(number) if number.is_integer() else number
+    if kind == "M":
+        return {k: _unmarshal(v) for k, v in raw.items()}
+    if kind == "L":
+        return [_unmarshal(v) for v in raw]
+    return raw

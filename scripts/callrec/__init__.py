@@ -1,0 +1,1 @@
+"""callrec: the operator CLI of the Chime call-recording stack."""

@@ -1,0 +1,51 @@
+"""Entry point of ``callrec``. Each subcommand lives in its own module under ``callrec.commands``.
+
+A command module exposes ``register(subparsers)``, which adds its parser and sets
+``handler=<function(args) -> int>`` as a default. Exit codes: 0 success, 1 the command ran and
+found a failure (a failed assertion, a finding, a failed stage), 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from chalicelib.errors import CallRecError
+
+# Imported lazily so that one command's heavy dependencies never slow down another.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="callrec", description="Call recording for Amazon Chime SDK voice: operator tooling."
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"callrec.commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except CallRecError as error:
+        print(f"callrec {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"callrec {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

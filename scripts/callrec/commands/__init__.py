@@ -1,0 +1,1 @@
+"""One module per ``callrec`` subcommand; see callrec.cli for the contract."""
