@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from moto import mock_aws
+
+from chalicelib import aws
+from chalicelib.call_records import CallRecords
+from chalicelib.errors import StorageError
+
+TABLE = "callrec-test-records"
+
+
+@pytest.fixture
+def records(monkeypatch: pytest.MonkeyPatch) -> Iterator[CallRecords]:
+    monkeypatch.setenv("CALL_RECORDS_TABLE", TABLE)
+    with mock_aws():
+        aws.client("dynamodb").create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "transaction_id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        yield CallRecords()
+
+
+def test_update_creates_the_record(records: CallRecords) -> None:
+    records.update("tx-1", {"direction": "outbound", "duration": 12, "ok": True})
+    item = records.get("tx-1")
+    assert item is not None
+    assert (item["direction"], item["duration"], item["ok"]) == ("outbound", 12, True)
+
+
+def test_update_keeps_other_stages_attributes(records: CallRecords) -> None:
+    records.update("tx-1", {"direction": "inbound"})
+    records.update("tx-1", {"transcription_job": "job-1"})
+    item = records.get("tx-1")
+    assert item is not None
+    assert item["direction"] == "inbound"
+    assert item["transcription_job"] == "job-1"
+
+
+def test_update_sets_a_ttl_in_the_future(records: CallRecords) -> None:
+    records.update("tx-1", {"direction": "inbound"})
+    item = records.get("tx-1")
+    assert item is not None
+    assert item["expires_at"] > 1_700_000_000
+
+
+def test_append_builds_a_list_in_order(records: CallRecords) -> None:
+    records.append("tx-1", "recording_events", {"state": "recording"})
+    records.append("tx-1", "recording_events", {"state": "paused"})
+    item = records.get("tx-1")
+    assert item is not None
+    assert [e["state"] for e in item["recording_events"]] == ["recording", "paused"]
+
+
+def test_note_is_timestamped(records: CallRecords) -> None:
+    records.note("tx-1", "fell back to a standard transcription job")
+    item = records.get("tx-1")
+    assert item is not None
+    assert item["notes"][0]["text"].startswith("fell back")
+    assert item["notes"][0]["at"].endswith("Z")
+
+
+def test_get_of_an_unknown_call_is_none(records: CallRecords) -> None:
+    assert records.get("nope") is None
+
+
+def test_a_missing_table_raises_storage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with mock_aws(), pytest.raises(StorageError, match="ResourceNotFoundException"):
+        CallRecords("no-such-table").update("tx-1", {"direction": "inbound"})
+
+
+def test_a_value_dynamodb_cannot_hold_is_refused(records: CallRecords) -> None:
+    with pytest.raises(TypeError, match="cannot store set"):
+        records.update("tx-1", {"bad": {1, 2}})

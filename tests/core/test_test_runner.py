@@ -1,0 +1,36 @@
+"""The suite's own runner must never let "no tests collected" pass."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
+
+RUNNER = REPO_ROOT / "scripts" / "run-pytest.sh"
+
+
+def test_no_tests_collected_is_a_failure(tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["bash", str(RUNNER), sys.executable, "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "collected no tests" in result.stderr
+
+
+def test_a_failing_test_keeps_its_exit_code(tmp_path: Path) -> None:
+    (tmp_path / "test_fails.py").write_text("def test_fails():\n    assert False\n")
+    result = subprocess.run(
+        ["bash", str(RUNNER), sys.executable, "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "1 failed" in result.stdout
