@@ -149,7 +149,7 @@ def _from_dynamo(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _unmarshal(value: Mapping[str, Any]) -> Any:
-    (kind, raw), = value.items()
+    ((kind, raw),) = value.items()
     if kind == "NULL":
         return None
     if kind == "N":

@@ -13,7 +13,7 @@ def require(name: str) -> str:
     if not value:
         raise ConfigurationError(
             f"environment variable {name} is not set",
-            hint="set it in .chalice/config.json (callrec chalice-config) or the Lambda configuration",
+            hint="set it in .chalice/config.json (callrec chalice-config) or the function settings",
         )
     return value
 
@@ -24,7 +24,9 @@ def optional(name: str, default: str = "") -> str:
     return value or default
 
 
-def integer(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def integer(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     """Return ``name`` parsed as an integer within [minimum, maximum], or ``default`` when unset."""
     raw = optional(name)
     if not raw:
