@@ -1,0 +1,101 @@
+# Root composition: one `terraform apply` here creates the buckets, the key, the call records
+# table, the topic, the queue, the roles, the SIP media application and, once `callrec package`
+# has written chalice.tf.json / chalice_override.tf.json next to this file, the Lambda functions.
+# The region comes from the provider configuration (AWS_REGION when applied directly here).
+
+locals {
+  # Overridden by chalice_override.tf.json (written by `callrec package`): when the functions are
+  # packaged into this configuration, the SIP media application points at the packaged handler.
+  functions_packaged       = false
+  packaged_sma_handler_arn = null
+
+  sma_handler_lambda_arn = local.functions_packaged ? local.packaged_sma_handler_arn : var.sma_handler_lambda_arn
+  deploy_sma             = var.create_sip_media_application && (local.functions_packaged || var.sma_handler_lambda_arn != null)
+
+  # Known at plan time (a list of one unknown ARN), so the bucket policies' statement counts are.
+  sma_arns = local.deploy_sma ? [module.sip_media_application.sip_media_application_arn] : []
+
+  voice_connector_arns = var.enable_media_insights ? var.voice_connector_arns : []
+
+  lambda_function_names = {
+    sma_handler         = "${var.chalice_app_name}-${var.chalice_stage}-sma_handler"
+    start_transcription = "${var.chalice_app_name}-${var.chalice_stage}-start_transcription"
+    render_report       = "${var.chalice_app_name}-${var.chalice_stage}-render_report"
+  }
+
+  function_role_arns = merge(module.call_analytics.function_role_arns, var.extra_function_role_arns)
+
+  # The one mapping from infrastructure to the environment the functions read (README table).
+  # `callrec chalice-config` copies the lambda_environment output into .chalice/config.json.
+  function_environment = merge({
+    RECORDINGS_BUCKET               = module.recording_bucket.bucket_id
+    RECORDINGS_PREFIX               = var.recordings_prefix
+    TRANSCRIPTS_PREFIX              = var.transcripts_prefix
+    REPORTS_PREFIX                  = var.reports_prefix
+    PROMPTS_BUCKET                  = module.prompts_bucket.bucket_id
+    CALL_RECORDS_TABLE              = coalesce(module.call_analytics.call_records_table_name, "")
+    CALL_RECORDS_RETENTION_DAYS     = tostring(var.call_records_retention_days)
+    OWNER_PHONE_NUMBER              = var.owner_phone_number
+    NOTIFICATION_TOPIC_ARN          = coalesce(module.call_analytics.notification_topic_arn, "")
+    TRANSCRIBE_DATA_ACCESS_ROLE_ARN = coalesce(module.call_analytics.transcribe_data_access_role_arn, "")
+    TRANSCRIBE_OUTPUT_KMS_KEY_ID    = coalesce(module.recording_bucket.kms_key_arn, "")
+    TRANSCRIBE_LANGUAGE_CODE        = var.transcribe_language_code
+    TRANSCRIBE_REDACTION            = tostring(var.transcribe_redaction)
+    TRANSCRIBE_VOCABULARY_NAME      = var.transcribe_vocabulary_name
+  }, var.extra_function_environment)
+}
+
+module "recording_bucket" {
+  source = "./modules/recording-bucket"
+
+  bucket_name                   = var.recordings_bucket_name
+  bucket_name_prefix            = "${lower(var.name_prefix)}-recordings-"
+  recordings_prefix             = var.recordings_prefix
+  sip_media_application_arns    = local.sma_arns
+  voice_connector_arns          = local.voice_connector_arns
+  create_kms_key                = var.create_kms_key
+  kms_key_arn                   = var.kms_key_arn
+  retention_days                = var.retention_days
+  object_lock_enabled           = var.object_lock_enabled
+  object_lock_default_retention = var.object_lock_default_retention
+  force_destroy                 = var.force_destroy
+  tags                          = var.tags
+}
+
+module "prompts_bucket" {
+  source = "./modules/prompts-bucket"
+
+  create                     = var.create_prompts_bucket
+  bucket_name_prefix         = "${lower(var.name_prefix)}-prompts-"
+  prompts_dir                = coalesce(var.prompts_dir, "${path.module}/prompts")
+  sip_media_application_arns = local.sma_arns
+  force_destroy              = true
+  tags                       = var.tags
+}
+
+module "call_analytics" {
+  source = "./modules/call-analytics"
+
+  name_prefix                = var.name_prefix
+  lambda_function_names      = local.lambda_function_names
+  recordings_bucket_arn      = module.recording_bucket.bucket_arn
+  recordings_prefix          = var.recordings_prefix
+  transcripts_prefix         = var.transcripts_prefix
+  reports_prefix             = var.reports_prefix
+  kms_key_arn                = module.recording_bucket.kms_key_arn
+  notification_subscriptions = var.notification_subscriptions
+  point_in_time_recovery     = var.point_in_time_recovery
+  log_retention_days         = var.log_retention_days
+  tags                       = var.tags
+}
+
+module "sip_media_application" {
+  source = "./modules/sip-media-application"
+
+  create              = local.deploy_sma
+  name                = var.name_prefix
+  aws_region          = var.sma_region
+  lambda_function_arn = local.sma_handler_lambda_arn
+  phone_numbers       = var.phone_numbers
+  tags                = var.tags
+}

@@ -1,0 +1,391 @@
+# Everything the post-call pipeline needs besides the buckets and the functions themselves:
+# the call records table, the notification topic, the dead-letter queue, the Transcribe data
+# access role and one least-privilege role per function. No policy here uses a "*" action;
+# iam:PassRole is confined to the data access role and to Transcribe (iam:PassedToService).
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  create     = var.create
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.region
+
+  recordings_objects  = "${var.recordings_bucket_arn}/${var.recordings_prefix}/*"
+  transcripts_objects = "${var.recordings_bucket_arn}/${var.transcripts_prefix}/*"
+  reports_objects     = "${var.recordings_bucket_arn}/${var.reports_prefix}/*"
+
+  functions     = local.create ? var.lambda_function_names : null
+  function_keys = toset(local.create ? ["sma_handler", "start_transcription", "render_report"] : [])
+
+  table_arn = try(aws_dynamodb_table.this[0].arn, "")
+  topic_arn = try(aws_sns_topic.this[0].arn, "")
+  dlq_arn   = try(aws_sqs_queue.dead_letter[0].arn, "")
+}
+
+################################################################################
+# Call records table (CALL_RECORDS_TABLE): key transaction_id, TTL on expires_at
+################################################################################
+
+resource "aws_dynamodb_table" "this" {
+  count = local.create ? 1 : 0
+
+  name                        = "${var.name_prefix}-call-records"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "transaction_id"
+  deletion_protection_enabled = var.deletion_protection
+
+  attribute {
+    name = "transaction_id"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = var.point_in_time_recovery
+  }
+
+  server_side_encryption {
+    enabled     = var.table_kms_key_arn != null
+    kms_key_arn = var.table_kms_key_arn
+  }
+
+  tags = var.tags
+}
+
+################################################################################
+# Report notifications (NOTIFICATION_TOPIC_ARN) and the dead-letter queue
+################################################################################
+
+resource "aws_sns_topic" "this" {
+  count = local.create ? 1 : 0
+
+  name              = "${var.name_prefix}-reports"
+  kms_master_key_id = var.sns_kms_master_key_id
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_subscription" "this" {
+  for_each = local.create ? { for s in var.notification_subscriptions : "${s.protocol}:${s.endpoint}" => s } : {}
+
+  topic_arn = aws_sns_topic.this[0].arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
+}
+
+# Failed asynchronous invocations (S3 and EventBridge deliveries) end up here instead of
+# disappearing: the Lambda functions' dead_letter_config and the EventBridge targets point at it.
+resource "aws_sqs_queue" "dead_letter" {
+  count = local.create ? 1 : 0
+
+  name                      = "${var.name_prefix}-dead-letter"
+  message_retention_seconds = var.dead_letter_retention_seconds
+  sqs_managed_sse_enabled   = true
+  tags                      = var.tags
+}
+
+data "aws_iam_policy_document" "dead_letter" {
+  statement {
+    sid       = "AllowEventBridgeRulesOfThisApp"
+    effect    = "Allow"
+    actions   = ["sqs:SendMessage"]
+    resources = [local.dlq_arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${var.name_prefix}-*"]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [local.dlq_arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sqs_queue_policy" "dead_letter" {
+  count = local.create ? 1 : 0
+
+  queue_url = aws_sqs_queue.dead_letter[0].id
+  policy    = data.aws_iam_policy_document.dead_letter.json
+}
+
+################################################################################
+# Transcribe data access role (TRANSCRIBE_DATA_ACCESS_ROLE_ARN)
+################################################################################
+
+data "aws_iam_policy_document" "transcribe_assume" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["transcribe.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:transcribe:${local.region}:${local.account_id}:*"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "transcribe_access" {
+  statement {
+    sid       = "ReadRecordings"
+    actions   = ["s3:GetObject"]
+    resources = [local.recordings_objects]
+  }
+
+  statement {
+    sid       = "ListRecordingsBucket"
+    actions   = ["s3:ListBucket"]
+    resources = [var.recordings_bucket_arn]
+  }
+
+  statement {
+    sid       = "WriteTranscripts"
+    actions   = ["s3:PutObject"]
+    resources = [local.transcripts_objects]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "UseBucketKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+resource "aws_iam_role" "transcribe" {
+  count = local.create ? 1 : 0
+
+  name               = "${var.name_prefix}-transcribe-data-access"
+  assume_role_policy = data.aws_iam_policy_document.transcribe_assume.json
+  tags               = var.tags
+}
+
+resource "aws_iam_role_policy" "transcribe" {
+  count = local.create ? 1 : 0
+
+  name   = "recordings-and-transcripts"
+  role   = aws_iam_role.transcribe[0].id
+  policy = data.aws_iam_policy_document.transcribe_access.json
+}
+
+################################################################################
+# Function roles, one per function, and their log groups
+################################################################################
+
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "function" {
+  for_each = local.function_keys
+
+  name              = "/aws/lambda/${local.functions[each.key]}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+resource "aws_iam_role" "function" {
+  for_each = local.function_keys
+
+  name               = substr("${var.name_prefix}-${replace(each.key, "_", "-")}", 0, 64)
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "logs" {
+  for_each = local.function_keys
+
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:*"]
+  }
+}
+
+data "aws_iam_policy_document" "call_records" {
+  statement {
+    sid       = "CallRecords"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+    resources = [local.table_arn]
+  }
+}
+
+data "aws_iam_policy_document" "bucket_key" {
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "UseBucketKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "dead_letter_send" {
+  statement {
+    sid       = "SendFailedEvents"
+    actions   = ["sqs:SendMessage"]
+    resources = [local.dlq_arn]
+  }
+}
+
+# start_transcription: reads the recording's metadata, starts the Call Analytics (or standard,
+# for mono) job with the data access role, and writes the job name into the call record.
+data "aws_iam_policy_document" "start_transcription" {
+  statement {
+    sid       = "ReadRecordings"
+    actions   = ["s3:GetObject"]
+    resources = [local.recordings_objects]
+  }
+
+  statement {
+    sid       = "WriteTranscripts"
+    actions   = ["s3:PutObject"]
+    resources = [local.transcripts_objects]
+  }
+
+  # Transcribe's Start*/Get* job actions do not support resource-level permissions for every
+  # job type, so the resource is "*"; the actions are listed one by one.
+  statement {
+    sid = "TranscriptionJobs"
+    actions = [
+      "transcribe:StartCallAnalyticsJob",
+      "transcribe:StartTranscriptionJob",
+      "transcribe:GetCallAnalyticsJob",
+      "transcribe:GetTranscriptionJob",
+      "transcribe:TagResource",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "PassDataAccessRoleToTranscribe"
+    actions   = ["iam:PassRole"]
+    resources = [try(aws_iam_role.transcribe[0].arn, "")]
+
+    condition {
+      test     = "StringEquals"
+      variable = "iam:PassedToService"
+      values   = ["transcribe.amazonaws.com"]
+    }
+  }
+}
+
+# render_report: reads the transcript, writes the report, presigns links to both and publishes
+# them; presigned GETs run with this role's permissions, hence s3:GetObject on the reports.
+data "aws_iam_policy_document" "render_report" {
+  statement {
+    sid       = "ReadTranscriptsAndRecordings"
+    actions   = ["s3:GetObject"]
+    resources = [local.transcripts_objects, local.recordings_objects, local.reports_objects]
+  }
+
+  statement {
+    sid       = "WriteReports"
+    actions   = ["s3:PutObject"]
+    resources = [local.reports_objects]
+  }
+
+  statement {
+    sid       = "ReadJobs"
+    actions   = ["transcribe:GetCallAnalyticsJob", "transcribe:GetTranscriptionJob"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "PublishReports"
+    actions   = ["sns:Publish"]
+    resources = [local.topic_arn]
+  }
+}
+
+locals {
+  function_policies = {
+    sma_handler = [
+      data.aws_iam_policy_document.call_records.json,
+    ]
+    start_transcription = [
+      data.aws_iam_policy_document.call_records.json,
+      data.aws_iam_policy_document.start_transcription.json,
+      data.aws_iam_policy_document.bucket_key.json,
+      data.aws_iam_policy_document.dead_letter_send.json,
+    ]
+    render_report = [
+      data.aws_iam_policy_document.call_records.json,
+      data.aws_iam_policy_document.render_report.json,
+      data.aws_iam_policy_document.bucket_key.json,
+      data.aws_iam_policy_document.dead_letter_send.json,
+    ]
+  }
+}
+
+data "aws_iam_policy_document" "function" {
+  for_each = local.function_keys
+
+  source_policy_documents = concat(
+    [data.aws_iam_policy_document.logs[each.key].json],
+    local.function_policies[each.key],
+  )
+}
+
+resource "aws_iam_role_policy" "function" {
+  for_each = local.function_keys
+
+  name   = "least-privilege"
+  role   = aws_iam_role.function[each.key].id
+  policy = data.aws_iam_policy_document.function[each.key].json
+}

@@ -1,0 +1,84 @@
+output "recordings_bucket" {
+  description = "Name of the recordings bucket (RECORDINGS_BUCKET)."
+  value       = module.recording_bucket.bucket_id
+}
+
+output "recordings_bucket_arn" {
+  description = "ARN of the recordings bucket."
+  value       = module.recording_bucket.bucket_arn
+}
+
+output "recording_destination" {
+  description = "StartCallRecording Destination.Location (bucket/prefix)."
+  value       = module.recording_bucket.recording_destination
+}
+
+output "recordings_bucket_policy_json" {
+  description = "The recordings bucket policy, for review."
+  value       = module.recording_bucket.bucket_policy_json
+}
+
+output "prompts_bucket" {
+  description = "Name of the prompts bucket (PROMPTS_BUCKET)."
+  value       = module.prompts_bucket.bucket_id
+}
+
+output "prompt_keys" {
+  description = "Keys of the uploaded prompts."
+  value       = module.prompts_bucket.prompt_keys
+}
+
+output "kms_key_arn" {
+  description = "KMS key of the recordings bucket, or null for SSE-S3."
+  value       = module.recording_bucket.kms_key_arn
+}
+
+output "call_records_table" {
+  description = "Name of the call records table (CALL_RECORDS_TABLE)."
+  value       = module.call_analytics.call_records_table_name
+}
+
+output "notification_topic_arn" {
+  description = "ARN of the report topic (NOTIFICATION_TOPIC_ARN)."
+  value       = module.call_analytics.notification_topic_arn
+}
+
+output "transcribe_data_access_role_arn" {
+  description = "Role Transcribe assumes (TRANSCRIBE_DATA_ACCESS_ROLE_ARN)."
+  value       = module.call_analytics.transcribe_data_access_role_arn
+}
+
+output "dead_letter_queue_arn" {
+  description = "Dead-letter queue of the asynchronous functions and EventBridge targets."
+  value       = module.call_analytics.dead_letter_queue_arn
+}
+
+output "function_role_arns" {
+  description = "IAM role of each function, keyed by Chalice function name (iam_role_arn in .chalice/config.json)."
+  value       = local.function_role_arns
+}
+
+output "lambda_function_names" {
+  description = "Deployed function names, keyed by Chalice function name."
+  value       = local.lambda_function_names
+}
+
+output "lambda_environment" {
+  description = "Environment variables of every function (environment_variables in .chalice/config.json)."
+  value       = local.function_environment
+}
+
+output "sip_media_application_id" {
+  description = "Id of the SIP media application, or null when it is not deployed."
+  value       = module.sip_media_application.sip_media_application_id
+}
+
+output "sip_media_application_arn" {
+  description = "ARN of the SIP media application, or null when it is not deployed."
+  value       = module.sip_media_application.sip_media_application_arn
+}
+
+output "functions_packaged" {
+  description = "Whether the Chalice functions are packaged into this configuration (callrec package)."
+  value       = local.functions_packaged
+}

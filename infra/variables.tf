@@ -1,0 +1,242 @@
+variable "name_prefix" {
+  description = "Prefix of resource names (table, topic, queue, roles, rules)."
+  type        = string
+  default     = "callrec"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9-]{0,31}$", var.name_prefix))
+    error_message = "name_prefix must start with a letter and hold at most 32 letters, digits or hyphens."
+  }
+}
+
+variable "chalice_app_name" {
+  description = "Chalice app_name; deployed function names are APP-STAGE-FUNCTION."
+  type        = string
+  default     = "callrec"
+}
+
+variable "chalice_stage" {
+  description = "Chalice stage the functions are deployed as."
+  type        = string
+  default     = "dev"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,32}$", var.chalice_stage))
+    error_message = "chalice_stage must be 1-32 letters, digits, underscores or hyphens."
+  }
+}
+
+variable "tags" {
+  description = "Tags applied to every resource that supports them."
+  type        = map(string)
+  default     = {}
+}
+
+# --- recordings bucket ---------------------------------------------------------------------
+
+variable "recordings_bucket_name" {
+  description = "Name of the recordings bucket; null generates one from name_prefix."
+  type        = string
+  default     = null
+}
+
+variable "recordings_prefix" {
+  description = "Key prefix of recordings (RECORDINGS_PREFIX), without leading or trailing slash."
+  type        = string
+  default     = "recordings"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.recordings_prefix))
+    error_message = "recordings_prefix must be a non-empty key prefix without a leading or trailing slash."
+  }
+}
+
+variable "transcripts_prefix" {
+  description = "Key prefix of Transcribe output (TRANSCRIPTS_PREFIX)."
+  type        = string
+  default     = "transcriptions"
+}
+
+variable "reports_prefix" {
+  description = "Key prefix of the Word reports (REPORTS_PREFIX)."
+  type        = string
+  default     = "reports"
+}
+
+variable "retention_days" {
+  description = "Days after which recordings, transcripts and reports expire; null keeps them."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.retention_days == null || try(var.retention_days > 0, false)
+    error_message = "retention_days must be greater than 0, or null."
+  }
+}
+
+variable "create_kms_key" {
+  description = "Encrypt the recordings bucket (and Transcribe output) with a customer managed KMS key created here."
+  type        = bool
+  default     = false
+}
+
+variable "kms_key_arn" {
+  description = "Existing customer managed KMS key for the recordings bucket (its policy must admit the Chime principal; see the recording-bucket module)."
+  type        = string
+  default     = null
+}
+
+variable "object_lock_enabled" {
+  description = "Enable S3 Object Lock on the recordings bucket for legal holds (only at creation)."
+  type        = bool
+  default     = false
+}
+
+variable "object_lock_default_retention" {
+  description = "Optional default Object Lock retention (mode GOVERNANCE or COMPLIANCE, days)."
+  type = object({
+    mode = string
+    days = number
+  })
+  default = null
+}
+
+variable "force_destroy" {
+  description = "Let terraform destroy delete buckets that still hold objects (test accounts only)."
+  type        = bool
+  default     = false
+}
+
+# --- prompts ---------------------------------------------------------------------------------
+
+variable "create_prompts_bucket" {
+  description = "Create the prompts bucket and upload the prompt WAV files."
+  type        = bool
+  default     = true
+}
+
+variable "prompts_dir" {
+  description = "Directory of the prompt WAV files; null means infra/prompts."
+  type        = string
+  default     = null
+}
+
+# --- SIP media application -----------------------------------------------------------------
+
+variable "create_sip_media_application" {
+  description = "Create the SIP media application (needs the SMA handler: packaged with callrec package, or sma_handler_lambda_arn)."
+  type        = bool
+  default     = true
+}
+
+variable "sma_handler_lambda_arn" {
+  description = "ARN of an SMA handler deployed outside Terraform (chalice deploy). Ignored when the functions are packaged into this configuration."
+  type        = string
+  default     = null
+}
+
+variable "sma_region" {
+  description = "Region of the SIP media application; null uses the provider's region."
+  type        = string
+  default     = null
+}
+
+variable "phone_numbers" {
+  description = "E.164 numbers (from callrec phone-number order) routed to the SIP media application by ToPhoneNumber SIP rules."
+  type        = list(string)
+  default     = []
+}
+
+variable "owner_phone_number" {
+  description = "E.164 number of the owner (OWNER_PHONE_NUMBER): calls from it dial out, calls to the SMA number are bridged to it."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.owner_phone_number == "" || can(regex("^\\+[1-9][0-9]{6,14}$", var.owner_phone_number))
+    error_message = "owner_phone_number must be in E.164 form, e.g. +12065550100, or empty."
+  }
+}
+
+# --- post-call analytics ---------------------------------------------------------------------
+
+variable "call_records_retention_days" {
+  description = "Days a call record lives before DynamoDB's TTL removes it (CALL_RECORDS_RETENTION_DAYS)."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.call_records_retention_days > 0
+    error_message = "call_records_retention_days must be greater than 0."
+  }
+}
+
+variable "transcribe_language_code" {
+  description = "Language of the calls (TRANSCRIBE_LANGUAGE_CODE), e.g. en-US."
+  type        = string
+  default     = "en-US"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}-[A-Z]{2}$", var.transcribe_language_code))
+    error_message = "transcribe_language_code must look like en-US."
+  }
+}
+
+variable "transcribe_redaction" {
+  description = "Redact PII in transcripts (TRANSCRIBE_REDACTION)."
+  type        = bool
+  default     = false
+}
+
+variable "transcribe_vocabulary_name" {
+  description = "Custom vocabulary name for Transcribe (TRANSCRIBE_VOCABULARY_NAME); empty for none."
+  type        = string
+  default     = ""
+}
+
+variable "notification_subscriptions" {
+  description = "Subscriptions to the report topic, e.g. [{ protocol = \"email\", endpoint = \"me@example.com\" }]."
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default = []
+}
+
+variable "point_in_time_recovery" {
+  description = "Point-in-time recovery on the call records table."
+  type        = bool
+  default     = true
+}
+
+variable "log_retention_days" {
+  description = "Retention of the functions' log groups."
+  type        = number
+  default     = 30
+}
+
+# --- media insights (issue 7) hooks ---------------------------------------------------------
+
+variable "enable_media_insights" {
+  description = "Turn on the Voice Connector + media insights recording path; its Voice Connectors may then write recordings."
+  type        = bool
+  default     = false
+}
+
+variable "voice_connector_arns" {
+  description = "Voice Connector ARNs allowed (with enable_media_insights) to write into the recordings bucket."
+  type        = list(string)
+  default     = []
+}
+
+variable "extra_function_environment" {
+  description = "Extra environment variables for every packaged function."
+  type        = map(string)
+  default     = {}
+}
+
+variable "extra_function_role_arns" {
+  description = "Roles of packaged functions beyond the three core ones, keyed by Chalice function name."
+  type        = map(string)
+  default     = {}
+}
