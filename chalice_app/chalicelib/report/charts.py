@@ -1,0 +1,161 @@
+"""Report charts as PNG bytes, drawn with matplotlib's Agg canvas (no display, no pyplot state).
+
+Long calls are downsampled before plotting (mean per bucket), so a two-hour call costs about as
+much to draw as a ten-minute one.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from chalicelib.report.model import CallAnalysis
+
+MAX_POINTS = 600  # per series: more than a 7-inch chart can show
+DPI = 110
+ROLE_COLOURS = {"AGENT": "#1f6fb2", "CUSTOMER": "#d9822b"}
+NON_TALK_COLOUR = "#9aa5b1"
+FALLBACK_COLOURS = ("#1f6fb2", "#d9822b", "#3d9970", "#b10dc9")
+
+
+def role_colour(role: str, index: int = 0) -> str:
+    return ROLE_COLOURS.get(role, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
+
+
+def downsample(points: Sequence[tuple[float, float]], limit: int = MAX_POINTS) -> list[tuple[float, float]]:
+    """Mean of x and y per bucket so that at most ``limit`` points remain (order kept)."""
+    if len(points) <= limit:
+        return list(points)
+    size = -(-len(points) // limit)
+    reduced = []
+    for start in range(0, len(points), size):
+        bucket = points[start : start + size]
+        reduced.append(
+            (sum(p[0] for p in bucket) / len(bucket), sum(p[1] for p in bucket) / len(bucket))
+        )
+    return reduced
+
+
+def loudness_chart(analysis: CallAnalysis) -> bytes | None:
+    """Loudness per speaker over the call, interruptions shaded; None without loudness data."""
+    series = {role: downsample(list(analysis.loudness_series(role))) for role in analysis.roles}
+    series = {role: points for role, points in series.items() if points}
+    if not series:
+        return None
+    figure, axes = _figure(height=2.6)
+    for index, (role, points) in enumerate(series.items()):
+        axes.plot(
+            [p[0] / 60 for p in points],
+            [p[1] for p in points],
+            ".",
+            markersize=2.5,
+            color=role_colour(role, index),
+            label=role.title(),
+        )
+    marked = False
+    for role, spans in analysis.interruptions().items():
+        for span in spans:
+            axes.axvspan(
+                span.begin_ms / 60000,
+                max(span.end_ms, span.begin_ms + 500) / 60000,
+                color="#e03b3b",
+                alpha=0.25,
+                label=None if marked else "Interruption",
+            )
+            marked = True
+    axes.set_ylim(0, 100)
+    axes.set_ylabel("Loudness")
+    axes.set_xlabel("Minutes")
+    axes.legend(loc="lower right", fontsize=7, ncol=3, frameon=False)
+    return _png(figure)
+
+
+def sentiment_trend_chart(analysis: CallAnalysis, role: str = "CUSTOMER") -> bytes | None:
+    """Per-turn sentiment of ``role`` (+1 positive, -1 negative) with its running mean."""
+    points = analysis.sentiment_trend(role)
+    if not points:
+        return None
+    running: list[tuple[float, float]] = []
+    total = 0.0
+    for index, (seconds, value) in enumerate(points, start=1):
+        total += value
+        running.append((seconds, total / index))
+    running = downsample(running)
+    figure, axes = _figure(height=2.2)
+    scatter = downsample([(s, float(v)) for s, v in points])
+    axes.plot([p[0] / 60 for p in scatter], [p[1] for p in scatter], "o", markersize=2.5,
+              color=role_colour(role), alpha=0.45, label="Turn")
+    axes.plot([p[0] / 60 for p in running], [p[1] for p in running], "-", linewidth=1.6,
+              color=role_colour(role), label="Running mean")
+    axes.axhline(0, color="#888888", linewidth=0.6)
+    axes.set_ylim(-1.1, 1.1)
+    axes.set_yticks([-1, 0, 1], ["Negative", "Neutral", "Positive"])
+    axes.set_xlabel("Minutes")
+    axes.legend(loc="lower right", fontsize=7, ncol=2, frameon=False)
+    return _png(figure)
+
+
+def quarter_sentiment_chart(analysis: CallAnalysis) -> bytes | None:
+    """Sentiment score (-5..5) per quarter of the call, one bar group per speaker."""
+    quarters = {role: values for role, values in analysis.quarter_sentiment().items() if values}
+    if not quarters:
+        return None
+    figure, axes = _figure(height=2.2)
+    width = 0.8 / len(quarters)
+    for index, (role, values) in enumerate(quarters.items()):
+        positions = [q + index * width for q in range(len(values))]
+        axes.bar(positions, [v.score for v in values], width=width, color=role_colour(role, index),
+                 label=role.title())
+    count = max(len(v) for v in quarters.values())
+    axes.set_xticks([q + 0.4 - width / 2 for q in range(count)],
+                    [f"Q{q + 1}" for q in range(count)])
+    axes.axhline(0, color="#888888", linewidth=0.6)
+    axes.set_ylim(-5, 5)
+    axes.set_ylabel("Sentiment")
+    axes.legend(loc="lower right", fontsize=7, ncol=2, frameon=False)
+    return _png(figure)
+
+
+def talk_time_chart(shares: Sequence[tuple[str, int]]) -> bytes | None:
+    """One horizontal stacked bar: talk time per speaker and non-talk time."""
+    shares = [(label, ms) for label, ms in shares if ms > 0]
+    if not shares:
+        return None
+    total = sum(ms for _, ms in shares)
+    figure, axes = _figure(height=1.1)
+    left = 0.0
+    for index, (label, ms) in enumerate(shares):
+        colour = NON_TALK_COLOUR if label == "Non-talk" else role_colour(label.upper(), index)
+        fraction = ms / total
+        axes.barh([0], [fraction], left=left, color=colour)
+        if fraction > 0.08:
+            axes.text(left + fraction / 2, 0, f"{label} {fraction:.0%}", ha="center",
+                      va="center", fontsize=8, color="white")
+        left += fraction
+    axes.set_xlim(0, 1)
+    axes.axis("off")
+    return _png(figure)
+
+
+def _figure(height: float) -> tuple[Any, Any]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7.0, height), dpi=DPI)
+    axes = figure.add_subplot(1, 1, 1)
+    axes.tick_params(labelsize=7)
+    axes.xaxis.label.set_size(8)
+    axes.yaxis.label.set_size(8)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    return figure, axes
+
+
+def _png(figure: Any) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,0 +1,197 @@
+"""What a call report says, independent of its file format.
+
+:func:`build` turns a :class:`CallAnalysis` plus what the call record knows (parties,
+direction) into plain rows and strings; the Word and Markdown renderers only lay them out.
+Sections whose data is absent come out empty and the renderers leave them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.report.model import CallAnalysis, Highlight, Turn
+
+ROLE_LABELS = {"AGENT": "Agent", "CUSTOMER": "Customer"}
+SENTIMENT_LABELS = {"POSITIVE": "Positive", "NEGATIVE": "Negative", "NEUTRAL": "Neutral",
+                    "MIXED": "Mixed"}
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """Facts from the call record (all optional: the CLI renders without one)."""
+
+    transaction_id: str = ""
+    direction: str = ""
+    owner_number: str = ""
+    other_number: str = ""
+    started_at: str = ""
+    recording_location: str = ""
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any] | None, transaction_id: str = "") -> CallContext:
+        record = record or {}
+        return cls(
+            transaction_id=str(record.get("transaction_id", transaction_id)),
+            direction=str(record.get("direction", "")),
+            owner_number=str(record.get("owner_number", "")),
+            other_number=str(record.get("other_number", "")),
+            started_at=str(record.get("started_at", "")),
+            recording_location=str(record.get("recording_location", "")),
+        )
+
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    start: str
+    duration: str
+    speaker: str
+    sentiment: str
+    # (text, low_confidence) runs: consecutive words with the same flag joined
+    runs: tuple[tuple[str, bool], ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.runs)
+
+
+@dataclass
+class ReportContent:
+    title: str
+    facts: list[tuple[str, str]]
+    notes: list[str] = field(default_factory=list)
+    summary: str = ""
+    talk_time: list[tuple[str, int]] = field(default_factory=list)  # label, ms (incl. Non-talk)
+    talk_speed: list[tuple[str, int]] = field(default_factory=list)
+    overall_sentiment: list[tuple[str, float]] = field(default_factory=list)
+    quarter_sentiment: list[tuple[str, list[float]]] = field(default_factory=list)
+    interruptions: list[tuple[str, str, str]] = field(default_factory=list)  # who, at, length
+    interruption_summary: str = ""
+    non_talk: list[tuple[str, str]] = field(default_factory=list)  # at, length
+    categories: list[tuple[str, str]] = field(default_factory=list)  # name, timestamps
+    highlights: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind,at,who,text
+    transcript: list[TranscriptRow] = field(default_factory=list)
+
+
+def clock(ms: int) -> str:
+    """``m:ss`` or ``h:mm:ss`` from milliseconds."""
+    seconds = max(0, int(round(ms / 1000)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def seconds(ms: int) -> str:
+    return f"{ms / 1000:.1f} s"
+
+
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role.title())
+
+
+def build(analysis: CallAnalysis, context: CallContext | None = None) -> ReportContent:
+    context = context or CallContext()
+    content = ReportContent(title="Call report", facts=_facts(analysis, context))
+    content.summary = analysis.summary
+    if not analysis.is_call_analytics:
+        content.notes.append(
+            "This recording was mono, so it was transcribed without Call Analytics: speakers are "
+            "told apart by voice and there is no sentiment, loudness, category or issue data."
+        )
+    talk = analysis.talk_time_ms()
+    non_talk_total, non_talk_spans = analysis.non_talk()
+    content.talk_time = [(role_label(role), ms) for role, ms in talk.items()]
+    if non_talk_total or analysis.is_call_analytics:
+        content.talk_time.append(("Non-talk", non_talk_total))
+    content.talk_speed = [(role_label(r), wpm) for r, wpm in analysis.talk_speed().items()]
+    content.overall_sentiment = [
+        (role_label(r), score) for r, score in analysis.overall_sentiment().items()
+    ]
+    content.quarter_sentiment = [
+        (role_label(r), [p.score for p in periods])
+        for r, periods in analysis.quarter_sentiment().items()
+    ]
+    content.non_talk = [(clock(s.begin_ms), seconds(s.duration_ms)) for s in non_talk_spans]
+    for role, spans in analysis.interruptions().items():
+        content.interruptions += [
+            (role_label(role), clock(s.begin_ms), seconds(s.duration_ms)) for s in spans
+        ]
+    content.interruptions.sort(key=lambda row: _clock_key(row[1]))
+    count, total_ms = analysis.interruption_totals()
+    if count:
+        content.interruption_summary = f"{count} interruptions, {seconds(total_ms)} in total"
+    content.categories = [
+        (c.name, ", ".join(f"{clock(p.begin_ms)}–{clock(p.end_ms)}" for p in c.points) or "whole call")
+        for c in analysis.categories()
+    ]
+    content.highlights = [_highlight_row(h) for h in analysis.highlights()]
+    content.transcript = [_transcript_row(turn) for turn in analysis.turns]
+    return content
+
+
+def _facts(analysis: CallAnalysis, context: CallContext) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
+    if context.owner_number:
+        facts.append(("Agent (owner)", context.owner_number))
+    if context.other_number:
+        facts.append(("Customer (other party)", context.other_number))
+    if context.direction:
+        facts.append(("Direction", context.direction))
+    if context.started_at:
+        facts.append(("Started", context.started_at))
+    facts.append(("Duration", clock(analysis.duration_ms)))
+    facts.append(("Turns", str(len(analysis.turns))))
+    if analysis.job_name:
+        kind = "Call Analytics" if analysis.is_call_analytics else "standard (mono)"
+        facts.append(("Transcription job", f"{analysis.job_name} ({kind})"))
+    if analysis.language_code:
+        facts.append(("Language", analysis.language_code))
+    facts.append(("Redaction", analysis.redaction))
+    if context.transaction_id:
+        facts.append(("Transaction", context.transaction_id))
+    if context.recording_location:
+        facts.append(("Recording", context.recording_location))
+    return facts
+
+
+def _highlight_row(highlight: Highlight) -> tuple[str, str, str, str]:
+    return (highlight.kind, clock(highlight.turn_begin_ms), role_label(highlight.role),
+            highlight.text)
+
+
+def _transcript_row(turn: Turn) -> TranscriptRow:
+    span = turn.span
+    return TranscriptRow(
+        start=clock(span.begin_ms),
+        duration=seconds(span.duration_ms),
+        speaker=role_label(turn.role),
+        sentiment=SENTIMENT_LABELS.get(turn.sentiment, turn.sentiment.title()),
+        runs=_runs(turn),
+    )
+
+
+def _runs(turn: Turn) -> tuple[tuple[str, bool], ...]:
+    words = turn.words
+    if not words:
+        return ((turn.content, False),) if turn.content else ()
+    runs: list[list[Any]] = []
+    for word in words:
+        text = word.content if word.is_punctuation or not runs else f" {word.content}"
+        flag = word.low_confidence
+        if runs and runs[-1][1] == flag:
+            runs[-1][0] += text
+        elif flag and text.startswith(" "):
+            # keep the space outside the marked run
+            if runs:
+                runs[-1][0] += " "
+            else:
+                runs.append([" ", False])
+            runs.append([text[1:], True])
+        else:
+            runs.append([text, flag])
+    return tuple((str(text), bool(flag)) for text, flag in runs)
+
+
+def _clock_key(value: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in value.split(":"))

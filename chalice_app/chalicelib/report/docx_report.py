@@ -1,0 +1,201 @@
+"""Lay out a :class:`ReportContent` as a Word document (python-docx), charts embedded as PNG."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from chalicelib.report import charts
+from chalicelib.report.content import ReportContent, clock, seconds
+from chalicelib.report.model import CallAnalysis
+
+LOW_CONFIDENCE_COLOUR = (0xC0, 0x50, 0x00)
+SENTIMENT_COLOURS = {
+    "Positive": (0x2E, 0x7D, 0x32),
+    "Negative": (0xC6, 0x28, 0x28),
+    "Mixed": (0x8E, 0x6C, 0x00),
+}
+CHART_WIDTH_INCHES = 6.5
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def render(content: ReportContent, analysis: CallAnalysis) -> bytes:
+    """The report as .docx bytes."""
+    from docx import Document
+    from docx.shared import Pt
+
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(10)
+    document.add_heading(content.title, level=0)
+    _table(document, ("Item", "Value"), content.facts, widths=(1.8, 4.7))
+    for note in content.notes:
+        document.add_paragraph(note, style="Intense Quote")
+    if content.summary:
+        document.add_heading("Summary", level=1)
+        document.add_paragraph(content.summary)
+    _sentiment(document, content, analysis)
+    _talk_time(document, content)
+    _loudness(document, content, analysis)
+    _categories_and_highlights(document, content)
+    _transcript(document, content)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _sentiment(document: Any, content: ReportContent, analysis: CallAnalysis) -> None:
+    if not (content.overall_sentiment or content.quarter_sentiment):
+        return
+    document.add_heading("Sentiment", level=1)
+    trend = charts.sentiment_trend_chart(analysis, "CUSTOMER")
+    if trend:
+        document.add_paragraph("Customer sentiment over the call, turn by turn:")
+        _picture(document, trend)
+    if content.quarter_sentiment:
+        quarters = max(len(scores) for _, scores in content.quarter_sentiment)
+        overall = dict(content.overall_sentiment)
+        rows = [
+            (who, *(f"{s:+.1f}" for s in scores), f"{overall[who]:+.1f}" if who in overall else "")
+            for who, scores in content.quarter_sentiment
+        ]
+        header = ("Speaker", *(f"Q{q + 1}" for q in range(quarters)), "Overall")
+        _table(document, header, rows)
+        chart = charts.quarter_sentiment_chart(analysis)
+        if chart:
+            _picture(document, chart)
+    else:
+        _table(document, ("Speaker", "Overall"), [(w, f"{s:+.1f}") for w, s in content.overall_sentiment])
+    document.add_paragraph("Scores run from -5 (negative) to +5 (positive).").italic = True
+
+
+def _talk_time(document: Any, content: ReportContent) -> None:
+    if not content.talk_time:
+        return
+    document.add_heading("Talk time", level=1)
+    total = sum(ms for _, ms in content.talk_time) or 1
+    speed = dict(content.talk_speed)
+    rows = [
+        (label, clock(ms), f"{ms / total:.0%}", f"{speed[label]} wpm" if label in speed else "")
+        for label, ms in content.talk_time
+    ]
+    _table(document, ("Who", "Time", "Share", "Talk speed"), rows)
+    chart = charts.talk_time_chart(content.talk_time)
+    if chart:
+        _picture(document, chart)
+    if content.non_talk:
+        document.add_paragraph("Silences (non-talk time):")
+        _table(document, ("At", "Length"), content.non_talk)
+
+
+def _loudness(document: Any, content: ReportContent, analysis: CallAnalysis) -> None:
+    chart = charts.loudness_chart(analysis)
+    if not chart and not content.interruptions:
+        return
+    document.add_heading("Loudness and interruptions", level=1)
+    if chart:
+        _picture(document, chart)
+    if content.interruptions:
+        document.add_paragraph(content.interruption_summary or "Interruptions:")
+        _table(document, ("Interrupter", "At", "Length"), content.interruptions)
+
+
+def _categories_and_highlights(document: Any, content: ReportContent) -> None:
+    if content.categories:
+        document.add_heading("Categories", level=1)
+        _table(document, ("Category", "When"), content.categories)
+    if content.highlights:
+        document.add_heading("Issues, action items and outcomes", level=1)
+        _table(document, ("Kind", "At", "Speaker", "What was said"), content.highlights,
+               widths=(1.0, 0.6, 0.9, 4.0))
+
+
+def _transcript(document: Any, content: ReportContent) -> None:
+    """The turn-by-turn table, written as WordprocessingML directly: python-docx's per-cell API
+    costs about a millisecond a row, far too slow for a two-hour call's thousands of turns."""
+    from docx.shared import RGBColor
+
+    document.add_heading("Transcript", level=1)
+    if any(flag for row in content.transcript for _, flag in row.runs):
+        legend = document.add_paragraph("Words in ")
+        marked = legend.add_run("orange italics")
+        marked.italic = True
+        marked.font.color.rgb = RGBColor(*LOW_CONFIDENCE_COLOUR)
+        legend.add_run(" were recognised with low confidence.")
+    widths = (0.55, 0.6, 0.8, 0.8, 3.75)
+    table = _table(document, ("Start", "Length", "Speaker", "Sentiment", "Text"), [], widths=widths)
+    twips = [str(int(w * 1440)) for w in widths]
+    low = _hex(LOW_CONFIDENCE_COLOUR)
+    for row in content.transcript:
+        sentiment_colour = SENTIMENT_COLOURS.get(row.sentiment)
+        cells: list[list[tuple[str, str | None, bool]]] = [
+            [(row.start, None, False)],
+            [(row.duration, None, False)],
+            [(row.speaker, None, False)],
+            [(row.sentiment, _hex(sentiment_colour) if sentiment_colour else None, False)],
+            [(text, low if flag else None, flag) for text, flag in row.runs],
+        ]
+        _append_row(table._tbl, twips, cells)
+
+
+def _append_row(tbl: Any, twips: Sequence[str], cells: Sequence[Sequence[tuple[str, str | None, bool]]]) -> None:
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    tr = etree.SubElement(tbl, qn("w:tr"))
+    for width, runs in zip(twips, cells, strict=True):
+        tc = etree.SubElement(tr, qn("w:tc"))
+        tc_pr = etree.SubElement(tc, qn("w:tcPr"))
+        tc_w = etree.SubElement(tc_pr, qn("w:tcW"))
+        tc_w.set(qn("w:w"), width)
+        tc_w.set(qn("w:type"), "dxa")
+        paragraph = etree.SubElement(tc, qn("w:p"))
+        for text, colour, italic in runs:
+            run = etree.SubElement(paragraph, qn("w:r"))
+            if colour or italic:
+                r_pr = etree.SubElement(run, qn("w:rPr"))
+                if italic:
+                    etree.SubElement(r_pr, qn("w:i"))
+                if colour:
+                    etree.SubElement(r_pr, qn("w:color")).set(qn("w:val"), colour)
+            text_element = etree.SubElement(run, qn("w:t"))
+            text_element.set(_XML_SPACE, "preserve")
+            text_element.text = _XML_UNSAFE.sub("", text)
+
+
+def _hex(colour: tuple[int, int, int]) -> str:
+    return "%02X%02X%02X" % colour
+
+
+def _table(
+    document: Any,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float] | None = None,
+) -> Any:
+    from docx.shared import Inches
+
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Light Grid Accent 1"
+    for cell, title in zip(table.rows[0].cells, header, strict=True):
+        cell.text = title
+    for values in rows:
+        for cell, value in zip(table.add_row().cells, values, strict=False):
+            cell.text = str(value)
+    if widths:
+        for column, width in zip(table.columns, widths, strict=False):
+            column.width = Inches(width)
+    return table
+
+
+def _picture(document: Any, png: bytes) -> None:
+    from docx.shared import Inches
+
+    document.add_picture(io.BytesIO(png), width=Inches(CHART_WIDTH_INCHES))
+
+
+__all__ = ["render", "seconds"]

@@ -1,0 +1,383 @@
+"""Typed read-only views over Transcribe output documents.
+
+:class:`CallAnalysis` reads the Call Analytics post-call output (``Transcript`` turns,
+``ConversationCharacteristics``, ``Categories``, ``ContentMetadata``, optional
+``ContactSummary``). Every section other than the turns is optional and reads as empty when
+absent. :func:`from_standard_transcript` maps a standard transcription (the mono fallback,
+with speaker labels) onto the same view, with only turns and talk time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.errors import TranscriptError
+
+LOW_CONFIDENCE = 0.5  # words below this are marked in the transcript
+
+
+@dataclass(frozen=True)
+class Span:
+    begin_ms: int
+    end_ms: int
+
+    @property
+    def duration_ms(self) -> int:
+        return max(0, self.end_ms - self.begin_ms)
+
+
+@dataclass(frozen=True)
+class Word:
+    content: str
+    confidence: float | None
+    is_punctuation: bool
+    redacted: bool
+
+    @property
+    def low_confidence(self) -> bool:
+        return (
+            not self.is_punctuation
+            and not self.redacted
+            and self.confidence is not None
+            and self.confidence < LOW_CONFIDENCE
+        )
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A detected issue, action item or outcome: a character range of one turn's text."""
+
+    kind: str
+    text: str
+    turn_begin_ms: int
+    role: str
+
+
+class Turn:
+    """One conversation turn (segment)."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self._raw = raw
+
+    @property
+    def role(self) -> str:
+        return str(self._raw.get("ParticipantRole", "UNKNOWN"))
+
+    @property
+    def content(self) -> str:
+        return str(self._raw.get("Content", ""))
+
+    @property
+    def span(self) -> Span:
+        return Span(_ms(self._raw.get("BeginOffsetMillis")), _ms(self._raw.get("EndOffsetMillis")))
+
+    @property
+    def sentiment(self) -> str:
+        return str(self._raw.get("Sentiment", ""))
+
+    @property
+    def loudness(self) -> list[float]:
+        """Loudness per second of the turn (0-100); gaps in the series are dropped."""
+        scores = self._raw.get("LoudnessScores") or []
+        return [float(s) for s in scores if isinstance(s, int | float)]
+
+    @property
+    def words(self) -> list[Word]:
+        words = []
+        for item in self._raw.get("Items") or []:
+            if not isinstance(item, Mapping):
+                continue
+            confidence = item.get("Confidence")
+            words.append(
+                Word(
+                    content=str(item.get("Content", "")),
+                    confidence=float(confidence) if isinstance(confidence, int | float) else None,
+                    is_punctuation=item.get("Type") == "punctuation",
+                    redacted="Redaction" in item,
+                )
+            )
+        return words
+
+    def highlights(self) -> list[Highlight]:
+        found = []
+        for field, kind in _HIGHLIGHT_FIELDS:
+            for entry in self._raw.get(field) or []:
+                offsets = entry.get("CharacterOffsets", {}) if isinstance(entry, Mapping) else {}
+                begin, end = int(offsets.get("Begin", 0)), int(offsets.get("End", 0))
+                text = self.content[begin:end].strip() or self.content
+                found.append(Highlight(kind, text, self.span.begin_ms, self.role))
+        return found
+
+
+_HIGHLIGHT_FIELDS = (
+    ("IssuesDetected", "Issue"),
+    ("ActionItemsDetected", "Action item"),
+    ("OutcomesDetected", "Outcome"),
+)
+
+
+@dataclass(frozen=True)
+class PeriodSentiment:
+    score: float
+    span: Span
+
+
+@dataclass(frozen=True)
+class CategoryMatch:
+    name: str
+    points: tuple[Span, ...]
+
+
+class CallAnalysis:
+    """The Call Analytics output document."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("Transcript"), list):
+            raise TranscriptError(
+                "the document has no Transcript list",
+                hint="pass the JSON that Transcribe Call Analytics wrote to the output location",
+            )
+        self._raw = raw
+        self._characteristics: Mapping[str, Any] = raw.get("ConversationCharacteristics") or {}
+        self.turns = [Turn(t) for t in raw["Transcript"] if isinstance(t, Mapping)]
+
+    # --- job facts -------------------------------------------------------------------------
+    @property
+    def job_name(self) -> str:
+        return str(self._raw.get("JobName", ""))
+
+    @property
+    def language_code(self) -> str:
+        return str(self._raw.get("LanguageCode", ""))
+
+    @property
+    def job_status(self) -> str:
+        return str(self._raw.get("JobStatus", ""))
+
+    @property
+    def is_call_analytics(self) -> bool:
+        return not self._raw.get("_standard")
+
+    @property
+    def redaction(self) -> str:
+        """``Redacted (PII)``, ``Raw`` or ``None``, from ContentMetadata."""
+        metadata = self._raw.get("ContentMetadata") or {}
+        output = str(metadata.get("Output", "")) if isinstance(metadata, Mapping) else ""
+        types = ", ".join(metadata.get("RedactionTypes") or []) if output else ""
+        if not output:
+            return "none"
+        return f"{output} ({types})" if types else output
+
+    @property
+    def roles(self) -> list[str]:
+        participants = self._raw.get("Participants") or []
+        found = [str(p.get("ParticipantRole")) for p in participants if isinstance(p, Mapping)]
+        for turn in self.turns:
+            if turn.role not in found:
+                found.append(turn.role)
+        return found
+
+    @property
+    def summary(self) -> str:
+        """Generative call summary (``ContactSummary``), when the job asked for one."""
+        summary = self._raw.get("ContactSummary") or {}
+        overall = summary.get("AutoGenerated", {}).get("OverallSummary", {})
+        return str(overall.get("Content", "")) if isinstance(overall, Mapping) else ""
+
+    # --- conversation characteristics ------------------------------------------------------
+    @property
+    def duration_ms(self) -> int:
+        total = self._characteristics.get("TotalConversationDurationMillis")
+        if isinstance(total, int | float):
+            return int(total)
+        return max((t.span.end_ms for t in self.turns), default=0)
+
+    def talk_time_ms(self) -> dict[str, int]:
+        details = self._characteristics.get("TalkTime", {}).get("DetailsByParticipant", {})
+        if details:
+            return {role: _ms(v.get("TotalTimeMillis")) for role, v in details.items()}
+        totals: dict[str, int] = {}
+        for turn in self.turns:
+            totals[turn.role] = totals.get(turn.role, 0) + turn.span.duration_ms
+        return totals
+
+    def non_talk(self) -> tuple[int, list[Span]]:
+        """Total non-talk time and its instances (empty when the section is absent)."""
+        section = self._characteristics.get("NonTalkTime") or {}
+        instances = [
+            Span(_ms(i.get("BeginOffsetMillis")), _ms(i.get("EndOffsetMillis")))
+            for i in section.get("Instances") or []
+            if isinstance(i, Mapping)
+        ]
+        total = section.get("TotalTimeMillis")
+        return (_ms(total) if total is not None else sum(s.duration_ms for s in instances)), (
+            instances
+        )
+
+    def talk_speed(self) -> dict[str, int]:
+        details = self._characteristics.get("TalkSpeed", {}).get("DetailsByParticipant", {})
+        return {role: int(v.get("AverageWordsPerMinute", 0)) for role, v in details.items()}
+
+    def interruptions(self) -> dict[str, list[Span]]:
+        section = self._characteristics.get("Interruptions") or {}
+        by_role = section.get("InterruptionsByInterrupter") or {}
+        return {
+            role: [
+                Span(_ms(i.get("BeginOffsetMillis")), _ms(i.get("EndOffsetMillis")))
+                for i in spans
+                if isinstance(i, Mapping)
+            ]
+            for role, spans in by_role.items()
+        }
+
+    def interruption_totals(self) -> tuple[int, int]:
+        section = self._characteristics.get("Interruptions") or {}
+        count = section.get("TotalCount")
+        spans = [s for role_spans in self.interruptions().values() for s in role_spans]
+        total_ms = section.get("TotalTimeMillis")
+        return (
+            int(count) if count is not None else len(spans),
+            _ms(total_ms) if total_ms is not None else sum(s.duration_ms for s in spans),
+        )
+
+    def overall_sentiment(self) -> dict[str, float]:
+        overall = self._characteristics.get("Sentiment", {}).get("OverallSentiment", {})
+        return {role: float(score) for role, score in overall.items()}
+
+    def quarter_sentiment(self) -> dict[str, list[PeriodSentiment]]:
+        periods = self._characteristics.get("Sentiment", {}).get("SentimentByPeriod", {})
+        quarters = periods.get("QUARTER", {}) if isinstance(periods, Mapping) else {}
+        return {
+            role: [
+                PeriodSentiment(
+                    float(p.get("Score", 0.0)),
+                    Span(_ms(p.get("BeginOffsetMillis")), _ms(p.get("EndOffsetMillis"))),
+                )
+                for p in values
+                if isinstance(p, Mapping)
+            ]
+            for role, values in quarters.items()
+        }
+
+    def categories(self) -> list[CategoryMatch]:
+        section = self._raw.get("Categories") or {}
+        details = section.get("MatchedDetails") or {}
+        names = [str(n).strip() for n in section.get("MatchedCategories") or []]
+        for name in details:
+            if name.strip() not in names:
+                names.append(name.strip())
+        matches = []
+        for name in names:
+            detail = details.get(name) or details.get(f" {name}") or {}
+            points = tuple(
+                Span(_ms(p.get("BeginOffsetMillis")), _ms(p.get("EndOffsetMillis")))
+                for p in detail.get("PointsOfInterest") or []
+                if isinstance(p, Mapping)
+            )
+            matches.append(CategoryMatch(name, points))
+        return matches
+
+    def highlights(self) -> list[Highlight]:
+        return [h for turn in self.turns for h in turn.highlights()]
+
+    def loudness_series(self, role: str) -> Iterator[tuple[float, float]]:
+        """(seconds from start, loudness) for every scored second of ``role``'s turns."""
+        for turn in self.turns:
+            if turn.role != role:
+                continue
+            start = turn.span.begin_ms / 1000.0
+            for offset, score in enumerate(turn.loudness):
+                yield start + offset, score
+
+    def sentiment_trend(self, role: str) -> list[tuple[float, int]]:
+        """(seconds, +1/0/-1) per turn of ``role``: the per-turn sentiment as a trend line."""
+        values = {"POSITIVE": 1, "NEGATIVE": -1, "NEUTRAL": 0, "MIXED": 0}
+        return [
+            (t.span.begin_ms / 1000.0, values[t.sentiment])
+            for t in self.turns
+            if t.role == role and t.sentiment in values
+        ]
+
+
+def from_standard_transcript(raw: Mapping[str, Any]) -> CallAnalysis:
+    """View a standard transcription (mono fallback) as turns, one per speaker change."""
+    results = raw.get("results") if isinstance(raw, Mapping) else None
+    if not isinstance(results, Mapping):
+        raise TranscriptError(
+            "the document has no results section", hint="pass a Transcribe transcription output"
+        )
+    turns: list[dict[str, Any]] = []
+    for segment in _standard_segments(results):
+        speaker = segment["speaker"]
+        if turns and turns[-1]["_speaker"] == speaker:
+            turn = turns[-1]
+        else:
+            turn = {"_speaker": speaker, "Items": [], "Content": "", "BeginOffsetMillis": None}
+            turns.append(turn)
+        for item in segment["items"]:
+            alternative = (item.get("alternatives") or [{}])[0]
+            content = str(alternative.get("content", ""))
+            is_punctuation = item.get("type") == "punctuation"
+            entry: dict[str, Any] = {
+                "Type": "punctuation" if is_punctuation else "pronunciation",
+                "Content": content,
+            }
+            if alternative.get("confidence") not in (None, ""):
+                entry["Confidence"] = float(alternative["confidence"])
+            if "start_time" in item:
+                begin = round(float(item["start_time"]) * 1000)
+                end = round(float(item["end_time"]) * 1000)
+                if turn["BeginOffsetMillis"] is None:
+                    turn["BeginOffsetMillis"] = begin
+                turn["EndOffsetMillis"] = end
+            turn["Items"].append(entry)
+            joiner = "" if is_punctuation or not turn["Content"] else " "
+            turn["Content"] += joiner + content
+    speakers = sorted({t["_speaker"] for t in turns})
+    for turn in turns:
+        turn["ParticipantRole"] = _speaker_name(turn["_speaker"], speakers)
+        turn["BeginOffsetMillis"] = turn["BeginOffsetMillis"] or 0
+        turn.setdefault("EndOffsetMillis", turn["BeginOffsetMillis"])
+    document = {
+        "JobName": raw.get("jobName", ""),
+        "JobStatus": raw.get("status", ""),
+        "LanguageCode": results.get("language_code", ""),
+        "Transcript": turns,
+        "_standard": True,
+    }
+    return CallAnalysis(document)
+
+
+def load(raw: Mapping[str, Any]) -> CallAnalysis:
+    """Either output format: Call Analytics (``Transcript``) or standard (``results``)."""
+    if isinstance(raw, Mapping) and "results" in raw and "Transcript" not in raw:
+        return from_standard_transcript(raw)
+    return CallAnalysis(raw)
+
+
+def _standard_segments(results: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    items: Sequence[Mapping[str, Any]] = results.get("items") or []
+    speakers = {}
+    labels = results.get("speaker_labels") or {}
+    for segment in labels.get("segments") or []:
+        for item in segment.get("items") or []:
+            speakers[(item.get("start_time"), item.get("end_time"))] = item.get("speaker_label")
+    current = "spk_0"
+    for item in items:
+        if "start_time" in item:
+            current = str(
+                item.get("speaker_label")
+                or speakers.get((item.get("start_time"), item.get("end_time")))
+                or current
+            )
+        yield {"speaker": current, "items": [item]}
+
+
+def _speaker_name(label: str, speakers: list[str]) -> str:
+    return f"SPEAKER {speakers.index(label) + 1}"
+
+
+def _ms(value: Any) -> int:
+    return int(value) if isinstance(value, int | float) else 0
