@@ -1,0 +1,151 @@
+"""Builders of the documented SIP media application actions.
+
+Parameter names and ranges follow the Amazon Chime SDK developer guide pages of each action:
+``CallAndBridge`` (``CallTimeoutSeconds`` 1-120, ``CallerIdNumber`` E.164, ``Endpoints`` with
+``BridgeEndpointType`` PSTN and ``Uri``), ``PlayAudio`` / ``PlayAudioAndGetDigits``
+(``AudioSource``/``FailureAudioSource`` of ``Type`` S3 with ``BucketName`` and ``Key``),
+``ReceiveDigits`` (``InputDigitsRegex``, ``InBetweenDigitsDurationInMilliseconds``,
+``FlushDigitsDurationInMilliseconds``), ``StartCallRecording`` (``CallId``, ``Track``
+BOTH/INCOMING/OUTGOING, ``Destination`` {``Type`` S3, ``Location`` bucket[/prefix]}),
+``Pause``/``Resume``/``StopCallRecording`` (``CallId``) and ``Hangup`` (``SipResponseCode``).
+A builder given an out-of-range value raises ValueError: a malformed action would only come
+back as INVALID_LAMBDA_RESPONSE in the middle of a call.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from chalicelib.channels import Leg
+from chalicelib.sma.events import ActionType
+from chalicelib.sma.numbers import is_e164
+
+Action = dict[str, Any]
+
+TRACKS = ("BOTH", "INCOMING", "OUTGOING")
+HANGUP_CODES = ("0", "480", "486")
+DIGIT_CHARS = set("0123456789*#")
+
+# PlayAudioAndGetDigits for the number to dial: the SMA itself replays the prompt (after the
+# failure prompt) up to REPEAT times when the input does not match; the flow's own retries
+# (DIAL_MAX_ATTEMPTS) cover digits that match but are not a callable number.
+DIAL_MIN_DIGITS = 7
+DIAL_MAX_DIGITS = 18
+DIAL_REPEAT = 3
+DIAL_REPEAT_MS = 10_000
+DIAL_INTER_DIGIT_MS = 5_000
+
+CONTROL_INTER_DIGIT_MS = 1_000
+CONTROL_FLUSH_MS = 10_000
+
+
+def _target(call_id: str | None, leg: Leg | None) -> dict[str, str]:
+    if (call_id is None) == (leg is None):
+        raise ValueError("give exactly one of CallId or ParticipantTag")
+    return {"CallId": call_id} if call_id is not None else {"ParticipantTag": str(leg)}
+
+
+def _audio(bucket: str, key: str) -> dict[str, str]:
+    if not bucket or not key:
+        raise ValueError("an S3 audio source needs a bucket and a key")
+    return {"Type": "S3", "BucketName": bucket, "Key": key}
+
+
+def play_audio(
+    bucket: str, key: str, *, call_id: str | None = None, leg: Leg | None = None
+) -> Action:
+    return {
+        "Type": ActionType.PLAY_AUDIO.value,
+        "Parameters": {**_target(call_id, leg), "AudioSource": _audio(bucket, key)},
+    }
+
+
+def play_audio_and_get_digits(
+    bucket: str, key: str, failure_key: str, *, call_id: str, regex: str
+) -> Action:
+    return {
+        "Type": ActionType.PLAY_AUDIO_AND_GET_DIGITS.value,
+        "Parameters": {
+            "CallId": call_id,
+            "InputDigitsRegex": regex,
+            "AudioSource": _audio(bucket, key),
+            "FailureAudioSource": _audio(bucket, failure_key),
+            "MinNumberOfDigits": DIAL_MIN_DIGITS,
+            "MaxNumberOfDigits": DIAL_MAX_DIGITS,
+            "TerminatorDigits": ["#"],
+            "InBetweenDigitsDurationInMilliseconds": DIAL_INTER_DIGIT_MS,
+            "Repeat": DIAL_REPEAT,
+            "RepeatDurationInMilliseconds": DIAL_REPEAT_MS,
+        },
+    }
+
+
+def dial_digits_regex() -> str:
+    return rf"^\d{{{DIAL_MIN_DIGITS},{DIAL_MAX_DIGITS}}}$"
+
+
+def receive_digits(call_id: str, digits: str) -> Action:
+    """Arm DTMF detection of the single control ``digits`` on ``call_id``."""
+    if not digits or not set(digits) <= DIGIT_CHARS:
+        raise ValueError(f"control digits {digits!r} are not keypad digits")
+    return {
+        "Type": ActionType.RECEIVE_DIGITS.value,
+        "Parameters": {
+            "CallId": call_id,
+            "InputDigitsRegex": "^[" + re.escape(digits) + "]$",
+            "InBetweenDigitsDurationInMilliseconds": CONTROL_INTER_DIGIT_MS,
+            "FlushDigitsDurationInMilliseconds": CONTROL_FLUSH_MS,
+        },
+    }
+
+
+def call_and_bridge(caller_id: str, uri: str, timeout_seconds: int) -> Action:
+    if not is_e164(caller_id) or not is_e164(uri):
+        raise ValueError(f"CallAndBridge needs E.164 numbers, got {caller_id!r} -> {uri!r}")
+    if not 1 <= timeout_seconds <= 120:
+        raise ValueError(f"CallTimeoutSeconds {timeout_seconds} is outside 1-120")
+    return {
+        "Type": ActionType.CALL_AND_BRIDGE.value,
+        "Parameters": {
+            "CallTimeoutSeconds": timeout_seconds,
+            "CallerIdNumber": caller_id,
+            "Endpoints": [{"BridgeEndpointType": "PSTN", "Uri": uri}],
+        },
+    }
+
+
+def start_call_recording(call_id: str, location: str, track: str = "BOTH") -> Action:
+    if track not in TRACKS:
+        raise ValueError(f"Track {track!r} is not one of {TRACKS}")
+    if not location or location.startswith("/") or location.startswith("s3://"):
+        raise ValueError(f"Destination.Location {location!r} must be bucket[/prefix]")
+    return {
+        "Type": ActionType.START_CALL_RECORDING.value,
+        "Parameters": {
+            "CallId": call_id,
+            "Track": track,
+            "Destination": {"Type": "S3", "Location": location},
+        },
+    }
+
+
+def pause_call_recording(call_id: str) -> Action:
+    return {"Type": ActionType.PAUSE_CALL_RECORDING.value, "Parameters": {"CallId": call_id}}
+
+
+def resume_call_recording(call_id: str) -> Action:
+    return {"Type": ActionType.RESUME_CALL_RECORDING.value, "Parameters": {"CallId": call_id}}
+
+
+def stop_call_recording(call_id: str) -> Action:
+    return {"Type": ActionType.STOP_CALL_RECORDING.value, "Parameters": {"CallId": call_id}}
+
+
+def hangup(*, call_id: str | None = None, leg: Leg | None = None, code: str = "0") -> Action:
+    if code not in HANGUP_CODES:
+        raise ValueError(f"SipResponseCode {code!r} is not one of {HANGUP_CODES}")
+    return {
+        "Type": ActionType.HANGUP.value,
+        "Parameters": {**_target(call_id, leg), "SipResponseCode": code},
+    }

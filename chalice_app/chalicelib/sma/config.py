@@ -1,0 +1,122 @@
+"""The SMA handler's configuration, read from the environment at call time (see README's table)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib import settings
+from chalicelib.errors import ConfigurationError
+from chalicelib.sma.numbers import is_e164
+
+OWNER_PHONE_NUMBER = "OWNER_PHONE_NUMBER"
+SMA_PHONE_NUMBER = "SMA_PHONE_NUMBER"
+RECORDINGS_BUCKET = "RECORDINGS_BUCKET"
+RECORDINGS_PREFIX = "RECORDINGS_PREFIX"
+PROMPTS_BUCKET = "PROMPTS_BUCKET"
+RECORDING_PAUSE_DIGIT = "RECORDING_PAUSE_DIGIT"
+RECORDING_RESUME_DIGIT = "RECORDING_RESUME_DIGIT"
+RECORDING_STOP_DIGIT = "RECORDING_STOP_DIGIT"
+RECORDING_AUTO_START = "RECORDING_AUTO_START"
+DIAL_MAX_ATTEMPTS = "DIAL_MAX_ATTEMPTS"
+CALL_TIMEOUT_SECONDS = "CALL_TIMEOUT_SECONDS"
+DEFAULT_COUNTRY_CODE = "DEFAULT_COUNTRY_CODE"
+
+_DTMF = set("0123456789*#")
+
+
+@dataclass(frozen=True)
+class SmaConfig:
+    owner_number: str
+    sma_number_override: str
+    recordings_bucket: str
+    recordings_prefix: str
+    prompts_bucket: str
+    pause_digit: str
+    resume_digit: str
+    stop_digit: str
+    auto_start: bool
+    dial_max_attempts: int
+    call_timeout_seconds: int
+    default_country_code: str
+
+    @property
+    def recording_location(self) -> str:
+        """``Destination.Location`` of StartCallRecording: bucket plus optional key prefix."""
+        return (
+            f"{self.recordings_bucket}/{self.recordings_prefix}"
+            if self.recordings_prefix
+            else (self.recordings_bucket)
+        )
+
+    @property
+    def control_digits(self) -> str:
+        return self.pause_digit + self.resume_digit + self.stop_digit
+
+    @classmethod
+    def from_env(cls) -> SmaConfig:
+        owner = _phone(OWNER_PHONE_NUMBER, settings.require(OWNER_PHONE_NUMBER))
+        override = settings.optional(SMA_PHONE_NUMBER)
+        if override:
+            _phone(SMA_PHONE_NUMBER, override)
+        bucket = settings.require(RECORDINGS_BUCKET)
+        if "/" in bucket:
+            raise ConfigurationError(
+                f"{RECORDINGS_BUCKET}={bucket!r} contains '/'",
+                hint=f"give the bucket name only and the key prefix in {RECORDINGS_PREFIX}",
+            )
+        prefix = settings.optional(RECORDINGS_PREFIX, "recordings")
+        if prefix.startswith("/") or prefix.endswith("/") or "//" in prefix:
+            raise ConfigurationError(
+                f"{RECORDINGS_PREFIX}={prefix!r} has a leading, trailing or doubled '/'",
+                hint="use a key prefix such as 'recordings' or 'calls/2024'",
+            )
+        digits = tuple(
+            _digit(name, default)
+            for name, default in (
+                (RECORDING_PAUSE_DIGIT, "5"),
+                (RECORDING_RESUME_DIGIT, "6"),
+                (RECORDING_STOP_DIGIT, "7"),
+            )
+        )
+        if len(set(digits)) != len(digits):
+            raise ConfigurationError(
+                f"the pause/resume/stop digits {digits} are not distinct",
+                hint="give each recording control its own keypad digit",
+            )
+        country = settings.optional(DEFAULT_COUNTRY_CODE, "1")
+        if not country.isdigit() or not 1 <= len(country) <= 3 or country.startswith("0"):
+            raise ConfigurationError(
+                f"{DEFAULT_COUNTRY_CODE}={country!r} is not a country calling code",
+                hint="use 1 to 3 digits without '+', e.g. 1 or 44",
+            )
+        return cls(
+            owner_number=owner,
+            sma_number_override=override,
+            recordings_bucket=bucket,
+            recordings_prefix=prefix,
+            prompts_bucket=settings.require(PROMPTS_BUCKET),
+            pause_digit=digits[0],
+            resume_digit=digits[1],
+            stop_digit=digits[2],
+            auto_start=settings.flag(RECORDING_AUTO_START, True),
+            dial_max_attempts=settings.integer(DIAL_MAX_ATTEMPTS, 3, minimum=1, maximum=9),
+            call_timeout_seconds=settings.integer(CALL_TIMEOUT_SECONDS, 30, minimum=1, maximum=120),
+            default_country_code=country,
+        )
+
+
+def _phone(name: str, value: str) -> str:
+    if not is_e164(value):
+        raise ConfigurationError(
+            f"{name}={value!r} is not an E.164 phone number", hint="use the form +15555550100"
+        )
+    return value
+
+
+def _digit(name: str, default: str) -> str:
+    value = settings.optional(name, default)
+    if len(value) != 1 or value not in _DTMF:
+        raise ConfigurationError(
+            f"{name}={value!r} is not one keypad digit", hint="use 0-9, * or #"
+        )
+    return value

@@ -1,0 +1,251 @@
+"""Typed, read-only views over SIP media application invocation events.
+
+The shapes follow the Amazon Chime SDK developer guide ("Understanding telephony events",
+the per-action pages): ``SchemaVersion``, ``Sequence``, ``InvocationEventType``, ``CallDetails``
+(``TransactionId``, ``TransactionAttributes``, ``Participants`` with ``CallId``,
+``ParticipantTag``, ``To``, ``From``, ``Direction``, ``Status``) and, for action results,
+``ActionData`` (``Type``, ``Parameters``, plus ``ReceivedDigits``, ``CallRecordingDestination``,
+``ErrorType``/``ErrorMessage`` or, for the recording actions, ``Error``). An
+``INVALID_LAMBDA_RESPONSE`` event carries ``ErrorType``/``ErrorMessage`` at the top level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from chalicelib.channels import Leg
+from chalicelib.errors import InvalidEventError
+
+
+class EventType(StrEnum):
+    NEW_INBOUND_CALL = "NEW_INBOUND_CALL"
+    NEW_OUTBOUND_CALL = "NEW_OUTBOUND_CALL"
+    RINGING = "RINGING"
+    CALL_ANSWERED = "CALL_ANSWERED"
+    ACTION_SUCCESSFUL = "ACTION_SUCCESSFUL"
+    ACTION_FAILED = "ACTION_FAILED"
+    ACTION_INTERRUPTED = "ACTION_INTERRUPTED"
+    DIGITS_RECEIVED = "DIGITS_RECEIVED"
+    CALL_UPDATE_REQUESTED = "CALL_UPDATE_REQUESTED"
+    INVALID_LAMBDA_RESPONSE = "INVALID_LAMBDA_RESPONSE"
+    HANGUP = "HANGUP"
+
+
+class ActionType(StrEnum):
+    """Action types this flow returns, plus the pseudo-type of a CALL_UPDATE_REQUESTED event."""
+
+    PLAY_AUDIO = "PlayAudio"
+    PLAY_AUDIO_AND_GET_DIGITS = "PlayAudioAndGetDigits"
+    RECEIVE_DIGITS = "ReceiveDigits"
+    CALL_AND_BRIDGE = "CallAndBridge"
+    START_CALL_RECORDING = "StartCallRecording"
+    PAUSE_CALL_RECORDING = "PauseCallRecording"
+    RESUME_CALL_RECORDING = "ResumeCallRecording"
+    STOP_CALL_RECORDING = "StopCallRecording"
+    HANGUP = "Hangup"
+    CALL_UPDATE_REQUEST = "CallUpdateRequest"
+
+
+class ParticipantStatus(StrEnum):
+    CONNECTED = "Connected"
+    DISCONNECTED = "Disconnected"
+
+
+@dataclass(frozen=True)
+class Participant:
+    call_id: str
+    tag: Leg
+    to_number: str
+    from_number: str
+    direction: str
+    status: ParticipantStatus
+
+    @property
+    def connected(self) -> bool:
+        return self.status is ParticipantStatus.CONNECTED
+
+
+@dataclass(frozen=True)
+class ActionData:
+    """The ``ActionData`` of an event: the action it reports on (for lists, the last one)."""
+
+    raw: Mapping[str, Any]
+
+    @property
+    def type(self) -> str:
+        return str(self.raw.get("Type", ""))
+
+    @property
+    def action_type(self) -> ActionType | None:
+        try:
+            return ActionType(self.type)
+        except ValueError:
+            return None
+
+    @property
+    def parameters(self) -> Mapping[str, Any]:
+        params = self.raw.get("Parameters")
+        return params if isinstance(params, Mapping) else {}
+
+    @property
+    def received_digits(self) -> str:
+        return str(self.raw.get("ReceivedDigits") or "")
+
+    @property
+    def call_id(self) -> str:
+        return str(self.parameters.get("CallId") or "")
+
+    @property
+    def arguments(self) -> dict[str, str]:
+        """``Arguments`` of a CALL_UPDATE_REQUESTED (UpdateSipMediaApplicationCall)."""
+        args = self.parameters.get("Arguments")
+        if not isinstance(args, Mapping):
+            return {}
+        return {str(k): str(v) for k, v in args.items()}
+
+    @property
+    def recording_destination(self) -> str:
+        """``CallRecordingDestination.Location`` (bucket/key) of a started recording, or ''."""
+        dest = self.raw.get("CallRecordingDestination")
+        if isinstance(dest, Mapping):
+            return str(dest.get("Location") or "")
+        return ""
+
+    @property
+    def error_type(self) -> str:
+        """The failure's type: ``ErrorType``, or the part of ``Error`` before the colon."""
+        if self.raw.get("ErrorType"):
+            return str(self.raw["ErrorType"])
+        error = str(self.raw.get("Error") or "")
+        return error.split(":", 1)[0].strip() if error else ""
+
+    @property
+    def error_message(self) -> str:
+        if self.raw.get("ErrorMessage"):
+            return str(self.raw["ErrorMessage"])
+        error = str(self.raw.get("Error") or "")
+        return error.split(":", 1)[1].strip() if ":" in error else error
+
+
+@dataclass(frozen=True)
+class InvocationEvent:
+    """One invocation of the SMA handler."""
+
+    raw: Mapping[str, Any]
+    event_type: EventType
+    transaction_id: str
+    sequence: int
+    participants: tuple[Participant, ...]
+    attributes: Mapping[str, str]
+
+    @classmethod
+    def parse(cls, raw: Any) -> InvocationEvent:
+        """Validate the documented shape; raise InvalidEventError naming what is wrong."""
+        if not isinstance(raw, Mapping):
+            raise InvalidEventError(
+                f"invocation event is a {type(raw).__name__}, not an object",
+                hint="the SMA handler must be invoked by a SIP media application",
+            )
+        raw_type = raw.get("InvocationEventType")
+        try:
+            event_type = EventType(str(raw_type))
+        except ValueError as error:
+            raise InvalidEventError(
+                f"unknown InvocationEventType {raw_type!r}",
+                hint="expected one of " + ", ".join(e.value for e in EventType),
+            ) from error
+        details = raw.get("CallDetails")
+        if not isinstance(details, Mapping):
+            raise InvalidEventError("event has no CallDetails object")
+        transaction_id = details.get("TransactionId")
+        if not isinstance(transaction_id, str) or not transaction_id:
+            raise InvalidEventError("CallDetails.TransactionId is missing or empty")
+        parts = details.get("Participants")
+        if not isinstance(parts, list) or not parts:
+            raise InvalidEventError("CallDetails.Participants is missing or empty")
+        participants = tuple(_participant(p, i) for i, p in enumerate(parts))
+        attrs = details.get("TransactionAttributes") or {}
+        if not isinstance(attrs, Mapping):
+            raise InvalidEventError("CallDetails.TransactionAttributes is not an object")
+        sequence = raw.get("Sequence", 0)
+        return cls(
+            raw=raw,
+            event_type=event_type,
+            transaction_id=transaction_id,
+            sequence=sequence if isinstance(sequence, int) else 0,
+            participants=participants,
+            attributes={str(k): str(v) for k, v in attrs.items()},
+        )
+
+    @property
+    def action_data(self) -> ActionData:
+        data = self.raw.get("ActionData")
+        return ActionData(data if isinstance(data, Mapping) else {})
+
+    @property
+    def action_type(self) -> ActionType | None:
+        return self.action_data.action_type
+
+    @property
+    def error_type(self) -> str:
+        """Error type of an ACTION_FAILED (in ActionData) or INVALID_LAMBDA_RESPONSE (top level)."""
+        if self.event_type is EventType.INVALID_LAMBDA_RESPONSE:
+            return str(self.raw.get("ErrorType") or self.action_data.error_type)
+        return self.action_data.error_type
+
+    @property
+    def error_message(self) -> str:
+        if self.event_type is EventType.INVALID_LAMBDA_RESPONSE:
+            return str(self.raw.get("ErrorMessage") or self.action_data.error_message)
+        return self.action_data.error_message
+
+    def leg(self, tag: Leg) -> Participant | None:
+        return next((p for p in self.participants if p.tag is tag), None)
+
+    def by_call_id(self, call_id: str) -> Participant | None:
+        return next((p for p in self.participants if p.call_id == call_id), None)
+
+    @property
+    def leg_a(self) -> Participant:
+        leg = self.leg(Leg.A)
+        if leg is None:
+            raise InvalidEventError("CallDetails.Participants has no LEG-A participant")
+        return leg
+
+    @property
+    def connected(self) -> tuple[Participant, ...]:
+        return tuple(p for p in self.participants if p.connected)
+
+
+def _participant(raw: Any, index: int) -> Participant:
+    where = f"CallDetails.Participants[{index}]"
+    if not isinstance(raw, Mapping):
+        raise InvalidEventError(f"{where} is not an object")
+    call_id = raw.get("CallId")
+    if not isinstance(call_id, str) or not call_id:
+        raise InvalidEventError(f"{where}.CallId is missing or empty")
+    try:
+        tag = Leg(str(raw.get("ParticipantTag")))
+    except ValueError as error:
+        raise InvalidEventError(
+            f"{where}.ParticipantTag {raw.get('ParticipantTag')!r} is not LEG-A or LEG-B"
+        ) from error
+    # Status is absent from some documented examples (e.g. NEW_OUTBOUND_CALL): the leg is live.
+    raw_status = raw.get("Status") or ParticipantStatus.CONNECTED.value
+    try:
+        status = ParticipantStatus(str(raw_status))
+    except ValueError as error:
+        raise InvalidEventError(
+            f"{where}.Status {raw_status!r} is not Connected/Disconnected"
+        ) from error
+    return Participant(
+        call_id=call_id,
+        tag=tag,
+        to_number=str(raw.get("To") or ""),
+        from_number=str(raw.get("From") or ""),
+        direction=str(raw.get("Direction") or ""),
+        status=status,
+    )

@@ -1,0 +1,20 @@
+"""The prompts the flow plays (keys in ``PROMPTS_BUCKET``); texts in infra/prompts/PROMPTS.md."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Prompt(StrEnum):
+    ENTER_NUMBER = "enter-number.wav"
+    DIGITS_NOT_UNDERSTOOD = "digits-not-understood.wav"
+    INVALID_NUMBER = "invalid-number.wav"
+    NO_VALID_NUMBER = "no-valid-number.wav"
+    CONNECTING = "connecting.wav"
+    CONSENT = "consent.wav"
+    NOT_ANSWERED = "not-answered.wav"
+    RECORDING_PAUSED = "recording-paused.wav"
+    RECORDING_RESUMED = "recording-resumed.wav"
+    RECORDING_STOPPED = "recording-stopped.wav"
+    RECORDING_CANNOT_RESUME = "recording-cannot-resume.wav"
+    APOLOGY = "apology.wav"

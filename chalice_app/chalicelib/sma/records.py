@@ -1,0 +1,55 @@
+"""Writing the call record for the SMA flow. A storage problem never drops the call: it is logged
+with the transaction id and the flow goes on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib import settings
+from chalicelib.call_records import TABLE_ENV, CallRecords
+from chalicelib.errors import CallRecError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RecordUpdate:
+    """What one transition wants written: attributes to set and entries to append to lists."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    appends: Sequence[tuple[str, Any]] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.values) or bool(self.appends)
+
+
+def apply(transaction_id: str, update: RecordUpdate) -> bool:
+    """Write ``update``; return False (after logging why) when it could not be written."""
+    if not update:
+        return True
+    if not settings.optional(TABLE_ENV):
+        logger.warning(
+            "transaction %s: %s is not set; call record not written: %s",
+            transaction_id,
+            TABLE_ENV,
+            dict(update.values),
+        )
+        return False
+    try:
+        records = CallRecords()
+        if update.values:
+            records.update(transaction_id, update.values)
+        for attribute, entry in update.appends:
+            records.append(transaction_id, attribute, entry)
+    except CallRecError as error:
+        logger.error(
+            "transaction %s: call record not written, the call goes on: [%s] %s",
+            transaction_id,
+            error.code,
+            error,
+        )
+        return False
+    return True

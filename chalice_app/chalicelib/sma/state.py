@@ -1,0 +1,119 @@
+"""The call's state, carried between invocations in ``TransactionAttributes``.
+
+Chime stores the attributes a response returns and sends them back in every later event of the
+transaction (``CallDetails.TransactionAttributes``), so the Lambda keeps nothing in memory. The
+documented ceiling is generous (100 pairs, 20 KB); this flow holds itself to 10 keys of at most
+1,024 characters each so the state stays small and readable in logs.
+
+=========  ================================================================
+key        value
+=========  ================================================================
+phase      Phase (new, collecting, connecting, bridged, ending, ended)
+dir        chalicelib.channels.Direction
+owner      owner's E.164 number
+other      the other party's E.164 number (once known)
+sma        the SMA's E.164 number (caller id of outbound bridges)
+rec        RecordingState
+tries      numbers the owner entered that could not be called
+recleg     CallId of the recorded leg (LEG-A)
+=========  ================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
+
+from chalicelib.channels import Direction
+from chalicelib.errors import InvalidEventError
+
+MAX_KEYS = 10
+MAX_VALUE_CHARS = 1024
+
+
+class Phase(StrEnum):
+    NEW = "new"  # no attributes yet: the first event of the transaction
+    COLLECTING = "collecting"  # owner is asked for the number to dial
+    CONNECTING = "connecting"  # CallAndBridge under way
+    BRIDGED = "bridged"  # both parties connected
+    ENDING = "ending"  # goodbye / apology and Hangup sent
+    ENDED = "ended"  # every leg disconnected
+
+
+class RecordingState(StrEnum):
+    """Same vocabulary as the call record's ``recording_state``."""
+
+    NOT_STARTED = "not_started"
+    RECORDING = "recording"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class CallState:
+    phase: Phase = Phase.NEW
+    direction: Direction | None = None
+    owner: str = ""
+    other: str = ""
+    sma: str = ""
+    recording: RecordingState = RecordingState.NOT_STARTED
+    tries: int = 0
+    recorded_call_id: str = ""
+
+    def with_(self, **changes: object) -> CallState:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def to_attributes(self) -> dict[str, str]:
+        """Encode; raise ValueError when the documented-by-us limits would be exceeded."""
+        attrs = {
+            "phase": self.phase.value,
+            "dir": self.direction.value if self.direction else "",
+            "owner": self.owner,
+            "other": self.other,
+            "sma": self.sma,
+            "rec": self.recording.value,
+            "tries": str(self.tries),
+            "recleg": self.recorded_call_id,
+        }
+        check_limits(attrs)
+        return attrs
+
+    @classmethod
+    def from_attributes(cls, attrs: Mapping[str, str]) -> CallState:
+        """Decode; no ``phase`` means a new transaction. Garbled values raise InvalidEventError."""
+        if not attrs.get("phase"):
+            return cls()
+        try:
+            return cls(
+                phase=Phase(attrs["phase"]),
+                direction=Direction(attrs["dir"]) if attrs.get("dir") else None,
+                owner=attrs.get("owner", ""),
+                other=attrs.get("other", ""),
+                sma=attrs.get("sma", ""),
+                recording=RecordingState(attrs.get("rec") or RecordingState.NOT_STARTED.value),
+                tries=int(attrs.get("tries") or 0),
+                recorded_call_id=attrs.get("recleg", ""),
+            )
+        except (ValueError, KeyError) as error:
+            raise InvalidEventError(
+                f"TransactionAttributes do not decode to a call state: {error}",
+                hint="the attributes were changed outside this handler",
+            ) from error
+
+    def describe(self) -> dict[str, object]:
+        return {k: str(v) if isinstance(v, StrEnum) else v for k, v in asdict(self).items()}
+
+
+def check_limits(attrs: Mapping[str, str]) -> None:
+    if len(attrs) > MAX_KEYS:
+        raise ValueError(f"{len(attrs)} TransactionAttributes keys; the limit is {MAX_KEYS}")
+    for key, value in attrs.items():
+        if not isinstance(value, str):
+            raise ValueError(f"TransactionAttributes[{key!r}] is not a string")
+        if len(value) > MAX_VALUE_CHARS:
+            raise ValueError(
+                f"TransactionAttributes[{key!r}] has {len(value)} characters; "
+                f"the limit is {MAX_VALUE_CHARS}"
+            )
