@@ -18,6 +18,15 @@ app.log.setLevel(logging.INFO)
 
 # --- SIP media application call flow (issue: foundation) -------------------------------------
 
+
+@app.lambda_function(name="sma_handler")
+def sma_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Invoked by the SIP media application; answers with actions. Never raises to Chime."""
+    from chalicelib.sma.handler import handle
+
+    return handle(event, context)
+
+
 # --- Media insights recording path: Voice Connector + KVS + media insights pipeline (issue 7) ---
 # Function names are contracts (Terraform wires event sources to them by name):
 #   media_insights_streaming_status   EventBridge "Chime VoiceConnector Streaming Status"
