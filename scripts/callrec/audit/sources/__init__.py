@@ -1,0 +1,1 @@
+"""Readers that turn an input (Terraform, a plan, live buckets, a file) into audit targets."""

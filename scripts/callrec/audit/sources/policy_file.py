@@ -1,0 +1,69 @@
+"""``--policy-file FILE``: one policy document in JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from callrec.audit.engine import Targets
+from callrec.audit.errors import AuditInputError
+from callrec.audit.findings import Location
+from callrec.audit.policy import parse_policy
+from callrec.audit.sources.paths import display_path
+from callrec.audit.targets import PolicyKind, PolicyTarget
+
+
+def statement_lines(text: str) -> dict[int, int]:
+    """1-based line of each element of the top-level "Statement" array of a JSON text."""
+    start = text.find('"Statement"')
+    if start < 0:
+        return {}
+    bracket = text.find("[", start)
+    brace = text.find("{", start)
+    if bracket < 0 or (0 <= brace < bracket):
+        return {0: text.count("\n", 0, brace) + 1} if brace >= 0 else {}
+    lines: dict[int, int] = {}
+    depth = 0
+    in_string = escaped = False
+    for position in range(bracket + 1, len(text)):
+        char = text[position]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "{[":
+            if depth == 0:
+                lines[len(lines)] = text.count("\n", 0, position) + 1
+            depth += 1
+        elif char in "}]":
+            if depth == 0:
+                break
+            depth -= 1
+    return lines
+
+
+def read_policy_file(path: Path) -> Targets:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AuditInputError(
+            f"policy file {path} does not exist", hint="check the path given to --policy-file"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise AuditInputError(
+            f"cannot read policy file {path}: {error}", hint="pass a readable UTF-8 JSON file"
+        ) from None
+    has_principal = '"Principal"' in text or '"NotPrincipal"' in text
+    kind = PolicyKind.DOCUMENT if has_principal or not text.strip() else PolicyKind.IDENTITY
+    policy = parse_policy(
+        text, resource_policy=kind.is_resource_policy, statement_lines=statement_lines(text)
+    )
+    shown = display_path(path)
+    targets = Targets()
+    targets.policies.append(PolicyTarget(kind, shown, policy, Location(shown, 1)))
+    return targets
