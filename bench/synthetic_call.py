@@ -9,10 +9,11 @@ import random
 from typing import Any
 
 WORDS = (
-    "the card account payment balance please thank you today number help check "
-    "transfer branch online statement address confirm sure okay right problem "
-    "replacement fee charge refund limit yesterday morning phone email"
-).split()
+    *("the", "card", "account", "payment", "balance", "please", "thank", "you", "today"),
+    *("number", "help", "check", "transfer", "branch", "online", "statement", "address"),
+    *("confirm", "sure", "okay", "right", "problem", "replacement", "fee", "charge"),
+    *("refund", "limit", "yesterday", "morning", "phone", "email"),
+)
 SENTIMENTS = ("POSITIVE", "NEUTRAL", "NEUTRAL", "NEUTRAL", "NEGATIVE", "MIXED")
 ROLES = ("AGENT", "CUSTOMER")
 
@@ -33,11 +34,13 @@ def generate(duration_s: int = 7200, turns: int = 3000, seed: int = 7) -> dict[s
         transcript.append(_turn(rng, index, role, begin, end))
         talk[role] += length
         if index % 97 == 5:
-            non_talk.append({"BeginOffsetMillis": end, "EndOffsetMillis": end + 3000,
-                             "DurationMillis": 3000})
+            non_talk.append(
+                {"BeginOffsetMillis": end, "EndOffsetMillis": end + 3000, "DurationMillis": 3000}
+            )
         if index % 151 == 11:
-            interruptions[role].append({"BeginOffsetMillis": begin, "EndOffsetMillis": begin + 900,
-                                        "DurationMillis": 900})
+            interruptions[role].append(
+                {"BeginOffsetMillis": begin, "EndOffsetMillis": begin + 900, "DurationMillis": 900}
+            )
     total = duration_s * 1000
     quarter = total // 4
     return {
@@ -51,35 +54,56 @@ def generate(duration_s: int = 7200, turns: int = 3000, seed: int = 7) -> dict[s
         "Categories": {
             "MatchedCategories": ["long-hold", "escalation"],
             "MatchedDetails": {
-                "long-hold": {"PointsOfInterest": [
-                    {"BeginOffsetMillis": n["BeginOffsetMillis"], "EndOffsetMillis": n["EndOffsetMillis"]}
-                    for n in non_talk[:5]
-                ]},
+                "long-hold": {
+                    "PointsOfInterest": [
+                        {
+                            "BeginOffsetMillis": n["BeginOffsetMillis"],
+                            "EndOffsetMillis": n["EndOffsetMillis"],
+                        }
+                        for n in non_talk[:5]
+                    ]
+                },
                 "escalation": {"PointsOfInterest": []},
             },
         },
         "ConversationCharacteristics": {
             "TotalConversationDurationMillis": total,
-            "NonTalkTime": {"Instances": non_talk,
-                            "TotalTimeMillis": sum(n["DurationMillis"] for n in non_talk)},
+            "NonTalkTime": {
+                "Instances": non_talk,
+                "TotalTimeMillis": sum(n["DurationMillis"] for n in non_talk),
+            },
             "Interruptions": {
                 "TotalCount": sum(len(v) for v in interruptions.values()),
-                "TotalTimeMillis": sum(i["DurationMillis"] for v in interruptions.values() for i in v),
+                "TotalTimeMillis": sum(
+                    i["DurationMillis"] for v in interruptions.values() for i in v
+                ),
                 "InterruptionsByInterrupter": {k: v for k, v in interruptions.items() if v},
             },
             "TalkTime": {
                 "TotalTimeMillis": sum(talk.values()),
                 "DetailsByParticipant": {r: {"TotalTimeMillis": ms} for r, ms in talk.items()},
             },
-            "TalkSpeed": {"DetailsByParticipant": {"AGENT": {"AverageWordsPerMinute": 160},
-                                                   "CUSTOMER": {"AverageWordsPerMinute": 140}}},
+            "TalkSpeed": {
+                "DetailsByParticipant": {
+                    "AGENT": {"AverageWordsPerMinute": 160},
+                    "CUSTOMER": {"AverageWordsPerMinute": 140},
+                }
+            },
             "Sentiment": {
                 "OverallSentiment": {"AGENT": 1.5, "CUSTOMER": -0.4},
-                "SentimentByPeriod": {"QUARTER": {
-                    role: [{"Score": round(rng.uniform(-5, 5), 1), "BeginOffsetMillis": q * quarter,
-                            "EndOffsetMillis": (q + 1) * quarter} for q in range(4)]
-                    for role in ROLES
-                }},
+                "SentimentByPeriod": {
+                    "QUARTER": {
+                        role: [
+                            {
+                                "Score": round(rng.uniform(-5, 5), 1),
+                                "BeginOffsetMillis": q * quarter,
+                                "EndOffsetMillis": (q + 1) * quarter,
+                            }
+                            for q in range(4)
+                        ]
+                        for role in ROLES
+                    }
+                },
             },
         },
         "Transcript": transcript,
@@ -89,14 +113,20 @@ def generate(duration_s: int = 7200, turns: int = 3000, seed: int = 7) -> dict[s
 def _turn(rng: random.Random, index: int, role: str, begin: int, end: int) -> dict[str, Any]:
     count = max(1, (end - begin) // 400)
     step = (end - begin) // count
-    items = []
+    items: list[dict[str, Any]] = []
     for n in range(count):
         confidence = round(rng.uniform(0.3, 1.0), 4)
-        items.append({"Type": "pronunciation", "Content": rng.choice(WORDS),
-                      "Confidence": confidence, "BeginOffsetMillis": begin + n * step,
-                      "EndOffsetMillis": begin + (n + 1) * step})
+        items.append(
+            {
+                "Type": "pronunciation",
+                "Content": rng.choice(WORDS),
+                "Confidence": confidence,
+                "BeginOffsetMillis": begin + n * step,
+                "EndOffsetMillis": begin + (n + 1) * step,
+            }
+        )
     items.append({"Type": "punctuation", "Content": ".", "Confidence": 0.0})
-    content = " ".join(i["Content"] for i in items[:-1]) + "."
+    content = " ".join(str(i["Content"]) for i in items[:-1]) + "."
     turn: dict[str, Any] = {
         "Id": f"turn-{index:05d}",
         "ParticipantRole": role,
@@ -104,7 +134,9 @@ def _turn(rng: random.Random, index: int, role: str, begin: int, end: int) -> di
         "EndOffsetMillis": end,
         "Content": content,
         "Sentiment": rng.choice(SENTIMENTS),
-        "LoudnessScores": [round(rng.uniform(60, 95), 2) for _ in range(max(1, (end - begin) // 1000))],
+        "LoudnessScores": [
+            round(rng.uniform(60, 95), 2) for _ in range(max(1, (end - begin) // 1000))
+        ],
         "Items": items,
     }
     if index % 211 == 3:

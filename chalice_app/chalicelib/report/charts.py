@@ -23,7 +23,9 @@ def role_colour(role: str, index: int = 0) -> str:
     return ROLE_COLOURS.get(role, FALLBACK_COLOURS[index % len(FALLBACK_COLOURS)])
 
 
-def downsample(points: Sequence[tuple[float, float]], limit: int = MAX_POINTS) -> list[tuple[float, float]]:
+def downsample(
+    points: Sequence[tuple[float, float]], limit: int = MAX_POINTS
+) -> list[tuple[float, float]]:
     """Mean of x and y per bucket so that at most ``limit`` points remain (order kept)."""
     if len(points) <= limit:
         return list(points)
@@ -54,7 +56,7 @@ def loudness_chart(analysis: CallAnalysis) -> bytes | None:
             label=role.title(),
         )
     marked = False
-    for role, spans in analysis.interruptions().items():
+    for spans in analysis.interruptions().values():
         for span in spans:
             axes.axvspan(
                 span.begin_ms / 60000,
@@ -84,10 +86,23 @@ def sentiment_trend_chart(analysis: CallAnalysis, role: str = "CUSTOMER") -> byt
     running = downsample(running)
     figure, axes = _figure(height=2.2)
     scatter = downsample([(s, float(v)) for s, v in points])
-    axes.plot([p[0] / 60 for p in scatter], [p[1] for p in scatter], "o", markersize=2.5,
-              color=role_colour(role), alpha=0.45, label="Turn")
-    axes.plot([p[0] / 60 for p in running], [p[1] for p in running], "-", linewidth=1.6,
-              color=role_colour(role), label="Running mean")
+    axes.plot(
+        [p[0] / 60 for p in scatter],
+        [p[1] for p in scatter],
+        "o",
+        markersize=2.5,
+        color=role_colour(role),
+        alpha=0.45,
+        label="Turn",
+    )
+    axes.plot(
+        [p[0] / 60 for p in running],
+        [p[1] for p in running],
+        "-",
+        linewidth=1.6,
+        color=role_colour(role),
+        label="Running mean",
+    )
     axes.axhline(0, color="#888888", linewidth=0.6)
     axes.set_ylim(-1.1, 1.1)
     axes.set_yticks([-1, 0, 1], ["Negative", "Neutral", "Positive"])
@@ -105,11 +120,17 @@ def quarter_sentiment_chart(analysis: CallAnalysis) -> bytes | None:
     width = 0.8 / len(quarters)
     for index, (role, values) in enumerate(quarters.items()):
         positions = [q + index * width for q in range(len(values))]
-        axes.bar(positions, [v.score for v in values], width=width, color=role_colour(role, index),
-                 label=role.title())
+        axes.bar(
+            positions,
+            [v.score for v in values],
+            width=width,
+            color=role_colour(role, index),
+            label=role.title(),
+        )
     count = max(len(v) for v in quarters.values())
-    axes.set_xticks([q + 0.4 - width / 2 for q in range(count)],
-                    [f"Q{q + 1}" for q in range(count)])
+    axes.set_xticks(
+        [q + 0.4 - width / 2 for q in range(count)], [f"Q{q + 1}" for q in range(count)]
+    )
     axes.axhline(0, color="#888888", linewidth=0.6)
     axes.set_ylim(-5, 5)
     axes.set_ylabel("Sentiment")
@@ -130,8 +151,15 @@ def talk_time_chart(shares: Sequence[tuple[str, int]]) -> bytes | None:
         fraction = ms / total
         axes.barh([0], [fraction], left=left, color=colour)
         if fraction > 0.08:
-            axes.text(left + fraction / 2, 0, f"{label} {fraction:.0%}", ha="center",
-                      va="center", fontsize=8, color="white")
+            axes.text(
+                left + fraction / 2,
+                0,
+                f"{label} {fraction:.0%}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white",
+            )
         left += fraction
     axes.set_xlim(0, 1)
     axes.axis("off")
@@ -144,8 +172,8 @@ def _figure(height: float) -> tuple[Any, Any]:
     figure = Figure(figsize=(7.0, height), dpi=DPI)
     axes = figure.add_subplot(1, 1, 1)
     axes.tick_params(labelsize=7)
-    axes.xaxis.label.set_size(8)
-    axes.yaxis.label.set_size(8)
+    axes.xaxis.label.set_fontsize(8)
+    axes.yaxis.label.set_fontsize(8)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return figure, axes

@@ -14,8 +14,12 @@ from typing import Any
 from chalicelib.report.model import CallAnalysis, Highlight, Turn
 
 ROLE_LABELS = {"AGENT": "Agent", "CUSTOMER": "Customer"}
-SENTIMENT_LABELS = {"POSITIVE": "Positive", "NEGATIVE": "Negative", "NEUTRAL": "Neutral",
-                    "MIXED": "Mixed"}
+SENTIMENT_LABELS = {
+    "POSITIVE": "Positive",
+    "NEGATIVE": "Negative",
+    "NEUTRAL": "Neutral",
+    "MIXED": "Mixed",
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class ReportContent:
 
 def clock(ms: int) -> str:
     """``m:ss`` or ``h:mm:ss`` from milliseconds."""
-    seconds = max(0, int(round(ms / 1000)))
+    seconds = max(0, round(ms / 1000))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
@@ -122,7 +126,11 @@ def build(analysis: CallAnalysis, context: CallContext | None = None) -> ReportC
     if count:
         content.interruption_summary = f"{count} interruptions, {seconds(total_ms)} in total"
     content.categories = [
-        (c.name, ", ".join(f"{clock(p.begin_ms)}–{clock(p.end_ms)}" for p in c.points) or "whole call")
+        (
+            c.name,
+            ", ".join(f"{clock(p.begin_ms)} to {clock(p.end_ms)}" for p in c.points)
+            or "whole call",
+        )
         for c in analysis.categories()
     ]
     content.highlights = [_highlight_row(h) for h in analysis.highlights()]
@@ -156,8 +164,12 @@ def _facts(analysis: CallAnalysis, context: CallContext) -> list[tuple[str, str]
 
 
 def _highlight_row(highlight: Highlight) -> tuple[str, str, str, str]:
-    return (highlight.kind, clock(highlight.turn_begin_ms), role_label(highlight.role),
-            highlight.text)
+    return (
+        highlight.kind,
+        clock(highlight.turn_begin_ms),
+        role_label(highlight.role),
+        highlight.text,
+    )
 
 
 def _transcript_row(turn: Turn) -> TranscriptRow:

@@ -69,7 +69,11 @@ def _sentiment(document: Any, content: ReportContent, analysis: CallAnalysis) ->
         if chart:
             _picture(document, chart)
     else:
-        _table(document, ("Speaker", "Overall"), [(w, f"{s:+.1f}") for w, s in content.overall_sentiment])
+        _table(
+            document,
+            ("Speaker", "Overall"),
+            [(w, f"{s:+.1f}") for w, s in content.overall_sentiment],
+        )
     document.add_paragraph("Scores run from -5 (negative) to +5 (positive).").italic = True
 
 
@@ -110,8 +114,12 @@ def _categories_and_highlights(document: Any, content: ReportContent) -> None:
         _table(document, ("Category", "When"), content.categories)
     if content.highlights:
         document.add_heading("Issues, action items and outcomes", level=1)
-        _table(document, ("Kind", "At", "Speaker", "What was said"), content.highlights,
-               widths=(1.0, 0.6, 0.9, 4.0))
+        _table(
+            document,
+            ("Kind", "At", "Speaker", "What was said"),
+            content.highlights,
+            widths=(1.0, 0.6, 0.9, 4.0),
+        )
 
 
 def _transcript(document: Any, content: ReportContent) -> None:
@@ -142,9 +150,11 @@ def _transcript(document: Any, content: ReportContent) -> None:
         _append_row(table._tbl, twips, cells)
 
 
-def _append_row(tbl: Any, twips: Sequence[str], cells: Sequence[Sequence[tuple[str, str | None, bool]]]) -> None:
+def _append_row(
+    tbl: Any, twips: Sequence[str], cells: Sequence[Sequence[tuple[str, str | None, bool]]]
+) -> None:
     from docx.oxml.ns import qn
-    from lxml import etree
+    from lxml import etree  # type: ignore[import-untyped]
 
     tr = etree.SubElement(tbl, qn("w:tr"))
     for width, runs in zip(twips, cells, strict=True):
@@ -168,7 +178,7 @@ def _append_row(tbl: Any, twips: Sequence[str], cells: Sequence[Sequence[tuple[s
 
 
 def _hex(colour: tuple[int, int, int]) -> str:
-    return "%02X%02X%02X" % colour
+    return "{:02X}{:02X}{:02X}".format(*colour)
 
 
 def _table(

@@ -21,7 +21,11 @@ def render(content: ReportContent) -> str:
             quarters = max(len(scores) for _, scores in content.quarter_sentiment)
             header = ("Speaker", *(f"Q{q + 1}" for q in range(quarters)), "Overall")
             rows = [
-                (who, *(f"{s:+.1f}" for s in scores), f"{overall[who]:+.1f}" if who in overall else "")
+                (
+                    who,
+                    *(f"{s:+.1f}" for s in scores),
+                    f"{overall[who]:+.1f}" if who in overall else "",
+                )
                 for who, scores in content.quarter_sentiment
             ]
             lines += _table(header, rows)
@@ -34,17 +38,22 @@ def render(content: ReportContent) -> str:
         lines += _table(
             ("Who", "Time", "Share", "Talk speed"),
             [
-                (label, clock(ms), f"{ms / total:.0%}", f"{speed[label]} wpm" if label in speed else "")
+                (
+                    label,
+                    clock(ms),
+                    f"{ms / total:.0%}",
+                    f"{speed[label]} wpm" if label in speed else "",
+                )
                 for label, ms in content.talk_time
             ],
         )
         if content.non_talk:
-            lines += ["Silences (non-talk time):", ""] + _table(("At", "Length"), content.non_talk)
+            lines += ["Silences (non-talk time):", "", *_table(("At", "Length"), content.non_talk)]
     if content.interruptions:
         lines += ["## Interruptions", "", content.interruption_summary, ""]
         lines += _table(("Interrupter", "At", "Length"), content.interruptions)
     if content.categories:
-        lines += ["## Categories", ""] + _table(("Category", "When"), content.categories)
+        lines += ["## Categories", "", *_table(("Category", "When"), content.categories)]
     if content.highlights:
         lines += ["## Issues, action items and outcomes", ""]
         lines += _table(("Kind", "At", "Speaker", "What was said"), content.highlights)
@@ -54,8 +63,13 @@ def render(content: ReportContent) -> str:
     lines += _table(
         ("Start", "Length", "Speaker", "Sentiment", "Text"),
         [
-            (row.start, row.duration, row.speaker, row.sentiment,
-             "".join(_mark(text) if low else text for text, low in row.runs))
+            (
+                row.start,
+                row.duration,
+                row.speaker,
+                row.sentiment,
+                "".join(_mark(text) if low else text for text, low in row.runs),
+            )
             for row in content.transcript
         ],
     )

@@ -20,7 +20,7 @@ RECORDINGS_PREFIX_ENV = "RECORDINGS_PREFIX"
 DEFAULT_LANGUAGE = "en-US"
 DEFAULT_TRANSCRIPTS_PREFIX = "transcriptions"
 DEFAULT_REPORTS_PREFIX = "reports"
-DEFAULT_RECORDINGS_PREFIX = "recordings/"
+DEFAULT_RECORDINGS_PREFIX = "recordings"
 
 
 class Redaction(StrEnum):
@@ -71,8 +71,10 @@ class TranscriptionConfig:
 
 
 def recordings_prefix() -> str:
-    """The key prefix recordings arrive under (``RECORDINGS_PREFIX``, default ``recordings/``)."""
-    return settings.optional(RECORDINGS_PREFIX_ENV, DEFAULT_RECORDINGS_PREFIX)
+    """Key prefix recordings arrive under, with a trailing slash (``RECORDINGS_PREFIX``, default
+    ``recordings``); empty when the variable is set to ``/`` (the whole bucket)."""
+    prefix = settings.optional(RECORDINGS_PREFIX_ENV, DEFAULT_RECORDINGS_PREFIX).strip("/")
+    return f"{prefix}/" if prefix else ""
 
 
 def _folder(name: str, default: str) -> str:

@@ -1,4 +1,4 @@
-"""``start_transcription``: an object-created event on the recordings bucket starts a Transcribe job.
+"""``start_transcription``: an object created in the recordings bucket starts a Transcribe job.
 
 Per record: decode and parse the key, read the object's metadata and first bytes, look up the
 call record for the channel mapping, and start a Call Analytics job (stereo) or a standard job
@@ -55,6 +55,14 @@ class RecordResult:
     outcome: Outcome
     job_name: str = ""
     detail: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "key": self.key,
+            "outcome": self.outcome.value,
+            "job_name": self.job_name,
+            "detail": self.detail,
+        }
 
 
 @dataclass(frozen=True)
@@ -225,7 +233,10 @@ def _head(bucket: str, key: str) -> _ObjectHead | None:
 
     try:
         response = aws_calls.call(
-            f"S3 HeadObject s3://{bucket}/{key}", aws.client("s3").head_object, Bucket=bucket, Key=key
+            f"S3 HeadObject s3://{bucket}/{key}",
+            aws.client("s3").head_object,
+            Bucket=bucket,
+            Key=key,
         )
     except ClientError as error:
         if aws_calls.error_code(error) in {"404", "NoSuchKey", "NotFound"}:

@@ -1,0 +1,68 @@
+"""Tell people about finished (or failed) calls: SNS messages with presigned S3 links.
+
+Links are SigV4 presigned GETs. S3 caps SigV4 presigned URLs at 7 days (604800 s), so a longer
+``REPORT_LINK_EXPIRY_SECONDS`` is capped, not refused. A URL signed with temporary credentials
+(a Lambda role's) also stops working when those credentials expire, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib import aws, settings
+from chalicelib.transcription import aws_calls
+
+logger = logging.getLogger(__name__)
+
+TOPIC_ENV = "NOTIFICATION_TOPIC_ARN"
+EXPIRY_ENV = "REPORT_LINK_EXPIRY_SECONDS"
+SIGV4_MAX_EXPIRY = 604800  # seconds: S3's limit for SigV4 presigned URLs (7 days)
+SUBJECT_MAX = 100  # SNS subject limit
+
+
+def link_expiry_seconds() -> int:
+    """``REPORT_LINK_EXPIRY_SECONDS`` (default 7 days), capped at S3's SigV4 maximum."""
+    requested = settings.integer(EXPIRY_ENV, SIGV4_MAX_EXPIRY, minimum=1)
+    if requested > SIGV4_MAX_EXPIRY:
+        logger.warning(
+            "%s=%d exceeds S3's SigV4 presigned URL maximum; using %d",
+            EXPIRY_ENV,
+            requested,
+            SIGV4_MAX_EXPIRY,
+        )
+        return SIGV4_MAX_EXPIRY
+    return requested
+
+
+def presigned_get(bucket: str, key: str, expires_in: int) -> str:
+    """A presigned GET URL for ``s3://bucket/key`` valid for ``expires_in`` seconds."""
+    url: str = aws.client("s3").generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_in
+    )
+    return url
+
+
+def publish(subject: str, message: Mapping[str, Any]) -> str | None:
+    """Publish ``message`` as JSON to ``NOTIFICATION_TOPIC_ARN``; None when no topic is set."""
+    topic = settings.optional(TOPIC_ENV)
+    if not topic:
+        logger.info("no %s configured: notification not sent (%s)", TOPIC_ENV, subject)
+        return None
+    clean_subject = "".join(ch for ch in subject if 32 <= ord(ch) < 127)[:SUBJECT_MAX]
+    client = aws.client("sns")
+    response = aws_calls.call(
+        f"SNS Publish to {topic}",
+        client.publish,
+        TopicArn=topic,
+        Subject=clean_subject or "Call recording",
+        Message=json.dumps(message, indent=2, sort_keys=True),
+        MessageAttributes={
+            "event": {"DataType": "String", "StringValue": str(message.get("event", "unknown"))}
+        },
+    )
+    message_id = str(response.get("MessageId", ""))
+    logger.info("published %s to %s as %s", subject, topic, message_id)
+    return message_id
