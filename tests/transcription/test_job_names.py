@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chalicelib.transcription.jobs import JOB_NAME_MAX, job_name
+
+NAME_RULE = re.compile(r"^[0-9a-zA-Z._-]+$")
+
+
+def test_same_object_same_name() -> None:
+    assert job_name("b", "recordings/x.wav") == job_name("b", "recordings/x.wav")
+
+
+def test_different_objects_different_names() -> None:
+    assert job_name("b", "recordings/x.wav") != job_name("b", "recordings/y/x.wav")
+    assert job_name("b", "recordings/x.wav") != job_name("c", "recordings/x.wav")
+
+
+@given(st.text(min_size=1, max_size=1024))
+def test_any_key_gives_a_valid_transcribe_job_name(key: str) -> None:
+    name = job_name("callrec-recordings", key)
+    assert NAME_RULE.match(name)
+    assert 1 <= len(name) <= JOB_NAME_MAX
+    assert name.startswith("callrec-")

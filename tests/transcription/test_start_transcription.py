@@ -1,0 +1,277 @@
+"""start_transcription against moto (S3, DynamoDB) with Transcribe stubbed in its real shapes."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib.errors import ConfigurationError, TransientAwsError
+from chalicelib.transcription.handler import REJECTED_PREFIX, Outcome, handle_s3_event
+from chalicelib.transcription.jobs import job_name
+
+support = importlib.import_module("tests.transcription.conftest")
+Stack = support.Stack
+BUCKET, ROLE = support.BUCKET, support.ROLE
+SMA_KEY, SMA_TX, MI_KEY, MI_TX = support.SMA_KEY, support.SMA_TX, support.MI_KEY, support.MI_TX
+
+
+def analytics_response(name: str, status: str = "IN_PROGRESS") -> dict[str, Any]:
+    return {"CallAnalyticsJob": {"CallAnalyticsJobName": name, "CallAnalyticsJobStatus": status}}
+
+
+def expected_analytics(key: str, agent_channel: int, **settings: Any) -> dict[str, Any]:
+    return {
+        "CallAnalyticsJobName": job_name(BUCKET, key),
+        "Media": {"MediaFileUri": f"s3://{BUCKET}/{key}"},
+        "OutputLocation": f"s3://{BUCKET}/transcriptions/2026/11/20/",
+        "DataAccessRoleArn": ROLE,
+        "Settings": {"LanguageOptions": ["en-US"], **settings},
+        "ChannelDefinitions": [
+            {"ChannelId": agent_channel, "ParticipantRole": "AGENT"},
+            {"ChannelId": 1 - agent_channel, "ParticipantRole": "CUSTOMER"},
+        ],
+    }
+
+
+def test_real_event_payload_starts_call_analytics(stack: Stack) -> None:
+    event = json.loads((support.EVENTS / "s3" / "object_created_sma_recording.json").read_text())
+    stack.put(SMA_KEY, support.wav_bytes(2), {"transaction-id": SMA_TX, "recording-duration": "7"})
+    stack.records.update(SMA_TX, {"direction": "outbound", "recorded_leg": "LEG-A"})
+    name = job_name(BUCKET, SMA_KEY)
+    stack.transcribe.add_response(
+        "start_call_analytics_job", analytics_response(name), expected_analytics(SMA_KEY, 0)
+    )
+    [result] = handle_s3_event(event)
+    assert (result.outcome, result.job_name) == (Outcome.STARTED, name)
+    record = stack.record(SMA_TX)
+    assert record["transcription_job"] == name
+    assert record["transcription_status"] == "IN_PROGRESS"
+    assert record["transcription_kind"] == "call-analytics"
+    assert record["recording_duration"] == "7"
+    assert record["source_path"] == "sma"
+
+
+@pytest.mark.parametrize(
+    ("direction", "leg", "agent_channel"),
+    [
+        ("outbound", "LEG-A", 0),
+        ("inbound", "LEG-B", 0),
+        ("inbound", "LEG-A", 1),
+        ("outbound", "LEG-B", 1),
+    ],
+)
+def test_owner_is_agent_whichever_way_the_call_went(
+    stack: Stack, direction: str, leg: str, agent_channel: int
+) -> None:
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.records.update(SMA_TX, {"direction": direction, "recorded_leg": leg})
+    stack.transcribe.add_response(
+        "start_call_analytics_job",
+        analytics_response(job_name(BUCKET, SMA_KEY)),
+        expected_analytics(SMA_KEY, agent_channel),
+    )
+    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is Outcome.STARTED
+
+
+def test_missing_call_record_uses_documented_default_and_notes_it(stack: Stack) -> None:
+    stack.put(MI_KEY, support.opus_ogg_bytes(2))
+    stack.transcribe.add_response(
+        "start_call_analytics_job",
+        analytics_response(job_name(BUCKET, MI_KEY)),
+        expected_analytics(MI_KEY, 0),
+    )
+    handle_s3_event(support.s3_event(MI_KEY))
+    assert stack.record(MI_TX)["source_path"] == "media-insights"
+    assert any("no call record" in note for note in stack.notes(MI_TX))
+
+
+def test_options_from_configuration(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSCRIBE_LANGUAGE_CODE", "en-GB")
+    monkeypatch.setenv("TRANSCRIBE_REDACTION", "pii-and-unredacted")
+    monkeypatch.setenv("TRANSCRIBE_VOCABULARY_NAME", "callrec-terms")
+    monkeypatch.setenv("TRANSCRIBE_OUTPUT_KMS_KEY_ID", "alias/callrec")
+    monkeypatch.setenv("TRANSCRIPTS_PREFIX", "/out/transcripts/")
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.records.update(SMA_TX, {"direction": "outbound", "recorded_leg": "LEG-A"})
+    expected = expected_analytics(
+        SMA_KEY,
+        0,
+        VocabularyName="callrec-terms",
+        ContentRedaction={"RedactionType": "PII", "RedactionOutput": "redacted_and_unredacted"},
+    )
+    expected["Settings"]["LanguageOptions"] = ["en-GB"]
+    expected["OutputLocation"] = f"s3://{BUCKET}/out/transcripts/2026/11/20/"
+    expected["OutputEncryptionKMSKeyId"] = "alias/callrec"
+    stack.transcribe.add_response(
+        "start_call_analytics_job", analytics_response(job_name(BUCKET, SMA_KEY)), expected
+    )
+    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is Outcome.STARTED
+
+
+def test_unknown_redaction_setting_is_a_configuration_error(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRANSCRIBE_REDACTION", "everything")
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    with pytest.raises(ConfigurationError, match="TRANSCRIBE_REDACTION"):
+        handle_s3_event(support.s3_event(SMA_KEY))
+
+
+def test_mono_falls_back_to_standard_job_with_speaker_labels(stack: Stack) -> None:
+    stack.put(SMA_KEY, support.wav_bytes(1))
+    name = job_name(BUCKET, SMA_KEY)
+    stack.transcribe.add_response(
+        "start_transcription_job",
+        {"TranscriptionJob": {"TranscriptionJobName": name, "TranscriptionJobStatus": "QUEUED"}},
+        {
+            "TranscriptionJobName": name,
+            "LanguageCode": "en-US",
+            "MediaFormat": "wav",
+            "Media": {"MediaFileUri": f"s3://{BUCKET}/{SMA_KEY}"},
+            "OutputBucketName": BUCKET,
+            "OutputKey": "transcriptions/2026/11/20/",
+            "Settings": {"ShowSpeakerLabels": True, "MaxSpeakerLabels": 2},
+        },
+    )
+    [result] = handle_s3_event(support.s3_event(SMA_KEY))
+    assert result.outcome is Outcome.STARTED
+    record = stack.record(SMA_TX)
+    assert (record["transcription_kind"], record["transcription_status"]) == ("standard", "QUEUED")
+    assert any("mono" in note for note in stack.notes(SMA_TX))
+
+
+def test_duplicate_event_finds_existing_job_and_changes_nothing(stack: Stack) -> None:
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.records.update(SMA_TX, {"direction": "outbound", "recorded_leg": "LEG-A"})
+    name = job_name(BUCKET, SMA_KEY)
+    stack.transcribe.add_response("start_call_analytics_job", analytics_response(name))
+    stack.transcribe.add_client_error(
+        "start_call_analytics_job",
+        service_error_code="ConflictException",
+        service_message="The requested job name already exists. Use a different job name.",
+        http_status_code=409,
+    )
+    first = handle_s3_event(support.s3_event(SMA_KEY))
+    stack.records.update(SMA_TX, {"transcription_status": "COMPLETED", "report_key": "r.docx"})
+    second = handle_s3_event(support.s3_event(SMA_KEY))
+    assert [first[0].outcome, second[0].outcome] == [Outcome.STARTED, Outcome.DUPLICATE]
+    assert stack.record(SMA_TX)["transcription_status"] == "COMPLETED"
+
+
+def test_late_start_never_moves_a_finished_job_back(stack: Stack) -> None:
+    """Out of order: the report Lambda finished the job before this handler recorded its start."""
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    name = job_name(BUCKET, SMA_KEY)
+    stack.records.update(SMA_TX, {"direction": "outbound", "transcription_status": "COMPLETED"})
+    stack.transcribe.add_response("start_call_analytics_job", analytics_response(name))
+    handle_s3_event(support.s3_event(SMA_KEY))
+    record = stack.record(SMA_TX)
+    assert (record["transcription_job"], record["transcription_status"]) == (name, "COMPLETED")
+
+
+def test_every_record_is_processed(stack: Stack) -> None:
+    event = json.loads((support.EVENTS / "s3" / "object_created_two_records.json").read_text())
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.transcribe.add_response(
+        "start_call_analytics_job", analytics_response(job_name(BUCKET, SMA_KEY))
+    )
+    results = handle_s3_event(event)
+    assert [r.outcome for r in results] == [Outcome.STARTED, Outcome.REJECTED]
+    assert results[1].key == "recordings/notes/Call summary (2026).wav"  # unquote_plus-ed
+
+
+def test_unrecognised_key_is_recorded_as_rejected(stack: Stack) -> None:
+    key = "recordings/notes/Call summary.wav"
+    stack.put(key, support.wav_bytes(2))
+    [result] = handle_s3_event(support.s3_event(key))
+    assert result.outcome is Outcome.REJECTED
+    record = stack.record(f"{REJECTED_PREFIX}{key}")
+    assert (record["recording_key"], record["rejection"]) == (key, "UnrecognisedRecordingKey")
+    assert "not a recording key" in stack.notes(f"{REJECTED_PREFIX}{key}")[0]
+
+
+def test_rejected_key_is_filed_under_its_transaction_from_metadata(stack: Stack) -> None:
+    key = "recordings/manual/upload.wav"
+    stack.put(key, support.wav_bytes(2), {"transaction-id": SMA_TX})
+    handle_s3_event(support.s3_event(key))
+    assert any("rejected" in note for note in stack.notes(SMA_TX))
+
+
+def test_other_suffix_and_prefix_and_event_are_ignored(stack: Stack) -> None:
+    results = handle_s3_event(
+        {
+            "Records": [
+                *support.s3_event("recordings/2026/11/20/readme.txt")["Records"],
+                *support.s3_event("transcriptions/2026/11/20/x.wav")["Records"],
+                *support.s3_event(SMA_KEY, name="ObjectRemoved:Delete")["Records"],
+            ]
+        }
+    )
+    assert [r.outcome for r in results] == [Outcome.IGNORED] * 3
+
+
+def test_custom_recordings_prefix(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECORDINGS_PREFIX", "calls")
+    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is Outcome.IGNORED
+
+
+def test_missing_object_is_noted_not_retried(stack: Stack) -> None:
+    [result] = handle_s3_event(support.s3_event(SMA_KEY))
+    assert result.outcome is Outcome.MISSING
+    assert any("missing" in note for note in stack.notes(SMA_TX))
+
+
+def test_zero_length_recording_is_noted(stack: Stack) -> None:
+    stack.put(SMA_KEY, b"")
+    [result] = handle_s3_event(support.s3_event(SMA_KEY))
+    assert result.outcome is Outcome.UNPROCESSABLE
+    assert any("zero bytes" in note for note in stack.notes(SMA_TX))
+
+
+def test_corrupt_recording_is_noted(stack: Stack) -> None:
+    stack.put(SMA_KEY, b"this is not audio at all" * 10)
+    [result] = handle_s3_event(support.s3_event(SMA_KEY))
+    assert result.outcome is Outcome.UNPROCESSABLE
+    assert any("not a readable WAV" in note for note in stack.notes(SMA_TX))
+
+
+def test_throttling_is_raised_for_lambda_retry_after_other_records(stack: Stack) -> None:
+    other = SMA_KEY.replace("14-01-05-123", "14-02-00-000")
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.put(other, support.wav_bytes(2))
+    stack.transcribe.add_client_error(
+        "start_call_analytics_job",
+        service_error_code="LimitExceededException",
+        http_status_code=429,
+    )
+    stack.transcribe.add_response(
+        "start_call_analytics_job", analytics_response(job_name(BUCKET, other))
+    )
+    with pytest.raises(TransientAwsError, match="LimitExceededException"):
+        handle_s3_event(support.s3_event(SMA_KEY, other))
+    assert stack.record(SMA_TX)["transcription_job"] == job_name(BUCKET, other)
+
+
+def test_bad_request_is_recorded_not_retried(stack: Stack) -> None:
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.transcribe.add_client_error(
+        "start_call_analytics_job",
+        service_error_code="BadRequestException",
+        service_message="The vocabulary you specified doesn't exist.",
+        http_status_code=400,
+    )
+    [result] = handle_s3_event(support.s3_event(SMA_KEY))
+    assert result.outcome is Outcome.UNPROCESSABLE
+    assert any("vocabulary" in note for note in stack.notes(SMA_TX))
+
+
+def test_missing_data_access_role_is_a_configuration_error(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRANSCRIBE_DATA_ACCESS_ROLE_ARN")
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    with pytest.raises(ConfigurationError, match="TRANSCRIBE_DATA_ACCESS_ROLE_ARN"):
+        handle_s3_event(support.s3_event(SMA_KEY))
