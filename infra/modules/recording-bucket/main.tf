@@ -282,6 +282,15 @@ resource "aws_kms_key" "this" {
   description             = "Call recordings, transcripts and reports"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_key_deletion_window_in_days
-  policy                  = data.aws_iam_policy_document.kms.json
   tags                    = var.tags
+}
+
+# The key policy is a resource of its own: it names the SIP media application, which names the
+# handler Lambda, whose environment names this key. Keeping the policy off aws_kms_key breaks
+# that cycle (the key starts with the default account-delegation policy for a moment).
+resource "aws_kms_key_policy" "this" {
+  count = local.create && var.create_kms_key ? 1 : 0
+
+  key_id = aws_kms_key.this[0].id
+  policy = data.aws_iam_policy_document.kms.json
 }

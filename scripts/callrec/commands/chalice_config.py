@@ -1,0 +1,142 @@
+"""``callrec chalice-config``: write .chalice/config.json stage settings from Terraform outputs.
+
+For the path where Terraform creates the infrastructure only and ``chalice deploy`` deploys the
+functions: the stage's ``environment_variables`` become the root module's ``lambda_environment``
+output, and each function's ``iam_role_arn`` comes from ``function_role_arns`` (Chalice does
+not manage roles: ``manage_iam_role`` is false). Outputs come from a file holding
+``terraform output -json`` or live from a Terraform directory (through python-terraform).
+Other settings in the config file (timeouts, memory, other stages) are kept as they are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from callrec.terraform.driver import outputs_from_json
+from chalicelib.errors import CallRecError
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_CONFIG = REPO_ROOT / "chalice_app" / ".chalice" / "config.json"
+REQUIRED_OUTPUTS = ("lambda_environment", "function_role_arns")
+
+
+class ChaliceConfigError(CallRecError):
+    """The Terraform outputs or the Chalice config cannot produce a stage configuration."""
+
+    code = "ChaliceConfigError"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "chalice-config", help="write .chalice/config.json stage settings from terraform output"
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--outputs", type=Path, help="file with `terraform output -json` ('-' for stdin)"
+    )
+    source.add_argument(
+        "--terraform-dir", type=Path, help="run `terraform output -json` in this directory"
+    )
+    parser.add_argument("--stage", default="dev", help="Chalice stage to write (default dev)")
+    parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="config.json to update")
+    parser.add_argument(
+        "--check", action="store_true", help="only report whether the file is up to date (exit 1)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    outputs = load_outputs(args.outputs, args.terraform_dir)
+    current = read_config(args.config)
+    updated = apply_outputs(current, outputs, args.stage)
+    text = json.dumps(updated, indent=2) + "\n"
+    if args.check:
+        if args.config.is_file() and args.config.read_text() == text:
+            print(f"{args.config} is up to date")
+            return 0
+        print(f"{args.config} differs from the Terraform outputs; run callrec chalice-config")
+        return 1
+    args.config.parent.mkdir(parents=True, exist_ok=True)
+    args.config.write_text(text)
+    print(f"wrote stage {args.stage!r} of {args.config}")
+    return 0
+
+
+def load_outputs(outputs_file: Path | None, terraform_dir: Path | None) -> dict[str, Any]:
+    if terraform_dir is not None:
+        from callrec.terraform.driver import TerraformDriver
+
+        return TerraformDriver(terraform_dir).output()
+    assert outputs_file is not None
+    if str(outputs_file) == "-":
+        return outputs_from_json(sys.stdin.read())
+    if not outputs_file.is_file():
+        raise ChaliceConfigError(
+            f"{outputs_file} does not exist", hint="terraform output -json > outputs.json"
+        )
+    return outputs_from_json(outputs_file.read_text())
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {"version": "2.0", "app_name": "callrec", "stages": {}}
+    try:
+        config = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ChaliceConfigError(
+            f"{path} is not valid JSON: {error}", hint="fix or restore it from git"
+        ) from error
+    if not isinstance(config, dict):
+        raise ChaliceConfigError(f"{path} is not a JSON object", hint="restore it from git")
+    return config
+
+
+def apply_outputs(
+    config: Mapping[str, Any], outputs: Mapping[str, Any], stage: str
+) -> dict[str, Any]:
+    """Return ``config`` with ``stage`` carrying the environment and roles from ``outputs``."""
+    missing = [name for name in REQUIRED_OUTPUTS if name not in outputs]
+    if missing:
+        raise ChaliceConfigError(
+            f"terraform outputs lack {', '.join(missing)}",
+            hint="use the outputs of the root module in infra/ (terraform output -json)",
+        )
+    environment = _string_map(outputs["lambda_environment"], "lambda_environment")
+    roles = _string_map(outputs["function_role_arns"], "function_role_arns")
+    if not roles:
+        raise ChaliceConfigError(
+            "function_role_arns is empty", hint="apply infra/ (call-analytics module) first"
+        )
+    result = json.loads(json.dumps(config))
+    settings = result.setdefault("stages", {}).setdefault(stage, {})
+    settings["manage_iam_role"] = False
+    settings["environment_variables"] = dict(sorted(environment.items()))
+    functions = settings.setdefault("lambda_functions", {})
+    for function, role in sorted(roles.items()):
+        if not role:
+            raise ChaliceConfigError(
+                f"function_role_arns[{function!r}] is empty", hint="apply infra/ first"
+            )
+        functions.setdefault(function, {})["iam_role_arn"] = role
+    return dict(result)
+
+
+def _string_map(value: Any, name: str) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ChaliceConfigError(f"output {name} is not a map", hint="use the infra/ root outputs")
+    result: dict[str, str] = {}
+    for key, item in value.items():
+        if item is None:
+            continue
+        if not isinstance(item, str):
+            raise ChaliceConfigError(
+                f"output {name}[{key!r}] is {type(item).__name__}, not a string",
+                hint="Lambda environment values and role ARNs are strings",
+            )
+        result[str(key)] = item
+    return result

@@ -1,0 +1,187 @@
+"""``callrec package``: package the Chalice app as Terraform that joins the root module in infra/.
+
+Runs ``chalice package --pkg-format terraform`` offline on a staged copy of the app (the copy's
+stage config says roles are not managed by Chalice and carries no environment: both come from
+Terraform), rewrites the output for Terraform 1.x and provider 6.x (callrec.terraform.chalice_tf)
+and writes ``chalice.tf.json``, ``chalice_override.tf.json`` and ``chalice-deployment.zip``
+into the Terraform root. ``--apply`` then runs init, plan and apply there through python-terraform.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from callrec.terraform import chalice_tf
+from callrec.terraform.chalice_tf import PackageError
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_APP_DIR = REPO_ROOT / "chalice_app"
+DEFAULT_OUT_DIR = REPO_ROOT / "infra"
+PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/replaced-by-terraform"
+# Provided by the Lambda Python runtime; never vendored.
+RUNTIME_PROVIDED = {
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "urllib3",
+    "python-dateutil",
+    "six",
+}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "package", help="package the Chalice functions as Terraform for infra/ (chalice package)"
+    )
+    parser.add_argument("--app-dir", type=Path, default=DEFAULT_APP_DIR, help="Chalice project")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="Terraform root module")
+    parser.add_argument("--stage", default="dev", help="Chalice stage (default dev)")
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="FUNCTION",
+        help="leave this function (and its event sources) out; repeatable",
+    )
+    parser.add_argument(
+        "--vendor",
+        action="append",
+        default=[],
+        metavar="DISTRIBUTION",
+        help="copy this installed distribution and its dependencies into the package; repeatable",
+    )
+    parser.add_argument(
+        "--apply", action="store_true", help="then terraform init, plan and apply in --out"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    app_dir: Path = args.app_dir.resolve()
+    out_dir: Path = args.out.resolve()
+    if not (app_dir / "app.py").is_file():
+        raise PackageError(f"{app_dir} has no app.py", hint="pass --app-dir chalice_app")
+    if not (out_dir / "main.tf").is_file():
+        raise PackageError(f"{out_dir} has no main.tf", hint="pass --out infra")
+    with tempfile.TemporaryDirectory(prefix="callrec-package-") as temp:
+        staged = stage_project(app_dir, Path(temp) / "app", args.stage)
+        vendor(args.vendor, staged / "vendor")
+        generated_dir = Path(temp) / "out"
+        run_chalice_package(staged, generated_dir, args.stage)
+        generated = json.loads((generated_dir / "chalice.tf.json").read_text())
+        app_name = str(json.loads((staged / ".chalice" / "config.json").read_text())["app_name"])
+        packaged = chalice_tf.rewrite(
+            generated, app_name=app_name, stage=args.stage, exclude=args.exclude
+        )
+        for name, text in packaged.files().items():
+            (out_dir / name).write_text(text)
+        shutil.copyfile(generated_dir / "deployment.zip", out_dir / chalice_tf.ZIP_NAME)
+    print(f"packaged {', '.join(packaged.functions)} into {out_dir}")
+    if args.apply:
+        return apply(out_dir)
+    return 0
+
+
+def stage_project(app_dir: Path, target: Path, stage: str) -> Path:
+    """Copy the Chalice project to ``target`` with a stage config fit for packaging."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "deployments", "venv")
+    shutil.copytree(app_dir, target, ignore=ignore)
+    config_path = target / ".chalice" / "config.json"
+    if not config_path.is_file():
+        raise PackageError(
+            f"{app_dir / '.chalice' / 'config.json'} is missing", hint="restore it from git"
+        )
+    config_path.write_text(json.dumps(packaging_config(json.loads(config_path.read_text()), stage)))
+    return target
+
+
+def packaging_config(config: dict[str, Any], stage: str) -> dict[str, Any]:
+    """The project config with ``stage`` set up for Terraform-managed roles and environment."""
+    stages = config.setdefault("stages", {})
+    settings = stages.setdefault(stage, {})
+    settings["manage_iam_role"] = False
+    settings["iam_role_arn"] = PLACEHOLDER_ROLE
+    settings.pop("environment_variables", None)
+    for function in settings.get("lambda_functions", {}).values():
+        for key in ("iam_role_arn", "manage_iam_role", "environment_variables"):
+            function.pop(key, None)
+    return config
+
+
+def run_chalice_package(project: Path, out_dir: Path, stage: str) -> None:
+    chalice = Path(sys.executable).with_name("chalice")
+    command = [str(chalice) if chalice.exists() else "chalice", "package"]
+    command += ["--pkg-format", "terraform", "--stage", stage, str(out_dir)]
+    env = dict(os.environ)
+    # chalice package only needs a region to render ARNs; no AWS call is made.
+    env.setdefault("AWS_DEFAULT_REGION", env.get("AWS_REGION", "us-east-1"))
+    completed = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise PackageError(
+            f"chalice package failed: {completed.stderr.strip()[-2000:]}",
+            hint="run `chalice package --pkg-format terraform` in chalice_app/ to see the details",
+        )
+
+
+def vendor(distributions: list[str], target: Path) -> None:
+    """Copy installed ``distributions`` (and what they require) into Chalice's vendor/ folder.
+
+    Offline alternative to Chalice's pip download: the .venv already holds Linux x86_64
+    CPython 3.11 wheels, the same platform as the python3.11 x86_64 Lambda runtime.
+    """
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    pending = list(distributions)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        key = name.lower().replace("_", "-")
+        if key in seen or key in RUNTIME_PROVIDED:
+            continue
+        seen.add(key)
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError as error:
+            raise PackageError(
+                f"{name} is not installed", hint=f".venv/bin/pip install {name}"
+            ) from error
+        for requirement_text in distribution.requires or []:
+            requirement = Requirement(requirement_text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                pending.append(requirement.name)
+        for file in distribution.files or []:
+            source = Path(str(distribution.locate_file(file)))
+            if file.parts[0].endswith((".dist-info", "__pycache__")) or file.parts[0] == "..":
+                continue
+            if "__pycache__" in file.parts or not source.is_file():
+                continue
+            destination = target / Path(*file.parts)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+
+
+def apply(out_dir: Path) -> int:
+    from callrec.terraform.driver import TerraformDriver
+
+    driver = TerraformDriver(out_dir)
+    driver.init()
+    plan = driver.plan()
+    if not plan.has_changes:
+        print("no changes")
+        return 0
+    driver.apply(plan)
+    print("applied")
+    return 0

@@ -1,0 +1,1 @@
+"""Driving Terraform from Python: the Chalice package rewriter and the python-terraform driver."""

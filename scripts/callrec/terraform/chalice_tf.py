@@ -1,0 +1,199 @@
+"""Rewrite ``chalice package --pkg-format terraform`` output so it joins the root module in infra/.
+
+Chalice 1.x writes a standalone configuration for Terraform < 1.4 and the AWS provider < 5 that
+also uses the ``null`` provider's deprecated ``null_data_source``. This module turns it into a
+fragment of the root module:
+
+* the ``terraform`` block (version pins, ``null`` provider) is dropped: infra/versions.tf rules;
+* ``data.null_data_source.chalice`` is dropped and its outputs inlined as literals;
+* ``data.aws_region.chalice.name`` becomes ``.region`` (``name`` is deprecated in provider 6);
+* each function's role, environment and name come from the root module
+  (``local.function_role_arns``, ``local.function_environment``, ``local.lambda_function_names``);
+* asynchronously invoked functions (S3, EventBridge) get the dead-letter queue, EventBridge
+  targets get a dead-letter queue and retry policy, and rules get the name prefix the queue
+  policy admits;
+* the S3 notification (Chalice is its single owner) points at the recordings bucket module;
+* a second file, ``chalice_override.tf.json``, overrides two root locals so the SIP media
+  application uses the packaged SMA handler.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.errors import CallRecError
+
+SMA_HANDLER = "sma_handler"
+CORE_FUNCTIONS = ("sma_handler", "start_transcription", "render_report")
+ZIP_NAME = "chalice-deployment.zip"
+MAIN_FILE = "chalice.tf.json"
+OVERRIDE_FILE = "chalice_override.tf.json"
+
+_ASYNC_PRINCIPALS = {"s3.amazonaws.com", "events.amazonaws.com"}
+_FUNCTION_REF = re.compile(r"aws_lambda_function\.([A-Za-z0-9_-]+)\.")
+
+
+class PackageError(CallRecError):
+    """The Chalice package output is not in the shape this post-processor knows how to rewrite."""
+
+    code = "PackageError"
+
+
+@dataclass(frozen=True)
+class PackagedConfig:
+    """The two files to write next to infra/main.tf."""
+
+    main: dict[str, Any]
+    override: dict[str, Any]
+    functions: tuple[str, ...] = field(default=())
+
+    def files(self) -> dict[str, str]:
+        return {
+            MAIN_FILE: json.dumps(self.main, indent=2, sort_keys=True) + "\n",
+            OVERRIDE_FILE: json.dumps(self.override, indent=2, sort_keys=True) + "\n",
+        }
+
+
+def rewrite(
+    generated: Mapping[str, Any],
+    *,
+    app_name: str,
+    stage: str,
+    exclude: Iterable[str] = (),
+) -> PackagedConfig:
+    """Return the root-module fragment for the ``chalice.tf.json`` document ``generated``."""
+    document = _inline_null_data_source(copy.deepcopy(dict(generated)), app_name, stage)
+    document.pop("terraform", None)
+    if not document.get("locals"):
+        document.pop("locals", None)
+    resources: dict[str, dict[str, Any]] = document.get("resource", {})
+    functions = resources.get("aws_lambda_function", {})
+    if not functions:
+        raise PackageError(
+            "the Chalice package defines no aws_lambda_function",
+            hint="check that chalice_app/app.py declares its functions",
+        )
+    for name in exclude:
+        if name not in functions:
+            raise PackageError(f"cannot exclude unknown function {name!r}", hint="see app.py")
+        _drop_function(resources, name)
+    async_functions = _async_functions(resources)
+    for name, function in functions.items():
+        _rewrite_function(name, function, asynchronous=name in async_functions)
+    _rewrite_notifications(resources)
+    _rewrite_rules(resources)
+    _drop_empty(resources)
+    data = document.get("data", {})
+    data.pop("null_data_source", None)
+    if not data:
+        document.pop("data", None)
+    if SMA_HANDLER in functions:
+        override_locals: dict[str, Any] = {
+            "functions_packaged": True,
+            "packaged_sma_handler_arn": f"${{aws_lambda_function.{SMA_HANDLER}.arn}}",
+        }
+    else:
+        override_locals = {"functions_packaged": True}
+    return PackagedConfig(
+        main=document,
+        override={"locals": override_locals},
+        functions=tuple(sorted(functions)),
+    )
+
+
+def _inline_null_data_source(document: dict[str, Any], app_name: str, stage: str) -> dict[str, Any]:
+    text = json.dumps(document)
+    text = text.replace("${data.null_data_source.chalice.outputs.app}", app_name)
+    text = text.replace("${data.null_data_source.chalice.outputs.stage}", stage)
+    text = text.replace("data.aws_region.chalice.name", "data.aws_region.chalice.region")
+    if "null_data_source" in text.replace('"null_data_source": {', ""):
+        raise PackageError(
+            "the Chalice package refers to null_data_source in a way this rewriter does not know",
+            hint="update callrec.terraform.chalice_tf for the new Chalice version",
+        )
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def _rewrite_function(name: str, function: dict[str, Any], *, asynchronous: bool) -> None:
+    function["function_name"] = (
+        f'${{local.lambda_function_names["{name}"]}}'
+        if (name in CORE_FUNCTIONS)
+        else f"${{var.chalice_app_name}}-${{var.chalice_stage}}-{name}"
+    )
+    function["role"] = f'${{local.function_role_arns["{name}"]}}'
+    function["environment"] = {"variables": "${local.function_environment}"}
+    function["filename"] = f"${{path.module}}/{ZIP_NAME}"
+    function["source_code_hash"] = f'${{filebase64sha256("${{path.module}}/{ZIP_NAME}")}}'
+    if asynchronous:
+        function["dead_letter_config"] = {
+            "target_arn": "${module.call_analytics.dead_letter_queue_arn}"
+        }
+    depends = set(function.get("depends_on", []))
+    depends.add("module.call_analytics")
+    function["depends_on"] = sorted(depends)
+
+
+def _async_functions(resources: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """Functions invoked asynchronously: by S3 notifications or EventBridge rules."""
+    names: set[str] = set()
+    for permission in resources.get("aws_lambda_permission", {}).values():
+        if permission.get("principal") in _ASYNC_PRINCIPALS:
+            names.update(_FUNCTION_REF.findall(str(permission.get("function_name", ""))))
+    return names
+
+
+def _rewrite_notifications(resources: dict[str, dict[str, Any]]) -> None:
+    notifications = resources.get("aws_s3_bucket_notification", {})
+    buckets = {str(n.get("bucket")) for n in notifications.values()}
+    if len(buckets) > 1:
+        raise PackageError(
+            f"S3 events on several buckets ({', '.join(sorted(buckets))})",
+            hint="only the recordings bucket triggers functions; keep one bucket in app.py",
+        )
+    for notification in notifications.values():
+        notification["bucket"] = "${module.recording_bucket.bucket_id}"
+        # The prefix app.py saw at package time may differ from the deployed one.
+        for target in notification.get("lambda_function", []):
+            if target.get("filter_prefix"):
+                target["filter_prefix"] = "${var.recordings_prefix}/"
+    for permission in resources.get("aws_lambda_permission", {}).values():
+        if permission.get("principal") == "s3.amazonaws.com":
+            permission["source_arn"] = "${module.recording_bucket.bucket_arn}"
+
+
+def _rewrite_rules(resources: dict[str, dict[str, Any]]) -> None:
+    for rule in resources.get("aws_cloudwatch_event_rule", {}).values():
+        rule["name"] = f"${{module.call_analytics.event_rule_name_prefix}}{rule['name']}"
+    for target in resources.get("aws_cloudwatch_event_target", {}).values():
+        target["dead_letter_config"] = {"arn": "${module.call_analytics.dead_letter_queue_arn}"}
+        target["retry_policy"] = {
+            "maximum_event_age_in_seconds": 3600,
+            "maximum_retry_attempts": 10,
+        }
+
+
+def _drop_function(resources: dict[str, dict[str, Any]], name: str) -> None:
+    reference = f"aws_lambda_function.{name}."
+    for kind in list(resources):
+        for address in list(resources[kind]):
+            body = resources[kind][address]
+            if (kind == "aws_lambda_function" and address == name) or reference in json.dumps(body):
+                del resources[kind][address]
+    # Rules and targets that only existed for the dropped function's permission.
+    rules = resources.get("aws_cloudwatch_event_rule", {})
+    targets = resources.get("aws_cloudwatch_event_target", {})
+    for address in list(rules):
+        marker = f"aws_cloudwatch_event_rule.{address}."
+        if not any(marker in json.dumps(target) for target in targets.values()):
+            del rules[address]
+
+
+def _drop_empty(resources: dict[str, dict[str, Any]]) -> None:
+    for kind in [k for k, v in resources.items() if not v]:
+        del resources[kind]
