@@ -1,0 +1,185 @@
+"""Call simulator: drives the SMA handler through a scripted call, with no phone and no AWS.
+
+Parts, kept apart so the offline stack can reuse them:
+
+- ``scenario``: the scenario format (its docstring is the schema) and its validation;
+- ``chime``: the Chime side: invocation events, participants, sequence, interruptions;
+- ``executor``: carrying out each action type; subclass it to do the real thing;
+- ``validation``: the documented action schema (what Chime would reject);
+- ``expectations``: checking ``expect:``; ``render``: text and JSON-lines output.
+
+:func:`run` is the one-call entry point (``make demo`` uses it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from callrec.simulation import expectations
+from callrec.simulation.chime import ChimeSimulator, Invoke, SimulationError, Transcript
+from callrec.simulation.executor import ActionExecutor
+from callrec.simulation.scenario import Scenario, ScenarioError, load, parse
+
+SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+SIM_TABLE = "callrec-simulated-calls"
+DEFAULT_ENV = {
+    "RECORDINGS_BUCKET": "callrec-recordings",
+    "RECORDINGS_PREFIX": "recordings",
+    "PROMPTS_BUCKET": "callrec-prompts",
+}
+HANDLER_ENV = (
+    "OWNER_PHONE_NUMBER",
+    "SMA_PHONE_NUMBER",
+    "RECORDINGS_BUCKET",
+    "RECORDINGS_PREFIX",
+    "PROMPTS_BUCKET",
+    "CALL_RECORDS_TABLE",
+    "RECORDING_PAUSE_DIGIT",
+    "RECORDING_RESUME_DIGIT",
+    "RECORDING_STOP_DIGIT",
+    "RECORDING_AUTO_START",
+    "DIAL_MAX_ATTEMPTS",
+    "CALL_TIMEOUT_SECONDS",
+    "DEFAULT_COUNTRY_CODE",
+)
+
+
+class Records(StrEnum):
+    """Where the handler's call records go during a simulation."""
+
+    OFF = "off"  # CALL_RECORDS_TABLE unset: the handler logs that it skips them
+    MOTO = "moto"  # an in-process moto DynamoDB with a fresh table (needs moto installed)
+    ENVIRONMENT = "environment"  # whatever CALL_RECORDS_TABLE and endpoints are set (local stack)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    transcript: Transcript
+    results: list[expectations.Result]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+def shipped_scenarios() -> list[Path]:
+    """The example scenarios shipped with the package, one per flow."""
+    return sorted(SCENARIOS_DIR.glob("*.yaml"))
+
+
+def resolve(name_or_path: str) -> Path:
+    """A scenario file path, or the name of a shipped scenario (``owner-dial-out``)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    shipped = SCENARIOS_DIR / f"{name_or_path}.yaml"
+    if shipped.exists():
+        return shipped
+    names = ", ".join(p.stem for p in shipped_scenarios())
+    raise ScenarioError(f"no scenario file {name_or_path}", hint=f"shipped scenarios: {names}")
+
+
+def run(
+    scenario: Scenario | Mapping[str, Any] | str | Path,
+    *,
+    invoke: Invoke | None = None,
+    executor: ActionExecutor | None = None,
+    records: Records = Records.OFF,
+) -> Outcome:
+    """Simulate ``scenario`` against the SMA handler: the transcript and checked expectations."""
+    if isinstance(scenario, str | Path):
+        scenario = load(resolve(str(scenario)))
+    elif not isinstance(scenario, Scenario):
+        scenario = parse(scenario)
+    if invoke is None:
+        from chalicelib.sma.handler import handle
+
+        invoke = handle
+    with _handler_env(scenario, records), _call_records(records):
+        simulator = ChimeSimulator(scenario, invoke, executor)
+        transcript = simulator.run()
+        if records is not Records.OFF and os.environ.get("CALL_RECORDS_TABLE"):
+            from chalicelib.call_records import CallRecords
+
+            transcript.call_record = CallRecords().get(transcript.transaction_id)
+    return Outcome(transcript, expectations.check(transcript))
+
+
+@contextmanager
+def _handler_env(scenario: Scenario, records: Records) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in HANDLER_ENV}
+    try:
+        if records is not Records.ENVIRONMENT:
+            os.environ.pop("CALL_RECORDS_TABLE", None)
+        for name, default in DEFAULT_ENV.items():
+            os.environ.setdefault(name, default)
+        os.environ["OWNER_PHONE_NUMBER"] = scenario.owner
+        os.environ.update(scenario.env)
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextmanager
+def _call_records(records: Records) -> Iterator[None]:
+    if records is not Records.MOTO:
+        yield
+        return
+    try:
+        from moto import mock_aws
+    except ImportError as error:
+        raise SimulationError(
+            "call records in moto need the moto package", hint="pip install 'moto[server]'"
+        ) from error
+    from chalicelib import aws
+
+    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    saved_region = os.environ.get("AWS_DEFAULT_REGION")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    for key in saved:
+        os.environ.setdefault(key, "simulated")
+    aws.reset_clients()
+    try:
+        with mock_aws():
+            aws.client("dynamodb").create_table(
+                TableName=SIM_TABLE,
+                KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "transaction_id", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+            os.environ["CALL_RECORDS_TABLE"] = SIM_TABLE
+            yield
+    finally:
+        os.environ.pop("CALL_RECORDS_TABLE", None)
+        aws.reset_clients()
+        for key, value in [*saved.items(), ("AWS_DEFAULT_REGION", saved_region)]:
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+__all__ = [
+    "ActionExecutor",
+    "Outcome",
+    "Records",
+    "Scenario",
+    "ScenarioError",
+    "SimulationError",
+    "Transcript",
+    "load",
+    "parse",
+    "resolve",
+    "run",
+    "shipped_scenarios",
+]

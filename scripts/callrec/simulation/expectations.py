@@ -1,0 +1,133 @@
+"""Checking a scenario's ``expect:`` block against the transcript of its run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from callrec.simulation.chime import Transcript
+from callrec.simulation.scenario import PartyName
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    ok: bool
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"expectation": self.name, "ok": self.ok, "detail": self.detail}
+
+
+def check(transcript: Transcript) -> list[Result]:
+    """One Result per expectation the scenario states (none stated: no results)."""
+    expect = transcript.scenario.expect
+    actions = [a for step in transcript.steps for a in step.actions]
+    types = [str(a.get("Type")) for a in actions]
+    results: list[Result] = []
+
+    if expect.direction is not None:
+        seen = next((a["dir"] for a in transcript.attributes_history if a.get("dir")), "")
+        results.append(_equal("direction", seen, expect.direction))
+    if expect.caller_id is not None:
+        ids = [
+            a["Parameters"].get("CallerIdNumber")
+            for a in actions
+            if a.get("Type") == "CallAndBridge"
+        ]
+        ok = bool(ids) and all(i == expect.caller_id for i in ids)
+        results.append(Result("caller_id", ok, f"CallAndBridge caller ids {ids}"))
+    if expect.recording_started is not None:
+        want_leg = _tag(transcript, expect.recording_started.leg)
+        found = [r for r in transcript.recordings]
+        ok = any(r.leg == want_leg and r.track == expect.recording_started.track for r in found)
+        got = ", ".join(f"{r.leg} {r.track}" for r in found) or "none"
+        results.append(
+            Result(
+                "recording_started",
+                ok,
+                f"wanted {want_leg} {expect.recording_started.track}; started: {got}",
+            )
+        )
+    if expect.recording_not_started:
+        results.append(
+            Result(
+                "recording_not_started",
+                not transcript.recordings,
+                f"{len(transcript.recordings)} recording(s) started",
+            )
+        )
+    final = transcript.final_attributes
+    if expect.final_recording_state is not None:
+        results.append(
+            _equal("final_recording_state", final.get("rec", ""), expect.final_recording_state)
+        )
+    if expect.final_phase is not None:
+        results.append(_equal("final_phase", final.get("phase", ""), expect.final_phase))
+    if expect.phases:
+        phases = _dedupe(a.get("phase", "") for a in transcript.attributes_history)
+        results.append(_in_order("phases", phases, expect.phases))
+    if expect.actions_include:
+        results.append(_in_order("actions_include", types, expect.actions_include))
+    if expect.actions_exclude:
+        present = sorted(set(expect.actions_exclude) & set(types))
+        results.append(Result("actions_exclude", not present, f"returned: {present or 'none'}"))
+    if expect.events_include:
+        events = [s.event_type for s in transcript.steps]
+        results.append(_in_order("events_include", events, expect.events_include))
+    if expect.prompts_include:
+        played = {
+            str((a["Parameters"].get("AudioSource") or {}).get("Key"))
+            for a in actions
+            if a.get("Type") in ("PlayAudio", "PlayAudioAndGetDigits")
+        }
+        missing = sorted(set(expect.prompts_include) - played)
+        results.append(Result("prompts_include", not missing, f"missing: {missing or 'none'}"))
+    if expect.all_legs_disconnected is not None:
+        connected = [leg.tag for leg in transcript.legs if leg.connected]
+        ok = (not connected) == expect.all_legs_disconnected
+        results.append(
+            Result("all_legs_disconnected", ok, f"still connected: {connected or 'none'}")
+        )
+    for key, wanted in expect.record.items():
+        if transcript.call_record is None:
+            results.append(Result(f"record.{key}", False, "call records were not enabled"))
+            continue
+        results.append(_equal(f"record.{key}", transcript.call_record.get(key), wanted))
+    return results
+
+
+def _tag(transcript: Transcript, leg: str) -> str:
+    if leg in ("LEG-A", "LEG-B"):
+        return leg
+    party = PartyName(leg)
+    outbound = transcript.scenario.outbound
+    if party is PartyName.OWNER:
+        party = PartyName.CALLER if outbound else PartyName.CALLEE
+    elif party is PartyName.OTHER:
+        party = PartyName.CALLEE if outbound else PartyName.CALLER
+    return "LEG-A" if party is PartyName.CALLER else "LEG-B"
+
+
+def _equal(name: str, got: Any, wanted: Any) -> Result:
+    return Result(name, got == wanted, f"wanted {wanted!r}, got {got!r}")
+
+
+def _in_order(name: str, seen: Sequence[str], wanted: Sequence[str]) -> Result:
+    """``wanted`` appears in ``seen`` in this order, other items in between allowed."""
+    position = 0
+    for item in wanted:
+        try:
+            position = list(seen).index(item, position) + 1
+        except ValueError:
+            return Result(name, False, f"{item!r} not found in order in {list(seen)}")
+    return Result(name, True, f"{list(wanted)} in order")
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item and (not out or out[-1] != item):
+            out.append(item)
+    return out
