@@ -1,0 +1,236 @@
+"""render_report against moto (S3, DynamoDB, SNS, SQS) with Transcribe stubbed in its real shapes."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from docx import Document
+
+from chalicelib import aws
+from chalicelib.errors import InvalidEventError, TransientAwsError
+from chalicelib.report.handler import ReportOutcome, handle_job_event
+from chalicelib.transcription.jobs import job_name
+
+support = importlib.import_module("tests.transcription.conftest")
+BUCKET, SMA_KEY, SMA_TX = support.BUCKET, support.SMA_KEY, support.SMA_TX
+NAME = job_name(BUCKET, SMA_KEY)
+TRANSCRIPT_KEY = f"transcriptions/2026/11/20/{NAME}.json"
+REPORT_KEY = (
+    "reports/2026/11/20/2026-11-20-14-01-05-123_6a1c9a3e-4b8f-4c1e-9d3a-1f2e3d4c5b6a_"
+    "0b4e2c8d-7f1a-4e3b-8c9d-2a1b3c4d5e6f.docx"
+)
+EVENTS = Path(__file__).resolve().parent.parent / "events" / "eventbridge"
+
+
+def event(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((EVENTS / name).read_text())
+    return loaded
+
+
+def job(status: str = "COMPLETED", transcript: str | None = None, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "CallAnalyticsJobName": NAME,
+        "CallAnalyticsJobStatus": status,
+        "LanguageCode": "en-US",
+        "Media": {"MediaFileUri": f"s3://{BUCKET}/{SMA_KEY}"},
+        **extra,
+    }
+    if transcript:
+        body["Transcript"] = {"TranscriptFileUri": transcript}
+    return {"CallAnalyticsJob": body}
+
+
+@dataclass
+class Pipeline:
+    stack: Any
+    queue_url: str
+
+    def messages(self) -> list[dict[str, Any]]:
+        sqs = aws.client("sqs")
+        found = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10)
+        return [json.loads(json.loads(m["Body"])["Message"]) for m in found.get("Messages", [])]
+
+
+@pytest.fixture
+def pipeline(
+    stack: Any, monkeypatch: pytest.MonkeyPatch, example: dict[str, Any]
+) -> Iterator[Pipeline]:
+    topic = aws.client("sns").create_topic(Name="callrec-reports")["TopicArn"]
+    queue_url = aws.client("sqs").create_queue(QueueName="inbox")["QueueUrl"]
+    queue_arn = aws.client("sqs").get_queue_attributes(
+        QueueUrl=queue_url, AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    aws.client("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    monkeypatch.setenv("NOTIFICATION_TOPIC_ARN", topic)
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.put(TRANSCRIPT_KEY, json.dumps(example).encode())
+    stack.records.update(
+        SMA_TX,
+        {
+            "direction": "inbound",
+            "owner_number": "+15550100",
+            "other_number": "+15550199",
+            "transcription_job": NAME,
+            "transcription_status": "IN_PROGRESS",
+        },
+    )
+    yield Pipeline(stack, queue_url)
+
+
+def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -> None:
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job",
+        job(transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}"),
+        {"CallAnalyticsJobName": NAME},
+    )
+    result = handle_job_event(event("call_analytics_job_completed.json"))
+    assert (result.outcome, result.report_key) == (ReportOutcome.RENDERED, REPORT_KEY)
+    stored = aws.client("s3").get_object(Bucket=BUCKET, Key=REPORT_KEY)
+    document = Document(io.BytesIO(stored["Body"].read()))
+    assert len(document.tables[-1].rows) == 38
+    facts = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
+    assert facts["Customer (other party)"] == "+15550199"
+    record = pipeline.stack.record(SMA_TX)
+    assert (record["transcription_status"], record["report_key"]) == ("COMPLETED", REPORT_KEY)
+    [message] = pipeline.messages()
+    assert message["event"] == "report-ready"
+    assert message["report"] == f"s3://{BUCKET}/{REPORT_KEY}"
+    for link in ("report_url", "recording_url"):
+        query = parse_qs(urlsplit(message[link]).query)
+        assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
+        assert query["X-Amz-Expires"] == ["604800"]
+
+
+def test_redacted_transcript_is_preferred(pipeline: Pipeline, example: dict[str, Any]) -> None:
+    redacted_key = f"transcriptions/2026/11/20/redacted-{NAME}.json"
+    example["Transcript"] = example["Transcript"][:3]
+    pipeline.stack.put(redacted_key, json.dumps(example).encode())
+    response = job(transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}")
+    response["CallAnalyticsJob"]["Transcript"]["RedactedTranscriptFileUri"] = (
+        f"https://s3.us-east-1.amazonaws.com/{BUCKET}/{redacted_key}"
+    )
+    pipeline.stack.transcribe.add_response("get_call_analytics_job", response)
+    handle_job_event(event("call_analytics_job_completed.json"))
+    stored = aws.client("s3").get_object(Bucket=BUCKET, Key=REPORT_KEY)["Body"].read()
+    assert len(Document(io.BytesIO(stored)).tables[-1].rows) == 4
+
+
+def test_link_expiry_is_configurable_and_capped(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORT_LINK_EXPIRY_SECONDS", "9999999")
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job(transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}")
+    )
+    handle_job_event(event("call_analytics_job_completed.json"))
+    [message] = pipeline.messages()
+    assert message["links_expire_in_seconds"] == 604800
+    assert parse_qs(urlsplit(message["report_url"]).query)["X-Amz-Expires"] == ["604800"]
+
+
+def test_duplicate_completed_event_does_nothing_more(pipeline: Pipeline) -> None:
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job(transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}")
+    )
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job(transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}")
+    )
+    first = handle_job_event(event("call_analytics_job_completed.json"))
+    second = handle_job_event(event("call_analytics_job_completed.json"))
+    assert (first.outcome, second.outcome) == (ReportOutcome.RENDERED, ReportOutcome.DUPLICATE)
+    assert len(pipeline.messages()) == 1
+
+
+def test_failed_job_is_recorded_with_reason_and_notified(pipeline: Pipeline) -> None:
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
+    )
+    result = handle_job_event(event("call_analytics_job_failed.json"))
+    assert result.outcome is ReportOutcome.FAILED_JOB
+    record = pipeline.stack.record(SMA_TX)
+    assert record["transcription_status"] == "FAILED"
+    assert record["transcription_failure"].startswith("The media format that you specified")
+    assert any("failed" in note for note in pipeline.stack.notes(SMA_TX))
+    [message] = pipeline.messages()
+    assert (message["event"], message["transaction_id"]) == ("transcription-failed", SMA_TX)
+
+
+def test_missing_transcript_is_noted_not_crashed(pipeline: Pipeline) -> None:
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job(transcript=f"s3://{BUCKET}/transcriptions/gone.json")
+    )
+    result = handle_job_event(event("call_analytics_job_completed.json"))
+    assert result.outcome is ReportOutcome.UNREADABLE
+    assert any("does not exist" in note for note in pipeline.stack.notes(SMA_TX))
+    assert pipeline.messages()[0]["event"] == "transcription-failed"
+
+
+def test_standard_job_event_renders_the_mono_fallback(pipeline: Pipeline) -> None:
+    mono_key = f"transcriptions/2026/11/20/{NAME}-mono.json"
+    pipeline.stack.put(
+        mono_key,
+        json.dumps(
+            {
+                "jobName": NAME,
+                "status": "COMPLETED",
+                "results": {
+                    "language_code": "en-US",
+                    "items": [
+                        {
+                            "type": "pronunciation",
+                            "start_time": "0.5",
+                            "end_time": "0.9",
+                            "speaker_label": "spk_0",
+                            "alternatives": [{"confidence": "0.97", "content": "Hello"}],
+                        }
+                    ],
+                },
+            }
+        ).encode(),
+    )
+    pipeline.stack.transcribe.add_response(
+        "get_transcription_job",
+        {
+            "TranscriptionJob": {
+                "TranscriptionJobName": NAME,
+                "TranscriptionJobStatus": "COMPLETED",
+                "Media": {"MediaFileUri": f"s3://{BUCKET}/{SMA_KEY}"},
+                "Transcript": {
+                    "TranscriptFileUri": f"https://s3.us-east-1.amazonaws.com/{BUCKET}/{mono_key}"
+                },
+            }
+        },
+        {"TranscriptionJobName": NAME},
+    )
+    result = handle_job_event(event("transcription_job_completed.json"))
+    assert result.outcome is ReportOutcome.RENDERED
+    record = pipeline.stack.record(SMA_TX)
+    assert record["transcription_kind"] == "standard"
+
+
+def test_jobs_of_other_applications_are_ignored(pipeline: Pipeline) -> None:
+    other = event("call_analytics_job_completed.json")
+    other["detail"]["JobName"] = "someone-elses-job"
+    assert handle_job_event(other).outcome is ReportOutcome.IGNORED
+
+
+def test_non_transcribe_event_is_invalid() -> None:
+    with pytest.raises(InvalidEventError, match="aws.transcribe"):
+        handle_job_event({"source": "aws.s3", "detail-type": "x", "detail": {}})
+
+
+def test_throttled_lookup_is_raised_for_retry(pipeline: Pipeline) -> None:
+    pipeline.stack.transcribe.add_client_error(
+        "get_call_analytics_job", service_error_code="ThrottlingException", http_status_code=400
+    )
+    with pytest.raises(TransientAwsError):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert "report_key" not in pipeline.stack.record(SMA_TX)
