@@ -1,4 +1,4 @@
-"""The real Call Analytics fixture, and a synthetic long call from bench/ (one generator for both)."""
+"""The real Call Analytics fixture, and a synthetic long call from bench/ (one generator)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""render_report against moto (S3, DynamoDB, SNS, SQS) with Transcribe stubbed in its real shapes."""
+"""render_report on moto (S3, DynamoDB, SNS, SQS) with Transcribe stubbed in its real shapes."""
 
 from __future__ import annotations
 
@@ -223,7 +223,7 @@ def test_jobs_of_other_applications_are_ignored(pipeline: Pipeline) -> None:
 
 
 def test_non_transcribe_event_is_invalid() -> None:
-    with pytest.raises(InvalidEventError, match="aws.transcribe"):
+    with pytest.raises(InvalidEventError, match=r"aws\.transcribe"):
         handle_job_event({"source": "aws.s3", "detail-type": "x", "detail": {}})
 
 
