@@ -42,7 +42,9 @@ DATE_OPERATORS = frozenset(
 )
 ARN_OPERATORS = frozenset({"ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"})
 OTHER_OPERATORS = frozenset({"Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "Null"})
-BASE_OPERATORS = STRING_OPERATORS | NUMERIC_OPERATORS | DATE_OPERATORS | ARN_OPERATORS | OTHER_OPERATORS
+BASE_OPERATORS = (
+    STRING_OPERATORS | NUMERIC_OPERATORS | DATE_OPERATORS | ARN_OPERATORS | OTHER_OPERATORS
+)
 
 # Operators that only match the listed values (as opposed to negated ones).
 POSITIVE_MATCH_OPERATORS = frozenset(

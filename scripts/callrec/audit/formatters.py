@@ -65,7 +65,4 @@ def render_json(findings: Sequence[Finding], resources: Sequence[str]) -> str:
 
 
 def render_explain(rule: Rule) -> str:
-    return (
-        f"{rule.id} [{rule.severity.label}] {rule.title}\n\n"
-        f"Why: {rule.why}\n\nFix: {rule.fix}\n"
-    )
+    return f"{rule.id} [{rule.severity.label}] {rule.title}\n\nWhy: {rule.why}\n\nFix: {rule.fix}\n"

@@ -164,9 +164,7 @@ def _principals(value: Any) -> Principals | None:
     )
 
 
-def _conditions(
-    raw: Any, label: str, problems: list[Problem]
-) -> tuple[ConditionClause, ...]:
+def _conditions(raw: Any, label: str, problems: list[Problem]) -> tuple[ConditionClause, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, Mapping):
@@ -298,7 +296,7 @@ def parse_policy(
     elif version not in KNOWN_VERSIONS:
         problems.append(Problem("CR060", f"Version {version!r} is not a policy language version"))
     elif version != CURRENT_VERSION:
-        problems.append(Problem("CR061", f'Version {version!r} is the old language'))
+        problems.append(Problem("CR061", f"Version {version!r} is the old language"))
     statements_raw = raw.get("Statement")
     if isinstance(statements_raw, Mapping):
         statements_raw = [statements_raw]

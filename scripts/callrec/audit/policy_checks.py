@@ -93,9 +93,11 @@ def check_policy(target: PolicyTarget, context: AuditContext) -> list[Finding]:
                     _check_chime_resources(emit, statement, service)
         if target.kind is PolicyKind.IDENTITY:
             _check_identity(emit, statement)
-    if target.kind is PolicyKind.BUCKET and not policy.incomplete:
-        if policy.statements and not any(denies_insecure_transport(s) for s in policy.statements):
-            emit.add("CR030", "no Deny statement on aws:SecureTransport = false")
+    complete_bucket_policy = (
+        target.kind is PolicyKind.BUCKET and not policy.incomplete and policy.statements
+    )
+    if complete_bucket_policy and not any(denies_insecure_transport(s) for s in policy.statements):
+        emit.add("CR030", "no Deny statement on aws:SecureTransport = false")
     return emit.findings
 
 
@@ -158,9 +160,7 @@ def _narrows(clause: ConditionClause) -> bool:
         if clause.key_lower == "aws:sourceip" and clause.operator.base == "IpAddress":
             return not any(v.endswith("/0") for v in clause.values)
         return False
-    if clause.operator.is_pattern and any(wildcard_in(v) for v in clause.values):
-        return False
-    return True
+    return not (clause.operator.is_pattern and any(wildcard_in(v) for v in clause.values))
 
 
 def _check_anyone(emit: _Emitter, statement: Statement) -> None:
@@ -170,7 +170,7 @@ def _check_anyone(emit: _Emitter, statement: Statement) -> None:
         return
     emit.add(
         "CR020",
-        f"{statement.label}: Allow to Principal \"*\" for {list(statement.actions)} with no "
+        f'{statement.label}: Allow to Principal "*" for {list(statement.actions)} with no '
         "condition on a fixed account, ARN, organisation or network",
         statement,
     )
@@ -227,11 +227,13 @@ def _check_confused_deputy(
     accounts = _literal_values([c for c in account_clauses if _pins(c)])
     for account in sorted(accounts):
         if not is_account_id(account):
-            emit.add("CR001", f"{label}: aws:SourceAccount value {account!r} is not an account id",
-                     statement)
+            emit.add(
+                "CR001",
+                f"{label}: aws:SourceAccount value {account!r} is not an account id",
+                statement,
+            )
         elif not context.account_allowed(account) and context.owner_account is not None:
-            emit.add("CR040", f"{label}: aws:SourceAccount {account} is another account",
-                     statement)
+            emit.add("CR040", f"{label}: aws:SourceAccount {account} is another account", statement)
     for clause in arn_clauses:
         if not _pins(clause):
             continue
@@ -324,8 +326,8 @@ def _check_chime_actions(emit: _Emitter, statement: Statement, service: str) -> 
 
 def _is_object_arn(value: str, bucket: str | None) -> bool:
     if is_symbolic(value):
-        head, sep, _tail = value.rpartition("}")
-        return bool(sep) and "/" in _tail
+        _head, sep, tail = value.rpartition("}")
+        return bool(sep) and "/" in tail
     if not value.startswith("arn:aws:s3:::"):
         return False
     name, sep, _key = value[len("arn:aws:s3:::") :].partition("/")
@@ -353,9 +355,11 @@ def denies_insecure_transport(statement: Statement) -> bool:
     if not any(a in ("*", "s3:*") for a in statement.actions):
         return False
     for clause in statement.clauses_for("aws:SecureTransport"):
-        if clause.operator.base == "Bool" and clause.operator.qualifier is SetQualifier.NONE:
-            if "false" in (v.lower() for v in clause.values):
-                return True
+        plain_bool = (
+            clause.operator.base == "Bool" and clause.operator.qualifier is SetQualifier.NONE
+        )
+        if plain_bool and "false" in (v.lower() for v in clause.values):
+            return True
     return False
 
 
@@ -370,7 +374,7 @@ def _check_identity(emit: _Emitter, statement: Statement) -> None:
     if "*" in statement.resources:
         emit.add(
             "CR051",
-            f"{statement.label}: {list(statement.actions)} on Resource \"*\"",
+            f'{statement.label}: {list(statement.actions)} on Resource "*"',
             statement,
         )
     if any(action_matches(a, "iam:PassRole") for a in statement.actions):

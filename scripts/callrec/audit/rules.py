@@ -56,7 +56,7 @@ _C, _H, _M, _L, _I = (
 )
 
 RULES: tuple[Rule, ...] = (
-    # --- Chime service principal: the confused-deputy problem ---------------------------------
+    # --- Chime service principal: the confused-deputy problem -------------------------------------
     Rule(
         "CR001",
         _C,
@@ -95,8 +95,7 @@ RULES: tuple[Rule, ...] = (
         "Pattern operator (StringLike) used for an exact confused-deputy value",
         "StringLike states that a pattern is intended; for an account id or an ARN without "
         "wildcards it works, but the next edit that adds a * silently widens the grant.",
-        "Use StringEquals for aws:SourceAccount and ArnEquals (or StringEquals) for "
-        "aws:SourceArn.",
+        "Use StringEquals for aws:SourceAccount and ArnEquals (or StringEquals) for aws:SourceArn.",
         "confused-deputy",
     ),
     Rule(
@@ -153,7 +152,7 @@ RULES: tuple[Rule, ...] = (
         'Set Resource to "arn:aws:s3:::<bucket>/<prefix>/*" (object ARNs of this bucket only).',
         "least-privilege",
     ),
-    # --- Anyone / negations ----------------------------------------------------------------------
+    # --- Anyone / negations -----------------------------------------------------------------------
     Rule(
         "CR020",
         _C,
@@ -191,7 +190,7 @@ RULES: tuple[Rule, ...] = (
         "List the resources that are needed in Resource.",
         "least-privilege",
     ),
-    # --- Bucket configuration --------------------------------------------------------------------
+    # --- Bucket configuration ---------------------------------------------------------------------
     Rule(
         "CR030",
         _H,
@@ -208,7 +207,8 @@ RULES: tuple[Rule, ...] = (
         "S3 Block Public Access is not fully enabled",
         "All four settings (BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, "
         "RestrictPublicBuckets) keep a mistaken ACL or policy from publishing recordings.",
-        "Enable all four settings in aws_s3_bucket_public_access_block (or put-public-access-block).",
+        "Enable all four settings in aws_s3_bucket_public_access_block "
+        "(or s3api put-public-access-block).",
         "public-access",
     ),
     Rule(
@@ -267,7 +267,7 @@ RULES: tuple[Rule, ...] = (
         "expiration.",
         "retention",
     ),
-    # --- Cross-account ------------------------------------------------------------------------------
+    # --- Cross-account ----------------------------------------------------------------------------
     Rule(
         "CR040",
         _H,
@@ -277,7 +277,7 @@ RULES: tuple[Rule, ...] = (
         "Remove the principal, or pass --allow-account <id> when the access is intended.",
         "cross-account",
     ),
-    # --- IAM roles ---------------------------------------------------------------------------------
+    # --- IAM roles --------------------------------------------------------------------------------
     Rule(
         "CR050",
         _H,
@@ -313,7 +313,7 @@ RULES: tuple[Rule, ...] = (
         "List the actions explicitly.",
         "iam",
     ),
-    # --- Malformed documents -------------------------------------------------------------------
+    # --- Malformed documents ----------------------------------------------------------------------
     Rule(
         "CR060",
         _H,

@@ -11,9 +11,9 @@ from callrec.audit.context import AuditContext
 from callrec.audit.engine import Targets, audit, fails
 from callrec.audit.errors import AuditInputError
 from callrec.audit.formatters import render_explain, render_json, render_text
+from callrec.audit.principals import is_account_id
 from callrec.audit.rules import RULES, Severity, rule
 from callrec.audit.sarif import render_sarif
-from callrec.audit.principals import is_account_id
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -30,26 +30,65 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "finding is at or above --fail-on, 1 when one is, 2 on usage or input errors."
         ),
     )
-    parser.add_argument("--terraform", metavar="DIR", type=Path, action="append", default=[],
-                        help="Terraform source directory (static analysis; repeatable)")
-    parser.add_argument("--plan", metavar="FILE", type=Path, action="append", default=[],
-                        help="JSON from `terraform show -json plan.out` (repeatable)")
-    parser.add_argument("--bucket", metavar="NAME", action="append", default=[],
-                        help="live bucket to audit through boto3 (repeatable)")
-    parser.add_argument("--all-buckets", action="store_true",
-                        help="audit every bucket the credentials can list")
-    parser.add_argument("--policy-file", metavar="FILE", type=Path, action="append", default=[],
-                        help="a single policy JSON document (repeatable)")
-    parser.add_argument("--allow-account", metavar="ID", action="append", default=[],
-                        help="account id allowed as a cross-account principal (repeatable)")
-    parser.add_argument("--account", metavar="ID",
-                        help="the owning account id (default: STS caller identity for live "
-                        "audits, else unknown)")
+    parser.add_argument(
+        "--terraform",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        default=[],
+        help="Terraform source directory (static analysis; repeatable)",
+    )
+    parser.add_argument(
+        "--plan",
+        metavar="FILE",
+        type=Path,
+        action="append",
+        default=[],
+        help="JSON from `terraform show -json plan.out` (repeatable)",
+    )
+    parser.add_argument(
+        "--bucket",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="live bucket to audit through boto3 (repeatable)",
+    )
+    parser.add_argument(
+        "--all-buckets", action="store_true", help="audit every bucket the credentials can list"
+    )
+    parser.add_argument(
+        "--policy-file",
+        metavar="FILE",
+        type=Path,
+        action="append",
+        default=[],
+        help="a single policy JSON document (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-account",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="account id allowed as a cross-account principal (repeatable)",
+    )
+    parser.add_argument(
+        "--account",
+        metavar="ID",
+        help="the owning account id (default: STS caller identity for live audits, else unknown)",
+    )
     parser.add_argument("--format", choices=("text", "json", "sarif"), default="text")
-    parser.add_argument("--output", metavar="FILE", type=Path,
-                        help="write the report to FILE instead of standard output")
-    parser.add_argument("--fail-on", default="high", type=_severity,
-                        help="lowest severity that makes the exit code 1 (default: high)")
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="write the report to FILE instead of standard output",
+    )
+    parser.add_argument(
+        "--fail-on",
+        default="high",
+        type=_severity,
+        help="lowest severity that makes the exit code 1 (default: high)",
+    )
     parser.add_argument("--explain", metavar="RULE", help="print a rule's rationale and exit")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     parser.set_defaults(handler=run)
@@ -110,8 +149,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             print(render_explain(rule(args.explain)), end="")
         except KeyError:
-            print(f"callrec audit: unknown rule {args.explain!r} (see --list-rules)",
-                  file=sys.stderr)
+            print(
+                f"callrec audit: unknown rule {args.explain!r} (see --list-rules)", file=sys.stderr
+            )
             return EXIT_USAGE
         return EXIT_OK
     if not (args.terraform or args.plan or args.bucket or args.all_buckets or args.policy_file):
@@ -121,8 +161,11 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    bad = [a for a in args.allow_account + ([args.account] if args.account else [])
-           if not is_account_id(a)]
+    bad = [
+        a
+        for a in args.allow_account + ([args.account] if args.account else [])
+        if not is_account_id(a)
+    ]
     if bad:
         print(f"callrec audit: not a 12-digit account id: {', '.join(bad)}", file=sys.stderr)
         return EXIT_USAGE

@@ -37,7 +37,9 @@ class BucketParts:
     unresolved: list[str] = field(default_factory=list)
 
     def target(self, key_policies: Mapping[str, Policy]) -> BucketTarget:
-        keys = {r.kms_key: key_policies[r.kms_key] for r in self.encryption if r.kms_key in key_policies}
+        keys = {
+            r.kms_key: key_policies[r.kms_key] for r in self.encryption if r.kms_key in key_policies
+        }
         return BucketTarget(
             resource=self.resource,
             location=self.location,

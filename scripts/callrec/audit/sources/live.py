@@ -8,6 +8,7 @@ naming the call, never a silent pass.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -83,7 +84,7 @@ class _LiveBucket:
             self.findings.append(
                 Finding("CR063", self.resource, f"{operation} failed ({code}); not audited")
             )
-            raise _Skipped from None
+            raise SkippedReadError from None
         except BotoCoreError as error:
             raise AuditInputError(f"cannot reach S3 for {self.name}: {error}") from None
 
@@ -95,14 +96,12 @@ class _LiveBucket:
         targets.findings.extend(self.findings)
         return targets
 
-    def _try(self, reader: Callable[[], None]) -> None:
-        try:
+    def _try(self, reader: Callable[[], object]) -> None:
+        with contextlib.suppress(SkippedReadError):  # already recorded as a CR063 finding
             reader()
-        except _Skipped:
-            pass  # recorded as a CR063 finding by call()
 
     def _read(self, bucket: BucketTarget, targets: Targets) -> None:
-        self._try(lambda: self.call("head_bucket") and None)
+        self._try(lambda: self.call("head_bucket"))
 
         def policy() -> None:
             response = self.call("get_bucket_policy")
@@ -152,8 +151,15 @@ class _LiveBucket:
             rules = (response or {}).get("Rules", [])
             bucket.lifecycle_rules = sum(1 for r in rules if r.get("Status") == "Enabled")
 
-        for reader in (policy, public_access_block, encryption, ownership, acl, versioning,
-                       lifecycle):
+        for reader in (
+            policy,
+            public_access_block,
+            encryption,
+            ownership,
+            acl,
+            versioning,
+            lifecycle,
+        ):
             self._try(reader)
 
     def _key_policy(self, key: str) -> Policy | None:
@@ -165,8 +171,11 @@ class _LiveBucket:
             text = kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]
         except ClientError as error:
             self.findings.append(
-                Finding("CR063", self.resource,
-                        f"KMS key policy of {key} could not be read ({_error_code(error)})")
+                Finding(
+                    "CR063",
+                    self.resource,
+                    f"KMS key policy of {key} could not be read ({_error_code(error)})",
+                )
             )
             return None
         except BotoCoreError as error:
@@ -174,7 +183,7 @@ class _LiveBucket:
         return parse_policy(text, resource_policy=True)
 
 
-class _Skipped(Exception):
+class SkippedReadError(Exception):
     """One read of a bucket failed; the failure is already a finding."""
 
 

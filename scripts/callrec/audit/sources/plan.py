@@ -82,8 +82,10 @@ def read_plan(path: Path) -> Targets:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise AuditInputError(f"plan file {path} does not exist",
-                              hint="create it with: terraform show -json plan.out > plan.json") from None
+        raise AuditInputError(
+            f"plan file {path} does not exist",
+            hint="create it with: terraform show -json plan.out > plan.json",
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise AuditInputError(f"cannot read plan file {path}: {error}") from None
     except ValueError as error:
@@ -109,7 +111,9 @@ class _PlanReader:
         self.bucket_alias: dict[str, str] = {}  # bucket name -> bucket address
         self.key_policies: dict[str, Policy] = {}
 
-    def _policy(self, kind: PolicyKind, resource: str, text: Any, bucket: str | None = None) -> PolicyTarget | None:
+    def _policy(
+        self, kind: PolicyKind, resource: str, text: Any, bucket: str | None = None
+    ) -> PolicyTarget | None:
         if text in (None, ""):
             self.targets.findings.append(
                 Finding("CR063", resource, "policy is only known after apply", self.location)
@@ -161,9 +165,15 @@ class _PlanReader:
             self._policy(PolicyKind.TRUST, address, values.get("assume_role_policy"))
             for inline in values.get("inline_policy") or []:
                 if inline.get("policy"):
-                    self._policy(PolicyKind.IDENTITY, f"{address}/{inline.get('name')}", inline["policy"])
-        elif kind in ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy",
-                      "aws_iam_group_policy"):
+                    self._policy(
+                        PolicyKind.IDENTITY, f"{address}/{inline.get('name')}", inline["policy"]
+                    )
+        elif kind in (
+            "aws_iam_role_policy",
+            "aws_iam_policy",
+            "aws_iam_user_policy",
+            "aws_iam_group_policy",
+        ):
             self._policy(PolicyKind.IDENTITY, address, values.get("policy"))
         elif kind == "aws_kms_key":
             self._policy(PolicyKind.KEY, address, values.get("policy"))
@@ -178,7 +188,9 @@ class _PlanReader:
             return
         if kind == "aws_s3_bucket_policy":
             bucket = parts.resource.removeprefix("s3://")
-            parts.policy = self._policy(PolicyKind.BUCKET, parts.resource, values.get("policy"), bucket)
+            parts.policy = self._policy(
+                PolicyKind.BUCKET, parts.resource, values.get("policy"), bucket
+            )
         elif kind == "aws_s3_bucket_public_access_block":
             bm.apply_public_access_block(parts, values)
         elif kind == "aws_s3_bucket_server_side_encryption_configuration":

@@ -7,9 +7,11 @@ from pathlib import Path
 from callrec.audit.engine import Targets
 from callrec.audit.errors import AuditInputError
 from callrec.audit.findings import Location
-from callrec.audit.policy import parse_policy
+from callrec.audit.policy import Policy, parse_policy
 from callrec.audit.sources.paths import display_path
 from callrec.audit.targets import PolicyKind, PolicyTarget
+
+S3_ARN_PREFIX = "arn:aws:s3:::"
 
 
 def statement_lines(text: str) -> dict[int, int]:
@@ -63,7 +65,24 @@ def read_policy_file(path: Path) -> Targets:
     policy = parse_policy(
         text, resource_policy=kind.is_resource_policy, statement_lines=statement_lines(text)
     )
+    bucket = _bucket_of(policy) if kind is PolicyKind.DOCUMENT else None
+    if bucket is not None:
+        kind = PolicyKind.BUCKET
     shown = display_path(path)
     targets = Targets()
-    targets.policies.append(PolicyTarget(kind, shown, policy, Location(shown, 1)))
+    targets.policies.append(PolicyTarget(kind, shown, policy, Location(shown, 1), bucket=bucket))
     return targets
+
+
+def _bucket_of(policy: Policy) -> str | None:
+    """The one bucket every resource of the document names, when there is one: a bucket policy."""
+    buckets = set()
+    for statement in policy.statements:
+        for resource in statement.resources + statement.not_resources:
+            if not resource.startswith(S3_ARN_PREFIX):
+                return None
+            buckets.add(resource[len(S3_ARN_PREFIX) :].partition("/")[0])
+    if len(buckets) != 1:
+        return None
+    (bucket,) = buckets
+    return None if "*" in bucket or "?" in bucket else bucket
