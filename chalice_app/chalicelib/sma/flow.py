@@ -340,11 +340,24 @@ def recording_started(ctx: Context) -> Outcome:
             "transaction %s: StartCallRecording succeeded without CallRecordingDestination",
             ctx.event.transaction_id,
         )
-    return Outcome(
+    started = ctx.state.with_(recording=RecordingState.RECORDING, pending="")
+    outcome = Outcome(
         [],
-        ctx.state.with_(recording=RecordingState.RECORDING),
+        started,
         RecordUpdate(values),
         log=f"recording to {destination or 'an unreported location'}",
+    )
+    if not ctx.state.pending:
+        return outcome
+    # A command that arrived while the recording was starting is carried out now.
+    follow = recording_command(
+        Context(ctx.event, started, ctx.config, ctx.now), Command(ctx.state.pending), "api"
+    )
+    return Outcome(
+        follow.actions,
+        follow.state,
+        RecordUpdate({**values, **follow.record.values}, follow.record.appends),
+        log=f"{outcome.log}; then {follow.log}",
     )
 
 
@@ -390,6 +403,19 @@ def api_update(ctx: Context) -> Outcome:
     except ValueError:
         reason = f"update ignored: Arguments.{API_ARGUMENT}={raw!r} is not start/stop/pause/resume"
         return Outcome(ctx.rearm(), ctx.state, RecordUpdate(appends=[ctx.note(reason)]), reason)
+    starting = ctx.state.recording is RecordingState.NOT_STARTED and ctx.config.auto_start
+    if starting and command in (Command.PAUSE, Command.STOP):
+        # The update interrupted the consent prompt and dropped the StartCallRecording queued
+        # after it: start again (consent first), and carry the command out once started.
+        return Outcome(
+            [
+                *ctx.rearm(),
+                *ctx.prompt_all(Prompt.CONSENT),
+                act.start_call_recording(ctx.recorded_call_id, ctx.config.recording_location),
+            ],
+            ctx.state.with_(pending=command.value),
+            log=f"api: {command.value} waits for the recording to start",
+        )
     return recording_command(ctx, command, "api")
 
 

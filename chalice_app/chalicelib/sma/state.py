@@ -16,6 +16,7 @@ sma        the SMA's E.164 number (caller id of outbound bridges)
 rec        RecordingState
 tries      numbers the owner entered that could not be called
 recleg     CallId of the recorded leg (LEG-A)
+pending    a recording command (pause/stop) that waits for the recording to start
 =========  ================================================================
 """
 
@@ -61,6 +62,7 @@ class CallState:
     recording: RecordingState = RecordingState.NOT_STARTED
     tries: int = 0
     recorded_call_id: str = ""
+    pending: str = ""
 
     def with_(self, **changes: object) -> CallState:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -76,6 +78,7 @@ class CallState:
             "rec": self.recording.value,
             "tries": str(self.tries),
             "recleg": self.recorded_call_id,
+            "pending": self.pending,
         }
         check_limits(attrs)
         return attrs
@@ -95,6 +98,7 @@ class CallState:
                 recording=RecordingState(attrs.get("rec") or RecordingState.NOT_STARTED.value),
                 tries=int(attrs.get("tries") or 0),
                 recorded_call_id=attrs.get("recleg", ""),
+                pending=attrs.get("pending", ""),
             )
         except (ValueError, KeyError) as error:
             raise InvalidEventError(
