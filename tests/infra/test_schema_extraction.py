@@ -120,7 +120,9 @@ def test_committed_schema_records_its_provider_version() -> None:
 
 def test_used_types_finds_resources_and_data_sources(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(
-        'resource "aws_sqs_queue" "q" {}\ndata "aws_region" "r" {}\nresource "null_resource" "n" {}\n'
+        'resource "aws_sqs_queue" "q" {}\n'
+        'data "aws_region" "r" {}\n'
+        'resource "null_resource" "n" {}\n'
     )
     found = used_types(tmp_path)
-    assert (found.resources, found.data_sources) == ({"aws_sqs_queue"}, {"aws_region"})
+    assert (set(found.resources), set(found.data_sources)) == ({"aws_sqs_queue"}, {"aws_region"})
