@@ -1,0 +1,59 @@
+"""``callrec report``: render a call report from a local Transcribe output file.
+
+The same rendering code as the ``render_report`` Lambda; ``--format markdown`` writes the
+cheap text version (no charts). Party details that the Lambda takes from the call record can
+be given as options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from chalicelib.errors import TranscriptError
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "report", help="render a Word (or Markdown) call report from a Call Analytics JSON file"
+    )
+    parser.add_argument("transcript", type=Path, help="Call Analytics (or standard) output JSON")
+    parser.add_argument(
+        "-o", "--output", type=Path, help="file to write (default: next to the input)"
+    )
+    parser.add_argument(
+        "--format", choices=("docx", "markdown"), default="docx", help="report format"
+    )
+    parser.add_argument("--owner-number", default="", help="E.164 of the owner (the agent)")
+    parser.add_argument("--other-number", default="", help="E.164 of the other party")
+    parser.add_argument("--direction", default="", choices=("", "inbound", "outbound"))
+    parser.add_argument("--started-at", default="", help="ISO 8601 start of the call")
+    parser.add_argument("--transaction-id", default="", help="SMA transaction id")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from chalicelib.report.content import CallContext
+    from chalicelib.report.render import ReportFormat, parse_document, render
+
+    report_format = ReportFormat(args.format)
+    try:
+        data = args.transcript.read_bytes()
+    except OSError as error:
+        raise TranscriptError(
+            f"cannot read {args.transcript}: {error.strerror}", hint="check the path"
+        ) from error
+    context = CallContext(
+        transaction_id=args.transaction_id,
+        direction=args.direction,
+        owner_number=args.owner_number,
+        other_number=args.other_number,
+        started_at=args.started_at,
+    )
+    rendered = render(parse_document(data), context, report_format)
+    output: Path = args.output or args.transcript.with_suffix(report_format.extension)
+    output.write_bytes(rendered)
+    print(f"wrote {output} ({len(rendered)} bytes)", file=sys.stderr)
+    return 0

@@ -1,0 +1,118 @@
+"""callrec replay: dead-letter messages (body = original event) re-driven to the handlers."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+
+from callrec.cli import main
+from chalicelib import aws
+from chalicelib.transcription.jobs import job_name
+
+support = importlib.import_module("tests.transcription.conftest")
+BUCKET, SMA_KEY, SMA_TX = support.BUCKET, support.SMA_KEY, support.SMA_TX
+
+LAMBDA_DLQ_ATTRIBUTES = {
+    "RequestID": {"DataType": "String", "StringValue": "0c4d1d4e-1d0a-4c2e-a3b1-7a3b3c1d2e3f"},
+    "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+    "ErrorMessage": {"DataType": "String", "StringValue": "TransientAwsError: throttled"},
+}
+
+
+@pytest.fixture
+def queue(stack: Any) -> str:
+    url: str = aws.client("sqs").create_queue(QueueName="callrec-dead-letter")["QueueUrl"]
+    return url
+
+
+def send(queue: str, body: str) -> None:
+    aws.client("sqs").send_message(
+        QueueUrl=queue, MessageBody=body, MessageAttributes=LAMBDA_DLQ_ATTRIBUTES
+    )
+
+
+def remaining(queue: str) -> int:
+    attributes = aws.client("sqs").get_queue_attributes(
+        QueueUrl=queue,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(
+        attributes["ApproximateNumberOfMessagesNotVisible"]
+    )
+
+
+def test_replays_an_s3_event_locally_and_deletes_it(stack: Any, queue: str) -> None:
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    name = job_name(BUCKET, SMA_KEY)
+    stack.transcribe.add_response(
+        "start_call_analytics_job",
+        {"CallAnalyticsJob": {"CallAnalyticsJobName": name, "CallAnalyticsJobStatus": "QUEUED"}},
+    )
+    send(queue, json.dumps(support.s3_event(SMA_KEY)))
+    assert main(["replay", "--queue-url", queue]) == 0
+    assert stack.record(SMA_TX)["transcription_job"] == name
+    assert remaining(queue) == 0
+
+
+def test_unrecognised_message_stays_and_fails_the_run(
+    stack: Any, queue: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    send(queue, "not json")
+    assert main(["replay", "--queue-url", queue]) == 1
+    assert "not an S3 or Transcribe event" in capsys.readouterr().err
+    assert remaining(queue) == 1
+
+
+def test_dry_run_lists_each_message_once_and_keeps_it(
+    stack: Any, queue: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    send(queue, json.dumps(support.s3_event(SMA_KEY)))
+    assert main(["replay", "--queue-url", queue, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("would replay") == 1
+    assert "ErrorMessage=TransientAwsError: throttled" in out
+    assert remaining(queue) == 1
+
+
+def test_lambda_target_invokes_the_function_asynchronously(stack: Any, queue: str) -> None:
+    event = json.loads(
+        (support.EVENTS / "eventbridge" / "call_analytics_job_completed.json").read_text()
+    )
+    send(queue, json.dumps(event))
+    with Stubber(aws.client("lambda")) as lambda_stub:
+        lambda_stub.add_response(
+            "invoke",
+            {"StatusCode": 202},
+            {
+                "FunctionName": "callrec-prod-render_report",
+                "InvocationType": "Event",
+                "Payload": json.dumps(event).encode(),
+            },
+        )
+        code = main(
+            [
+                "replay",
+                "--queue-url",
+                queue,
+                "--target",
+                "lambda",
+                "--function-prefix",
+                "callrec-prod-",
+            ]
+        )
+    assert code == 0
+    assert remaining(queue) == 0
+
+
+def test_failed_replay_leaves_the_message(stack: Any, queue: str) -> None:
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.transcribe.add_client_error(
+        "start_call_analytics_job", service_error_code="ThrottlingException", http_status_code=400
+    )
+    send(queue, json.dumps(support.s3_event(SMA_KEY)))
+    assert main(["replay", "--queue-url", queue]) == 1
+    assert remaining(queue) == 1
