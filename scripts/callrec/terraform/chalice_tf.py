@@ -156,7 +156,11 @@ def _rewrite_notifications(resources: dict[str, dict[str, Any]]) -> None:
             f"S3 events on several buckets ({', '.join(sorted(buckets))})",
             hint="only the recordings bucket triggers functions; keep one bucket in app.py",
         )
-    for notification in notifications.values():
+    if notifications:
+        # A stable address, whatever bucket name app.py saw at package time.
+        (notification,) = notifications.values()
+        resources["aws_s3_bucket_notification"] = {"recordings": notification}
+    for notification in resources.get("aws_s3_bucket_notification", {}).values():
         notification["bucket"] = "${module.recording_bucket.bucket_id}"
         # The prefix app.py saw at package time may differ from the deployed one.
         for target in notification.get("lambda_function", []):

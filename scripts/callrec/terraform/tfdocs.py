@@ -61,8 +61,10 @@ def _load(path: Path) -> dict[str, Any]:
     with path.open() as handle:
         try:
             document: dict[str, Any] = hcl2.load(handle)
-        except Exception as error:  # noqa: BLE001 - the HCL parser raises several unrelated types
-            raise TfDocsError(f"{path} does not parse: {error}", hint="run terraform fmt") from error
+        except Exception as error:
+            raise TfDocsError(
+                f"{path} does not parse: {error}", hint="run terraform fmt"
+            ) from error
     return document
 
 

@@ -1,0 +1,108 @@
+"""`callrec package` end to end: the real app, packaged into a copy of infra/, validates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from callrec.cli import main
+from callrec.commands.package import PLACEHOLDER_ROLE, packaging_config, vendor
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _infra_copy(target: Path) -> Path:
+    ignore = shutil.ignore_patterns(
+        ".terraform*", "tests", "examples", "chalice*.json", "chalice-deployment.zip"
+    )
+    shutil.copytree(REPO_ROOT / "infra", target, ignore=ignore)
+    return target
+
+
+def test_packaging_config_hands_roles_and_environment_to_terraform() -> None:
+    config = {
+        "app_name": "callrec",
+        "stages": {
+            "dev": {
+                "manage_iam_role": True,
+                "environment_variables": {"A": "b"},
+                "lambda_functions": {"f": {"iam_role_arn": "arn:x", "lambda_timeout": 9}},
+            }
+        },
+    }
+    stage = packaging_config(config, "dev")["stages"]["dev"]
+    assert stage["manage_iam_role"] is False
+    assert stage["iam_role_arn"] == PLACEHOLDER_ROLE
+    assert "environment_variables" not in stage
+    assert stage["lambda_functions"]["f"] == {"lambda_timeout": 9}
+
+
+def test_package_writes_the_fragment_override_and_zip(tmp_path: Path) -> None:
+    infra = _infra_copy(tmp_path / "infra")
+    assert main(["package", "--out", str(infra)]) == 0
+    main_doc = json.loads((infra / "chalice.tf.json").read_text())
+    functions = main_doc["resource"]["aws_lambda_function"]
+    assert {"sma_handler", "start_transcription", "render_report"} <= set(functions)
+    with zipfile.ZipFile(infra / "chalice-deployment.zip") as archive:
+        names = archive.namelist()
+    assert "app.py" in names
+    assert any(name.startswith("chalicelib/") for name in names)
+    override = json.loads((infra / "chalice_override.tf.json").read_text())
+    assert override["locals"]["functions_packaged"] is True
+
+
+def test_package_refuses_a_folder_without_main_tf(tmp_path: Path) -> None:
+    assert main(["package", "--out", str(tmp_path)]) == 2
+
+
+@pytest.mark.infra
+@pytest.mark.slow
+def test_packaged_output_validates_with_the_root_module(tmp_path: Path) -> None:
+    from tests.infra.helpers import check
+
+    infra = _infra_copy(tmp_path / "infra")
+    assert main(["package", "--out", str(infra)]) == 0
+    report, printed = check(infra, tmp_path / "build", run_tests=False)
+    assert report.ok, printed
+
+
+@pytest.mark.infra
+@pytest.mark.slow
+def test_a_broken_package_fails_validation(tmp_path: Path) -> None:
+    from tests.infra.helpers import check
+
+    infra = _infra_copy(tmp_path / "infra")
+    assert main(["package", "--out", str(infra)]) == 0
+    path = infra / "chalice.tf.json"
+    document = json.loads(path.read_text())
+    document["resource"]["aws_lambda_function"]["sma_handler"]["runtme"] = "python3.11"
+    path.write_text(json.dumps(document))
+    report, printed = check(infra, tmp_path / "build", run_tests=False)
+    assert not report.ok
+    assert "Extraneous JSON object property" in printed
+    assert 'No argument or block type is named "runtme"' in printed
+
+
+def test_vendor_copies_a_distribution_and_its_requirements(tmp_path: Path) -> None:
+    vendor(["jsonschema"], tmp_path)
+    assert (tmp_path / "jsonschema" / "__init__.py").is_file()
+    # jsonschema requires attrs and referencing; both come along.
+    assert (tmp_path / "attr" / "__init__.py").is_file()
+    assert (tmp_path / "referencing" / "__init__.py").is_file()
+    assert not list(tmp_path.glob("*.dist-info"))
+
+
+def test_vendor_skips_what_the_lambda_runtime_provides(tmp_path: Path) -> None:
+    vendor(["boto3"], tmp_path)
+    assert not (tmp_path / "boto3").exists()
+
+
+def test_vendor_of_a_missing_distribution_is_an_error(tmp_path: Path) -> None:
+    from callrec.terraform.chalice_tf import PackageError
+
+    with pytest.raises(PackageError, match="not installed"):
+        vendor(["no-such-distribution-callrec"], tmp_path)
