@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := dev,report,local,infra
 
-.PHONY: venv demo test lint pytest infra-check bench clean
+.PHONY: venv demo test lint pytest infra-check provider-schema bench clean
 
 venv: $(STAMP)
 
@@ -25,7 +25,22 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	bash scripts/run-pytest.sh $(BIN)/python
 
-test: lint pytest
+# Terraform fmt, init + validate of every configuration, terraform test: offline, against the
+# committed hashicorp/aws schema (see "Offline Terraform validation" in the README).
+infra-check: $(STAMP)
+	$(BIN)/callrec infra check infra
+
+# Rebuild infra/provider-schema/ from the cdktn-provider-aws wheel (read as a zip, not installed:
+# its jsii/constructs dependencies would clash with the app's). Needs PyPI; run when a module
+# starts using a new aws_* type or to move to a newer provider.
+CDKTN_PROVIDER_AWS ?= 25.8.1
+provider-schema: $(STAMP)
+	$(BIN)/pip download --quiet --no-deps --only-binary=:all: -d build/cdktn \
+		cdktn-provider-aws==$(CDKTN_PROVIDER_AWS)
+	$(BIN)/python -m callrec.infra_check.regenerate \
+		--wheel build/cdktn/cdktn_provider_aws-$(CDKTN_PROVIDER_AWS)-py3-none-any.whl
+
+test: lint infra-check pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
