@@ -7,7 +7,10 @@ much to draw as a ten-minute one.
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from chalicelib.report.model import CallAnalysis
@@ -167,6 +170,9 @@ def talk_time_chart(shares: Sequence[tuple[str, int]]) -> bytes | None:
 
 
 def _figure(height: float) -> tuple[Any, Any]:
+    # Lambda's home directory is read-only: give matplotlib a writable cache for its font list
+    # (kept across warm invocations) instead of a new temporary one on every import.
+    os.environ.setdefault("MPLCONFIGDIR", str(Path(tempfile.gettempdir()) / "matplotlib"))
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(7.0, height), dpi=DPI)
