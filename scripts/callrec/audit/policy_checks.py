@@ -255,7 +255,7 @@ def _check_deputy_clause(
         return
     wildcards = [v for v in clause.values if wildcard_in(v)]
     for value in wildcards:
-        if _tolerated_pipeline_pattern(clause, value, service):
+        if _tolerated_pipeline_pattern(clause.key_lower, value, service):
             continue
         emit.add(
             "CR003",
@@ -271,13 +271,13 @@ def _check_deputy_clause(
         )
 
 
-def _tolerated_pipeline_pattern(clause: ConditionClause, value: str, service: str) -> bool:
+def _tolerated_pipeline_pattern(key: str, value: str, service: str) -> bool:
     """Media pipelines get a new ARN per call; a pattern pinned to the account is the tightest.
 
     The Chime SDK developer guide's own trust policy for the media insights resource access
     role pins aws:SourceAccount and matches aws:SourceArn with arn:aws:chime:*:<account>:*.
     """
-    if service.lower() != MEDIA_PIPELINES_PRINCIPAL or clause.key_lower != "aws:sourcearn":
+    if service.lower() != MEDIA_PIPELINES_PRINCIPAL or key != "aws:sourcearn":
         return False
     parts = value.split(":")
     return len(parts) >= 6 and is_account_id(parts[4]) and parts[:3] == ["arn", "aws", "chime"]
@@ -292,6 +292,8 @@ def _check_source_arn_value(
     accounts: set[str],
 ) -> None:
     if is_symbolic(value) or (wildcard_in(value) and not literal_text(value).startswith("arn:")):
+        return
+    if wildcard_in(value) and _tolerated_pipeline_pattern(SOURCE_ARN.lower(), value, service):
         return
     parsed = parse_chime_arn(value)
     allowed_types = chime_resource_types(service)

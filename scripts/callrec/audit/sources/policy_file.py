@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 from callrec.audit.engine import Targets
@@ -68,6 +69,8 @@ def read_policy_file(path: Path) -> Targets:
     bucket = _bucket_of(policy) if kind is PolicyKind.DOCUMENT else None
     if bucket is not None:
         kind = PolicyKind.BUCKET
+    elif kind is PolicyKind.DOCUMENT and _is_trust_policy(policy):
+        kind = PolicyKind.TRUST
     shown = display_path(path)
     targets = Targets()
     targets.policies.append(PolicyTarget(kind, shown, policy, Location(shown, 1), bucket=bucket))
@@ -75,14 +78,21 @@ def read_policy_file(path: Path) -> Targets:
 
 
 def _bucket_of(policy: Policy) -> str | None:
-    """The one bucket every resource of the document names, when there is one: a bucket policy."""
-    buckets = set()
+    """A document whose resources are all S3 ARNs is a bucket policy; its bucket is the one
+    most of its resources name (a grant on another bucket is then a finding)."""
+    buckets: Counter[str] = Counter()
     for statement in policy.statements:
         for resource in statement.resources + statement.not_resources:
             if not resource.startswith(S3_ARN_PREFIX):
                 return None
-            buckets.add(resource[len(S3_ARN_PREFIX) :].partition("/")[0])
-    if len(buckets) != 1:
+            name = resource[len(S3_ARN_PREFIX) :].partition("/")[0]
+            if "*" not in name and "?" not in name:
+                buckets[name] += 1
+    if not buckets:
         return None
-    (bucket,) = buckets
-    return None if "*" in bucket or "?" in bucket else bucket
+    return buckets.most_common(1)[0][0]
+
+
+def _is_trust_policy(policy: Policy) -> bool:
+    actions = [a.lower() for s in policy.statements for a in s.actions]
+    return bool(actions) and all(a.startswith("sts:") for a in actions)
