@@ -1,0 +1,100 @@
+"""Property tests: whatever Chime (or a broken caller) sends, the answer is well formed.
+
+Well formed = accepted by the documented action schema (callrec.simulation.validation):
+``SchemaVersion`` "1.0", an ``Actions`` list of known action types with valid parameters, and
+``TransactionAttributes`` of strings within our limits (10 keys, 1,024 characters).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from callrec.simulation.validation import response_problems
+from chalicelib.sma.events import EventType
+from chalicelib.sma.handler import handle
+from chalicelib.sma.state import MAX_KEYS, MAX_VALUE_CHARS, Phase, RecordingState
+
+EVENTS = Path(__file__).resolve().parent.parent / "events" / "sma"
+SAMPLES = [json.loads(p.read_text()) for p in sorted(EVENTS.glob("*.json"))]
+
+json_leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20))
+json_value = st.recursive(
+    json_leaf,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+attributes = st.fixed_dictionaries(
+    {},
+    optional={
+        "phase": st.sampled_from([p.value for p in Phase] + ["bogus"]),
+        "dir": st.sampled_from(["outbound", "inbound", "sideways"]),
+        "rec": st.sampled_from([r.value for r in RecordingState] + ["x"]),
+        "tries": st.sampled_from(["0", "1", "2", "9", "-1", "many"]),
+        "owner": st.just("+15555550100"),
+        "sma": st.sampled_from(["+15555550199", "", "sma"]),
+        "other": st.just("+15555550123"),
+        "recleg": st.sampled_from(["call-id-a", "call-id-b", ""]),
+        "pending": st.sampled_from(["", "pause", "stop", "jump"]),
+    },
+)
+
+
+def assert_well_formed(response: Any) -> None:
+    assert response_problems(response) == []
+    attrs = response.get("TransactionAttributes", {})
+    assert len(attrs) <= MAX_KEYS
+    assert all(isinstance(v, str) and len(v) <= MAX_VALUE_CHARS for v in attrs.values())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sample=st.sampled_from(SAMPLES),
+    event_type=st.sampled_from([e.value for e in EventType]),
+    attrs=attributes,
+    digits=st.text(alphabet="0123456789*#", max_size=20),
+)
+def test_mutated_documented_events_get_a_valid_answer(
+    sample: dict[str, Any], event_type: str, attrs: dict[str, str], digits: str
+) -> None:
+    event = copy.deepcopy(sample)
+    event["InvocationEventType"] = event_type
+    event["CallDetails"]["TransactionAttributes"] = attrs
+    if "ActionData" in event:
+        event["ActionData"]["ReceivedDigits"] = digits
+    assert_well_formed(handle(event))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    sample=st.sampled_from(SAMPLES),
+    path=st.lists(st.text(max_size=12), min_size=1, max_size=3),
+    junk=json_value,
+)
+def test_events_with_a_field_replaced_by_junk_get_a_valid_answer(
+    sample: dict[str, Any], path: list[str], junk: Any
+) -> None:
+    event = copy.deepcopy(sample)
+    target: Any = event
+    keys = ["CallDetails", "ActionData", "Participants"]
+    for step in path[:-1]:
+        key = step if isinstance(target, dict) and step in target else keys[len(step) % 3]
+        if isinstance(target, dict) and isinstance(target.get(key), dict):
+            target = target[key]
+    if isinstance(target, dict):
+        existing = list(target) or [path[-1]]
+        target[existing[len(path[-1]) % len(existing)]] = junk
+    assert_well_formed(handle(event))
+
+
+@settings(max_examples=100, deadline=None)
+@given(event=json_value)
+def test_random_documents_get_a_valid_answer(event: Any) -> None:
+    assert_well_formed(handle(event))
