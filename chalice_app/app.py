@@ -11,7 +11,7 @@ import os
 from typing import Any
 
 from chalice import Chalice
-from chalice.app import CloudWatchEvent, KinesisEvent
+from chalice.app import CloudWatchEvent, KinesisEvent, S3Event
 
 app = Chalice(app_name="callrec")
 app.log.setLevel(logging.INFO)
@@ -81,3 +81,41 @@ def stop_media_insights_pipeline(event: dict[str, Any], context: Any) -> dict[st
         transaction_id=str(event.get("transactionId", "")),
         pipeline_id=str(event.get("mediaPipelineId", "")),
     ).to_dict()
+
+
+# --- Post-call processing: transcription and report (issue 4) --------------------------------
+# start_transcription: S3 object-created events on the recordings bucket, filtered by prefix
+# here and by suffix (.wav, .ogg) in code. Chalice's on_s3_event takes one suffix, and two
+# registrations would deploy two functions; S3 also refuses overlapping notification filters, so
+# one prefix-only registration is the simplest correct choice. The media insights recording sink
+# must therefore write under the same prefix. render_report: Transcribe's job state changes for
+# Call Analytics jobs and for standard jobs (the mono fallback); other statuses and jobs that this
+# app did not start are ignored in code. Both raise on transient AWS errors so that Lambda's
+# asynchronous retry and the dead-letter queue apply; `callrec replay` re-drives that queue.
+RECORDINGS_BUCKET = os.environ.get("RECORDINGS_BUCKET", "callrec-recordings")
+RECORDINGS_PREFIX = os.environ.get("RECORDINGS_PREFIX", "recordings").strip("/")
+
+
+@app.on_s3_event(
+    bucket=RECORDINGS_BUCKET,
+    events=["s3:ObjectCreated:*"],
+    prefix=f"{RECORDINGS_PREFIX}/" if RECORDINGS_PREFIX else None,
+    name="start_transcription",
+)
+def start_transcription(event: S3Event) -> list[dict[str, str]]:
+    from chalicelib.transcription.handler import handle_s3_event
+
+    return [result.to_dict() for result in handle_s3_event(event.to_dict())]
+
+
+@app.on_cw_event(
+    {
+        "source": ["aws.transcribe"],
+        "detail-type": ["Call Analytics Job State Change", "Transcribe Job State Change"],
+    },
+    name="render_report",
+)
+def render_report(event: CloudWatchEvent) -> dict[str, str]:
+    from chalicelib.report.handler import handle_job_event
+
+    return handle_job_event(event.to_dict()).to_dict()
