@@ -1,0 +1,205 @@
+# Offline: `callrec infra check` serves the hashicorp/aws schema; every AWS answer is mocked.
+# Asserts the media insights path's security and wiring decisions at plan time.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1", name = "us-east-1" }
+  }
+  mock_resource "aws_chime_voice_connector" {
+    defaults = { id = "abcdef1ghij2klmno3pqr4" }
+  }
+  mock_resource "aws_kinesis_stream" {
+    defaults = { arn = "arn:aws:kinesis:us-east-1:111122223333:stream/callrec-media-insights-metadata" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/callrec-media-insights-access", id = "callrec-media-insights-access" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:us-east-1:111122223333:callrec-media-insights-metadata-failures" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/callrec-dev-fn" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:us-east-1:111122223333:rule/callrec-rule", name = "callrec-rule" }
+  }
+  mock_resource "aws_chimesdkmediapipelines_media_insights_pipeline_configuration" {
+    defaults = { arn = "arn:aws:chime:us-east-1:111122223333:media-insights-pipeline-configuration/callrec-recording" }
+  }
+  mock_resource "aws_kinesis_firehose_delivery_stream" {
+    defaults = { arn = "arn:aws:firehose:us-east-1:111122223333:deliverystream/callrec-events" }
+  }
+}
+
+variables {
+  recordings_bucket_arn  = "arn:aws:s3:::callrec-recordings-test"
+  call_records_table_arn = "arn:aws:dynamodb:us-east-1:111122223333:table/callrec-call-records"
+  lambda_function_names = {
+    media_insights_streaming_status   = "callrec-dev-media_insights_streaming_status"
+    media_insights_state_change       = "callrec-dev-media_insights_state_change"
+    media_insights_recording_metadata = "callrec-dev-media_insights_recording_metadata"
+    stop_media_insights_pipeline      = "callrec-dev-stop_media_insights_pipeline"
+  }
+}
+
+run "resource_access_role_trusts_only_media_pipelines_of_this_account" {
+  command = plan
+
+  assert {
+    condition     = [for p in data.aws_iam_policy_document.resource_access_assume.statement[0].principals : p] == [{ type = "Service", identifiers = toset(["mediapipelines.chime.amazonaws.com"]) }]
+    error_message = "The resource access role must trust exactly mediapipelines.chime.amazonaws.com."
+  }
+  assert {
+    condition = anytrue([
+      for c in data.aws_iam_policy_document.resource_access_assume.statement[0].condition :
+      c.variable == "aws:SourceAccount" && c.test == "StringEquals" && toset(c.values) == toset(["111122223333"])
+    ])
+    error_message = "Missing aws:SourceAccount = this account on the trust policy."
+  }
+  assert {
+    condition = anytrue([
+      for c in data.aws_iam_policy_document.resource_access_assume.statement[0].condition :
+      c.variable == "aws:SourceArn" && c.test == "ArnLike" && toset(c.values) == toset(["arn:aws:chime:*:111122223333:*"])
+    ])
+    error_message = "Missing aws:SourceArn like arn:aws:chime:*:<account>:* on the trust policy."
+  }
+}
+
+run "sink_writes_only_under_the_recordings_prefix" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.resource_access.statement :
+      s.sid == "WriteRecordings" && toset(s.resources) == toset(["arn:aws:s3:::callrec-recordings-test/recordings/*"])
+    ])
+    error_message = "The role may write recordings only under recordings/."
+  }
+  assert {
+    condition     = toset(data.aws_iam_policy_document.recordings_bucket.statement[0].resources) == toset(["arn:aws:s3:::callrec-recordings-test/recordings/*"])
+    error_message = "The bucket statement must be limited to the recordings prefix."
+  }
+  assert {
+    condition     = [for p in data.aws_iam_policy_document.recordings_bucket.statement[0].principals : p] == [{ type = "AWS", identifiers = toset(["arn:aws:iam::111122223333:role/callrec-media-insights-access"]) }]
+    error_message = "The bucket must admit exactly the resource access role."
+  }
+}
+
+run "configuration_has_the_two_sinks" {
+  command = plan
+
+  assert {
+    condition     = [for e in aws_chimesdkmediapipelines_media_insights_pipeline_configuration.this[0].elements : e.type] == ["S3RecordingSink", "KinesisDataStreamSink"]
+    error_message = "The configuration must have an S3 recording sink and a Kinesis data stream sink."
+  }
+  assert {
+    condition     = aws_chimesdkmediapipelines_media_insights_pipeline_configuration.this[0].elements[0].s3_recording_sink_configuration[0].destination == "arn:aws:s3:::callrec-recordings-test/recordings"
+    error_message = "The recording sink must write to bucket/prefix."
+  }
+  assert {
+    condition     = aws_kinesis_stream.this[0].encryption_type == "KMS"
+    error_message = "The metadata stream must be encrypted."
+  }
+}
+
+run "lambda_mode_does_not_associate_the_configuration" {
+  command = plan
+
+  assert {
+    condition     = length(aws_chime_voice_connector_streaming.this[0].media_insights_configuration) == 0
+    error_message = "In lambda mode the Voice Connector must not start pipelines itself (double recording)."
+  }
+  assert {
+    condition     = aws_chime_voice_connector_streaming.this[0].data_retention == 24
+    error_message = "Default retention should be 24 hours."
+  }
+  assert {
+    condition     = contains(aws_chime_voice_connector_streaming.this[0].streaming_notification_targets, "EventBridge")
+    error_message = "Streaming events must go to EventBridge."
+  }
+}
+
+run "voice_connector_mode_associates_the_configuration" {
+  command = plan
+
+  variables {
+    pipeline_start_mode = "voice_connector"
+  }
+
+  assert {
+    condition     = length(aws_chime_voice_connector_streaming.this[0].media_insights_configuration) == 1
+    error_message = "In voice_connector mode the configuration must be associated."
+  }
+}
+
+run "metadata_consumer_reports_batch_item_failures" {
+  command = plan
+
+  assert {
+    condition     = toset(aws_lambda_event_source_mapping.recording_metadata[0].function_response_types) == toset(["ReportBatchItemFailures"])
+    error_message = "The Kinesis event source mapping must enable ReportBatchItemFailures."
+  }
+  assert {
+    condition     = aws_lambda_event_source_mapping.recording_metadata[0].destination_config[0].on_failure[0].destination_arn == "arn:aws:sqs:us-east-1:111122223333:callrec-media-insights-metadata-failures"
+    error_message = "Failed batches must be parked in the failure queue."
+  }
+  assert {
+    condition     = length(aws_cloudwatch_event_target.this) == 2
+    error_message = "Both EventBridge rules must target their functions."
+  }
+}
+
+run "recording_needs_stream_retention" {
+  command = plan
+
+  variables {
+    data_retention_hours = 0
+  }
+
+  expect_failures = [var.data_retention_hours]
+}
+
+run "only_wav_or_opus" {
+  command = plan
+
+  variables {
+    recording_file_format = "mp3"
+  }
+
+  expect_failures = [var.recording_file_format]
+}
+
+run "only_documented_fragment_selector_types" {
+  command = plan
+
+  variables {
+    fragment_selector_type = "ArrivalTimestamp"
+  }
+
+  expect_failures = [var.fragment_selector_type]
+}
+
+run "warehouse_tables" {
+  command = plan
+
+  variables {
+    enable_data_warehouse = true
+  }
+
+  assert {
+    condition     = toset(keys(aws_glue_catalog_table.this)) == toset(["call_analytics_metadata", "call_analytics_recording_metadata", "media_insights_pipeline_events"])
+    error_message = "The warehouse must describe recording metadata, SIPREC metadata and pipeline events."
+  }
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.metadata[0].kinesis_source_configuration[0].kinesis_stream_arn == "arn:aws:kinesis:us-east-1:111122223333:stream/callrec-media-insights-metadata"
+    error_message = "Firehose must read the metadata stream."
+  }
+}
