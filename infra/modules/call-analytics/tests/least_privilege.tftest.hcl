@@ -1,0 +1,157 @@
+# Offline: `callrec infra check` serves the hashicorp/aws schema; every AWS answer is mocked.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "us-east-1", name = "us-east-1" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/callrec-transcribe-data-access" }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:us-east-1:111122223333:table/callrec-call-records" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:us-east-1:111122223333:callrec-reports" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/callrec" }
+  }
+}
+
+variables {
+  recordings_bucket_arn = "arn:aws:s3:::callrec-recordings-test"
+  kms_key_arn           = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+}
+
+run "no_wildcard_actions_in_identity_policies" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for document in concat(
+        [
+          data.aws_iam_policy_document.transcribe_access,
+          data.aws_iam_policy_document.call_records,
+          data.aws_iam_policy_document.start_transcription,
+          data.aws_iam_policy_document.render_report,
+          data.aws_iam_policy_document.bucket_key,
+          data.aws_iam_policy_document.dead_letter_send,
+        ],
+        values(data.aws_iam_policy_document.logs),
+        ) : [
+        for statement in document.statement : [
+          for action in statement.actions : !strcontains(action, "*")
+        ]
+      ]
+    ]))
+    error_message = "No function or data-access policy may use a wildcard action."
+  }
+}
+
+run "pass_role_only_to_transcribe_and_only_the_data_access_role" {
+  command = plan
+
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.start_transcription.statement : s
+      if contains(s.actions, "iam:PassRole")
+      && toset(s.resources) == toset(["arn:aws:iam::111122223333:role/callrec-transcribe-data-access"])
+      && anytrue([
+        for c in s.condition : c.test == "StringEquals" && c.variable == "iam:PassedToService" && toset(c.values) == toset(["transcribe.amazonaws.com"])
+      ])
+    ]) == 1
+    error_message = "iam:PassRole must name the data access role and carry iam:PassedToService = transcribe.amazonaws.com."
+  }
+}
+
+run "transcribe_role_trusts_only_transcribe_of_this_account" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.transcribe_assume.statement : alltrue([
+        for p in s.principals : p.type == "Service" && p.identifiers == toset(["transcribe.amazonaws.com"])
+      ])
+    ])
+    error_message = "The data access role must be assumable by transcribe.amazonaws.com only."
+  }
+  assert {
+    condition = anytrue([
+      for c in data.aws_iam_policy_document.transcribe_assume.statement[0].condition :
+      c.variable == "aws:SourceAccount" && toset(c.values) == toset(["111122223333"])
+    ])
+    error_message = "The trust policy must carry aws:SourceAccount (confused-deputy protection)."
+  }
+}
+
+run "transcribe_reads_recordings_and_writes_transcripts_with_the_key" {
+  command = plan
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.transcribe_access.statement : s.resources if contains(s.actions, "s3:GetObject")
+    ])) == toset(["arn:aws:s3:::callrec-recordings-test/recordings/*"])
+    error_message = "Transcribe may read the recordings prefix only."
+  }
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.transcribe_access.statement : s.resources if contains(s.actions, "s3:PutObject")
+    ])) == toset(["arn:aws:s3:::callrec-recordings-test/transcriptions/*"])
+    error_message = "Transcribe may write the transcripts prefix only."
+  }
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.transcribe_access.statement :
+      toset(s.actions) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) && toset(s.resources) == toset([var.kms_key_arn])
+    ])
+    error_message = "With SSE-KMS, Transcribe needs kms:Decrypt and kms:GenerateDataKey on the bucket key."
+  }
+}
+
+run "call_records_table_has_pitr_ttl_and_key" {
+  command = plan
+
+  assert {
+    condition     = aws_dynamodb_table.this[0].hash_key == "transaction_id" && aws_dynamodb_table.this[0].billing_mode == "PAY_PER_REQUEST"
+    error_message = "The call records table is keyed by transaction_id, on demand."
+  }
+  assert {
+    condition     = one(aws_dynamodb_table.this[0].point_in_time_recovery).enabled && one(aws_dynamodb_table.this[0].ttl).enabled && one(aws_dynamodb_table.this[0].ttl).attribute_name == "expires_at"
+    error_message = "PITR and TTL (expires_at) must be on."
+  }
+  assert {
+    condition     = aws_sns_topic.this[0].kms_master_key_id != null && aws_sqs_queue.dead_letter[0].sqs_managed_sse_enabled
+    error_message = "The topic and the dead-letter queue must be encrypted."
+  }
+}
+
+run "create_false_creates_nothing" {
+  command = plan
+
+  variables {
+    create = false
+  }
+
+  assert {
+    condition = alltrue([
+      length(aws_dynamodb_table.this) == 0,
+      length(aws_sns_topic.this) == 0,
+      length(aws_sqs_queue.dead_letter) == 0,
+      length(aws_iam_role.transcribe) == 0,
+      length(aws_iam_role.function) == 0,
+      length(aws_cloudwatch_log_group.function) == 0,
+    ])
+    error_message = "create = false must not create any resource."
+  }
+}
