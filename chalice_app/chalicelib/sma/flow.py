@@ -170,6 +170,13 @@ def on_hangup(ctx: Context) -> Outcome:
     return Outcome([], state, RecordUpdate(values, appends), log="all legs disconnected")
 
 
+def outbound_call_answered(ctx: Context) -> Outcome:
+    """CALL_ANSWERED follows CreateSipMediaApplicationCall, which this flow never uses."""
+    return end_politely(
+        ctx, "CALL_ANSWERED of an SMA-initiated call: outbound API calls are not part of this flow"
+    )
+
+
 # --- start of the call ---------------------------------------------------------------------------
 
 
@@ -493,6 +500,7 @@ TRANSITIONS: Final[dict[Key, Handler]] = {
     (P.NEW, E.NEW_INBOUND_CALL, None): start_call,
     (ANY, E.NEW_OUTBOUND_CALL, ANY): acknowledge,  # documented: the response is ignored
     (ANY, E.RINGING, ANY): acknowledge,
+    (ANY, E.CALL_ANSWERED, ANY): outbound_call_answered,
     (P.COLLECTING, E.ACTION_SUCCESSFUL, A.PLAY_AUDIO_AND_GET_DIGITS): digits_entered,
     (P.COLLECTING, E.ACTION_FAILED, A.PLAY_AUDIO_AND_GET_DIGITS): digits_failed,
     (P.COLLECTING, E.ACTION_FAILED, ANY): failed_end,

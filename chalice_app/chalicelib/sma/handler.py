@@ -77,7 +77,8 @@ def _response(
     actions: list[Action], before: Mapping[str, str], after: dict[str, str]
 ) -> dict[str, Any]:
     response: dict[str, Any] = {"SchemaVersion": SCHEMA_VERSION, "Actions": actions}
-    if dict(before) != after:
+    # Empty values mean "not set": attributes written by an older version compare equal.
+    if {k: v for k, v in before.items() if v} != {k: v for k, v in after.items() if v}:
         response["TransactionAttributes"] = after
     return response
 

@@ -1,0 +1,272 @@
+"""The call simulator: every shipped scenario passes, the Chime side behaves as documented,
+the scenario schema rejects mistakes by name, and ``callrec simulate`` exits 0/1/2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callrec import simulation
+from callrec.cli import main
+from callrec.simulation import Records
+from callrec.simulation.chime import ChimeSimulator
+from callrec.simulation.executor import ActionExecutor, ActionResult, CallControl
+from callrec.simulation.scenario import ScenarioError, parse
+from callrec.simulation.validation import response_problems
+
+SHIPPED = simulation.shipped_scenarios()
+
+BASE: dict[str, Any] = {
+    "name": "t",
+    "owner": "+15555550100",
+    "sma_number": "+15555550199",
+    "caller": "+15555550100",
+    "callee": {"number": "+12065550123"},
+    "timeline": [
+        {"at": 1, "party": "owner", "dtmf": "2065550123#"},
+        {"at": 30, "party": "callee", "hangup": True},
+    ],
+}
+
+
+def scenario(**changes: Any) -> dict[str, Any]:
+    doc = json.loads(json.dumps(BASE))
+    doc.update(changes)
+    return doc
+
+
+@pytest.fixture(autouse=True)
+def no_handler_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in simulation.HANDLER_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+# --- shipped scenarios ---------------------------------------------------------------------------
+
+
+def test_a_scenario_ships_for_every_flow() -> None:
+    names = {p.stem for p in SHIPPED}
+    assert {
+        "owner-dial-out",
+        "inbound-call",
+        "invalid-number-reprompt",
+        "invalid-number-give-up",
+        "callee-no-answer",
+        "dtmf-pause-resume-stop",
+        "dtmf-by-other-party-ignored",
+        "api-recording-control",
+        "recording-no-access",
+        "other-party-hangs-up-first",
+        "owner-hangs-up-first",
+    } <= names
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_shipped_scenario_passes(path: Path) -> None:
+    outcome = simulation.run(path, records=Records.MOTO)
+    failed = [r.to_dict() for r in outcome.results if not r.ok]
+    assert outcome.results, "a shipped scenario must expect something"
+    assert failed == []
+
+
+# --- the Chime side ------------------------------------------------------------------------------
+
+
+def test_events_carry_increasing_sequence_and_legs() -> None:
+    transcript = simulation.run(scenario()).transcript
+    assert [s.sequence for s in transcript.steps] == list(range(1, len(transcript.steps) + 1))
+    first, bridged = transcript.steps[0].event, transcript.steps[2].event
+    assert [p["ParticipantTag"] for p in first["CallDetails"]["Participants"]] == ["LEG-A"]
+    assert [p["ParticipantTag"] for p in bridged["CallDetails"]["Participants"]] == [
+        "LEG-A",
+        "LEG-B",
+    ]
+    leg_b = bridged["CallDetails"]["Participants"][1]
+    assert (leg_b["From"], leg_b["To"]) == ("+15555550199", "+12065550123")
+
+
+def test_action_successful_reports_the_last_action_of_the_list() -> None:
+    transcript = simulation.run(scenario()).transcript
+    step = transcript.steps[2]  # answer to PlayAudio + CallAndBridge
+    assert step.event["ActionData"]["Type"] == "CallAndBridge"
+
+
+def test_attributes_returned_come_back_in_the_next_event() -> None:
+    transcript = simulation.run(scenario()).transcript
+    returned = transcript.steps[0].response["TransactionAttributes"]
+    assert transcript.steps[1].event["CallDetails"]["TransactionAttributes"] == returned
+
+
+def test_injected_recording_failure_uses_the_documented_error_field() -> None:
+    doc = scenario(
+        failures=[{"action": "StartCallRecording", "error_type": "NoAccessToDestination"}]
+    )
+    steps = simulation.run(doc).transcript.steps
+    failed = next(s for s in steps if s.event_type == "ACTION_FAILED")
+    assert failed.event["ActionData"]["Error"].startswith("NoAccessToDestination:")
+
+
+def test_recording_key_follows_the_documented_format() -> None:
+    recording = simulation.run(scenario()).transcript.recordings[0]
+    assert recording.location.startswith("callrec-recordings/recordings/2023/11/14/2023-11-14-")
+    assert recording.location.endswith("_sim-t_sim-t-leg-a.wav")
+
+
+def test_dtmf_without_a_listener_is_ignored_and_noted() -> None:
+    doc = scenario(timeline=[*BASE["timeline"][:1], {"at": 20, "party": "callee", "dtmf": "5"}])
+    transcript = simulation.run(doc).transcript
+    assert "DIGITS_RECEIVED" not in [s.event_type for s in transcript.steps]
+    assert any("no ReceiveDigits armed" in n for n in transcript.notes)
+
+
+def test_invalid_response_is_answered_with_invalid_lambda_response() -> None:
+    def broken(event: dict[str, Any]) -> dict[str, Any]:
+        if event["InvocationEventType"] == "INVALID_LAMBDA_RESPONSE":
+            return {
+                "SchemaVersion": "1.0",
+                "Actions": [{"Type": "Hangup", "Parameters": {"ParticipantTag": "LEG-A"}}],
+            }
+        return {"SchemaVersion": "1.0", "Actions": [{"Type": "Dance", "Parameters": {}}]}
+
+    transcript = ChimeSimulator(parse(scenario()), broken).run()
+    assert [s.event_type for s in transcript.steps][:2] == [
+        "NEW_INBOUND_CALL",
+        "INVALID_LAMBDA_RESPONSE",
+    ]
+
+
+def test_handler_that_never_ends_the_call_is_stopped() -> None:
+    def chatty(event: dict[str, Any]) -> dict[str, Any]:
+        play = {
+            "Type": "PlayAudio",
+            "Parameters": {
+                "ParticipantTag": "LEG-A",
+                "AudioSource": {"Type": "S3", "BucketName": "b", "Key": "k"},
+            },
+        }
+        return {"SchemaVersion": "1.0", "Actions": [play]}
+
+    with pytest.raises(simulation.SimulationError, match="still going"):
+        ChimeSimulator(parse(scenario(timeline=[])), chatty).run()
+
+
+def test_executor_subclass_decides_the_outcome() -> None:
+    class NoBucketAccess(ActionExecutor):
+        def start_call_recording(self, params: Any, call: CallControl) -> ActionResult:
+            return ActionResult.failed(
+                "NoAccessToDestination", "bucket policy denies the principal"
+            )
+
+    outcome = simulation.run(scenario(), executor=NoBucketAccess())
+    assert outcome.transcript.final_attributes["rec"] == "failed"
+    assert outcome.transcript.recordings == []
+
+
+def test_utterances_are_accepted_and_change_nothing() -> None:
+    plain = simulation.run(scenario()).transcript
+    spoken = simulation.run(
+        scenario(utterances=[{"party": "callee", "at": 12, "text": "Hello?", "clip": "a.wav"}])
+    ).transcript
+    assert [s.response for s in spoken.steps] == [s.response for s in plain.steps]
+
+
+# --- schema --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"colour": "red"}, "unknown field"),
+        ({"owner": "5555550100"}, "owner"),
+        ({"callee": {"number": "+12065550123", "answer": "maybe"}}, "callee.answer"),
+        ({"timeline": [{"at": 1, "party": "owner", "dtmf": "12a"}]}, r"timeline\[0\].dtmf"),
+        ({"timeline": [{"at": -1, "party": "owner", "hangup": True}]}, r"timeline\[0\].at"),
+        ({"timeline": [{"at": 1, "party": "owner"}]}, "exactly one of"),
+        ({"failures": [{"action": "Hangup"}]}, "error_type"),
+        ({"expect": {"recording_started": {"leg": "LEG-C"}}}, "recording_started.leg"),
+        ({"expect": {"final_state": "x"}}, "expect has unknown"),
+        ({"name": "has space"}, "name"),
+    ],
+)
+def test_schema_mistakes_name_the_field(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ScenarioError, match=message):
+        parse(scenario(**changes))
+
+
+def test_json_scenarios_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "call.json"
+    path.write_text(json.dumps(scenario()))
+    assert simulation.load(path).name == "t"
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "problem"),
+    [
+        (
+            {
+                "Type": "CallAndBridge",
+                "Parameters": {
+                    "CallTimeoutSeconds": 0,
+                    "CallerIdNumber": "+15555550199",
+                    "Endpoints": [{"BridgeEndpointType": "PSTN", "Uri": "+12065550123"}],
+                },
+            },
+            "CallTimeoutSeconds",
+        ),
+        (
+            {
+                "Type": "StartCallRecording",
+                "Parameters": {
+                    "CallId": "c",
+                    "Track": "BOTH",
+                    "Destination": {"Type": "S3", "Location": "s3://b"},
+                },
+            },
+            "Location",
+        ),
+        ({"Type": "Teleport", "Parameters": {}}, "unknown action Type"),
+        ({"Type": "ReceiveDigits", "Parameters": {"CallId": "c"}}, "InputDigitsRegex"),
+    ],
+)
+def test_validation_catches_undocumented_actions(action: dict[str, Any], problem: str) -> None:
+    problems = response_problems({"SchemaVersion": "1.0", "Actions": [action]})
+    assert any(problem in p for p in problems)
+
+
+# --- command -------------------------------------------------------------------------------------
+
+
+def test_command_prints_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "owner-dial-out", "--format", "json", "--records", "moto"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[0]["event"]["InvocationEventType"] == "NEW_INBOUND_CALL"
+    assert lines[-1]["ok"] is True
+
+
+def test_command_exits_1_when_an_expectation_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "wrong.yaml"
+    path.write_text(json.dumps(scenario(expect={"recording_started": {"leg": "callee"}})))
+    assert main(["simulate", str(path), "--records", "off"]) == 1
+    assert "FAIL recording_started" in capsys.readouterr().out
+
+
+def test_command_exits_2_on_a_broken_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text('name: x\nowner: 12\ncallee: {number: "+12065550123"}\n')
+    assert main(["simulate", str(path)]) == 2
+    assert "owner" in capsys.readouterr().err
+
+
+def test_command_lists_the_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "--list"]) == 0
+    assert "owner-dial-out" in capsys.readouterr().out
