@@ -1,0 +1,102 @@
+"""`callrec chalice-config`: .chalice/config.json stage settings from `terraform output -json`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callrec.cli import main
+from callrec.commands.chalice_config import ChaliceConfigError, apply_outputs
+
+ROLE = "arn:aws:iam::111122223333:role/callrec-sma-handler"
+
+
+def _outputs(**overrides: Any) -> dict[str, Any]:
+    outputs: dict[str, Any] = {
+        "lambda_environment": {"RECORDINGS_BUCKET": "rec-bucket", "OWNER_PHONE_NUMBER": ""},
+        "function_role_arns": {"sma_handler": ROLE},
+        "recordings_bucket": "rec-bucket",
+    }
+    outputs.update(overrides)
+    return outputs
+
+
+def _as_terraform_json(outputs: dict[str, Any]) -> str:
+    return json.dumps(
+        {name: {"sensitive": False, "type": "string", "value": v} for name, v in outputs.items()}
+    )
+
+
+def test_environment_and_roles_go_into_the_stage() -> None:
+    config = apply_outputs({"version": "2.0", "app_name": "callrec"}, _outputs(), "dev")
+    stage = config["stages"]["dev"]
+    assert stage["environment_variables"] == {
+        "OWNER_PHONE_NUMBER": "",
+        "RECORDINGS_BUCKET": "rec-bucket",
+    }
+    assert stage["manage_iam_role"] is False
+    assert stage["lambda_functions"]["sma_handler"]["iam_role_arn"] == ROLE
+
+
+def test_other_settings_and_stages_are_kept() -> None:
+    config: dict[str, Any] = {
+        "app_name": "callrec",
+        "stages": {
+            "dev": {"lambda_functions": {"sma_handler": {"lambda_timeout": 10}}},
+            "prod": {"lambda_memory_size": 512},
+        },
+    }
+    result = apply_outputs(config, _outputs(), "dev")
+    assert result["stages"]["dev"]["lambda_functions"]["sma_handler"]["lambda_timeout"] == 10
+    assert result["stages"]["prod"] == {"lambda_memory_size": 512}
+    assert "environment_variables" not in config["stages"]["dev"]  # input left untouched
+
+
+def test_missing_outputs_are_named() -> None:
+    with pytest.raises(ChaliceConfigError, match="lack function_role_arns"):
+        apply_outputs({}, {"lambda_environment": {}}, "dev")
+
+
+def test_non_string_environment_values_are_refused() -> None:
+    with pytest.raises(ChaliceConfigError, match=r"lambda_environment\['N'\] is int"):
+        apply_outputs({}, _outputs(lambda_environment={"N": 3}), "dev")
+
+
+def test_an_empty_role_map_is_refused() -> None:
+    with pytest.raises(ChaliceConfigError, match="function_role_arns is empty"):
+        apply_outputs({}, _outputs(function_role_arns={}), "dev")
+
+
+def test_cli_writes_the_config_from_an_outputs_file(tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(_as_terraform_json(_outputs()))
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"version": "2.0", "app_name": "callrec", "stages": {}}))
+    assert main(["chalice-config", "--outputs", str(outputs), "--config", str(config)]) == 0
+    written = json.loads(config.read_text())
+    assert written["stages"]["dev"]["environment_variables"]["RECORDINGS_BUCKET"] == "rec-bucket"
+
+
+def test_cli_check_reports_a_stale_config_then_an_up_to_date_one(tmp_path: Path) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(_as_terraform_json(_outputs()))
+    config = tmp_path / "config.json"
+    args = ["chalice-config", "--outputs", str(outputs), "--config", str(config)]
+    assert main([*args, "--check"]) == 1
+    assert main(args) == 0
+    assert main([*args, "--check"]) == 0
+
+
+def test_cli_refuses_a_missing_outputs_file(tmp_path: Path) -> None:
+    args = ["chalice-config", "--outputs", str(tmp_path / "nope.json")]
+    assert main([*args, "--config", str(tmp_path / "c.json")]) == 2
+
+
+def test_committed_config_leaves_roles_to_terraform() -> None:
+    committed = Path(__file__).resolve().parents[2] / "chalice_app" / ".chalice" / "config.json"
+    config = json.loads(committed.read_text())
+    assert config["app_name"] == "callrec"
+    assert config["stages"]["dev"]["manage_iam_role"] is False
