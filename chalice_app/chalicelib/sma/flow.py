@@ -251,10 +251,18 @@ def digits_entered(ctx: Context) -> Outcome:
     )
 
 
+# Documented validation errors of PlayAudioAndGetDigits: asking again would fail again.
+PROMPT_ERRORS: Final = frozenset(
+    {"InvalidAudioSource", "InvalidActionParameter", "SystemException"}
+)
+
+
 def digits_failed(ctx: Context) -> Outcome:
-    if ctx.event.error_type == "InvalidDigitsReceived":
-        return _retry_or_give_up(ctx, Prompt.DIGITS_NOT_UNDERSTOOD, "no valid digits received")
-    return failed_end(ctx)
+    """No usable digits after the SMA's own repeats (InvalidDigitsReceived, a timeout): the
+    owner gets another round; a documented validation error ends the call."""
+    if ctx.event.error_type in PROMPT_ERRORS:
+        return failed_end(ctx)
+    return _retry_or_give_up(ctx, Prompt.DIGITS_NOT_UNDERSTOOD, "no valid digits received")
 
 
 def _retry_or_give_up(ctx: Context, prompt: Prompt, reason: str) -> Outcome:

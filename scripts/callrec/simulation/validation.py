@@ -118,8 +118,8 @@ def _play_and_get(p: Mapping[str, Any]) -> list[str]:
     problems += _int(p, "RepeatDurationInMilliseconds", 1, 10**7)
     problems += _int(p, "InBetweenDigitsDurationInMilliseconds", 1, 10**7, required=False)
     problems += _regex(p, "InputDigitsRegex", required=False)
-    if int(p.get("MinNumberOfDigits", 0) or 0) > int(p.get("MaxNumberOfDigits", 128) or 128):
-        problems.append("MinNumberOfDigits exceeds MaxNumberOfDigits")
+    if int(p.get("MinNumberOfDigits", 0) or 0) >= int(p.get("MaxNumberOfDigits", 128) or 128):
+        problems.append("MaxNumberOfDigits must be greater than MinNumberOfDigits")
     terminators = p.get("TerminatorDigits", ["#"])
     if not isinstance(terminators, list) or not all(str(t) in DIGITS for t in terminators):
         problems.append("TerminatorDigits must be a list of keypad digits")
