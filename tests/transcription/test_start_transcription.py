@@ -275,3 +275,15 @@ def test_missing_data_access_role_is_a_configuration_error(
     stack.put(SMA_KEY, support.wav_bytes(2))
     with pytest.raises(ConfigurationError, match="TRANSCRIBE_DATA_ACCESS_ROLE_ARN"):
         handle_s3_event(support.s3_event(SMA_KEY))
+
+
+def test_s3_test_event_is_ignored(stack: Stack) -> None:
+    event = {
+        "Service": "Amazon S3",
+        "Event": "s3:TestEvent",
+        "Time": "2026-11-20T14:00:00.000Z",
+        "Bucket": BUCKET,
+        "RequestId": "5582815E1AEA5ADF",
+        "HostId": "8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE",
+    }
+    assert handle_s3_event(event) == []

@@ -73,6 +73,9 @@ class _ObjectHead:
 
 def handle_s3_event(raw_event: Mapping[str, Any]) -> list[RecordResult]:
     """Process every record; raise TransientAwsError at the end if any record needs a retry."""
+    if raw_event.get("Event") == "s3:TestEvent":  # sent once when notifications are configured
+        logger.info("ignored the S3 test event for bucket %s", raw_event.get("Bucket"))
+        return []
     results: list[RecordResult] = []
     retry: TransientAwsError | None = None
     for record in S3Event(raw_event):
