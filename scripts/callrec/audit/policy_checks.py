@@ -87,7 +87,7 @@ def check_policy(target: PolicyTarget, context: AuditContext) -> list[Finding]:
             _check_anyone(emit, statement)
             _check_cross_account(emit, statement, context)
             for service in _chime_services(statement):
-                _check_confused_deputy(emit, statement, service, context)
+                _check_confused_deputy(emit, statement, service, context, policy.incomplete)
                 if target.kind in (PolicyKind.BUCKET, PolicyKind.DOCUMENT):
                     _check_chime_actions(emit, statement, service)
                     _check_chime_resources(emit, statement, service)
@@ -185,7 +185,8 @@ def _check_cross_account(emit: _Emitter, statement: Statement, context: AuditCon
             emit.add(
                 "CR040",
                 f"{statement.label}: principal {principal} (account {account}) is not on the "
-                "allow-list",
+                "allow-list"
+                + ("" if context.owner_account else " (owner unknown: pass --account)"),
                 statement,
             )
 
@@ -195,15 +196,17 @@ def _literal_values(clauses: list[ConditionClause]) -> set[str]:
 
 
 def _check_confused_deputy(
-    emit: _Emitter, statement: Statement, service: str, context: AuditContext
+    emit: _Emitter, statement: Statement, service: str, context: AuditContext, incomplete: bool
 ) -> None:
+    """``incomplete``: some condition blocks could not be resolved; absence is then not proof."""
     label = f"{statement.label} ({service})"
     account_clauses = statement.clauses_for(SOURCE_ACCOUNT)
     arn_clauses = statement.clauses_for(SOURCE_ARN)
     for clause in account_clauses + arn_clauses:
         _check_deputy_clause(emit, statement, label, clause, service)
     if not account_clauses:
-        emit.add("CR001", f"{label}: no aws:SourceAccount condition", statement)
+        if not incomplete:
+            emit.add("CR001", f"{label}: no aws:SourceAccount condition", statement)
     elif not any(_pins(c) for c in account_clauses) and not any(
         c.operator.if_exists for c in account_clauses
     ):
@@ -214,7 +217,8 @@ def _check_confused_deputy(
             statement,
         )
     if not arn_clauses:
-        emit.add("CR002", f"{label}: no aws:SourceArn condition", statement)
+        if not incomplete:
+            emit.add("CR002", f"{label}: no aws:SourceArn condition", statement)
     elif not any(_pins(c) for c in arn_clauses) and not any(
         c.operator.if_exists for c in arn_clauses
     ):
@@ -280,7 +284,10 @@ def _tolerated_pipeline_pattern(key: str, value: str, service: str) -> bool:
     if service.lower() != MEDIA_PIPELINES_PRINCIPAL or key != "aws:sourcearn":
         return False
     parts = value.split(":")
-    return len(parts) >= 6 and is_account_id(parts[4]) and parts[:3] == ["arn", "aws", "chime"]
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "chime":
+        return False
+    account = parts[4]
+    return is_account_id(account) or (is_symbolic(account) and not wildcard_in(account))
 
 
 def _check_source_arn_value(

@@ -69,7 +69,7 @@ class Module:
 
 def _block_lines(text: str, kind: str, labels: Sequence[str]) -> tuple[int, int]:
     quoted = r"\s+".join(f'"{re.escape(label)}"' for label in labels)
-    pattern = re.compile(rf"^\s*{kind}\s+{quoted}\s*\{{", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*{kind}\s+{quoted}\s*\{{", re.MULTILINE)
     match = pattern.search(text)
     if match is None:
         return 1, 1
