@@ -70,9 +70,10 @@ def _attribute_problems(attrs: Any) -> list[str]:
 
 
 def _target(p: Mapping[str, Any]) -> list[str]:
+    """CallId or ParticipantTag (documented: the tag is ignored when CallId is given)."""
     has_call, has_tag = bool(p.get("CallId")), bool(p.get("ParticipantTag"))
-    if has_call == has_tag:
-        return ["needs exactly one of CallId or ParticipantTag"]
+    if not has_call and not has_tag:
+        return ["needs CallId or ParticipantTag"]
     if has_tag and p["ParticipantTag"] not in ("LEG-A", "LEG-B"):
         return [f"ParticipantTag {p['ParticipantTag']!r} is not LEG-A or LEG-B"]
     return []
@@ -132,7 +133,18 @@ def _receive_digits(p: Mapping[str, Any]) -> list[str]:
         + _regex(p, "InputDigitsRegex", required=True)
         + _int(p, "InBetweenDigitsDurationInMilliseconds", 1, 10**7)
         + _int(p, "FlushDigitsDurationInMilliseconds", 1, 10**7)
+        + _flush_not_shorter(p)
     )
+
+
+def _flush_not_shorter(p: Mapping[str, Any]) -> list[str]:
+    flush, between = (
+        p.get("FlushDigitsDurationInMilliseconds"),
+        p.get("InBetweenDigitsDurationInMilliseconds"),
+    )
+    if isinstance(flush, int) and isinstance(between, int) and flush < between:
+        return ["FlushDigitsDurationInMilliseconds is shorter than the in-between interval"]
+    return []
 
 
 def _call_and_bridge(p: Mapping[str, Any]) -> list[str]:
