@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -88,7 +89,12 @@ def pipeline(
 def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -> None:
     pipeline.stack.transcribe.add_response(
         "get_call_analytics_job",
-        job(transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}"),
+        job(
+            transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}",
+            MediaFormat="wav",
+            MediaSampleRateHertz=8000,
+            CompletionTime=datetime(2026, 11, 20, 14, 9, 40, tzinfo=UTC),
+        ),
         {"CallAnalyticsJobName": NAME},
     )
     result = handle_job_event(event("call_analytics_job_completed.json"))
@@ -98,10 +104,13 @@ def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -
     assert len(document.tables[-1].rows) == 38
     facts = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
     assert facts["Customer (other party)"] == "+15550199"
+    assert (facts["Media"], facts["Transcribed"]) == ("WAV 8000 Hz", "2026-11-20T14:09:40+00:00")
     record = pipeline.stack.record(SMA_TX)
     assert (record["transcription_status"], record["report_key"]) == ("COMPLETED", REPORT_KEY)
     [message] = pipeline.messages()
     assert message["event"] == "report-ready"
+    assert (message["duration"], message["turns"], message["issues"]) == ("3:03", 37, 1)
+    assert (message["customer_sentiment"], message["categories"]) == (1.8, ["No_Closing_Remark"])
     assert message["report"] == f"s3://{BUCKET}/{REPORT_KEY}"
     for link in ("report_url", "recording_url"):
         query = parse_qs(urlsplit(message[link]).query)

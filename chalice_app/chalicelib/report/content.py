@@ -32,11 +32,18 @@ class CallContext:
     other_number: str = ""
     started_at: str = ""
     recording_location: str = ""
+    job_facts: tuple[tuple[str, str], ...] = ()  # from the Transcribe job (format, completion)
 
     @classmethod
-    def from_record(cls, record: Mapping[str, Any] | None, transaction_id: str = "") -> CallContext:
+    def from_record(
+        cls,
+        record: Mapping[str, Any] | None,
+        transaction_id: str = "",
+        job_facts: tuple[tuple[str, str], ...] = (),
+    ) -> CallContext:
         record = record or {}
         return cls(
+            job_facts=job_facts,
             transaction_id=str(record.get("transaction_id", transaction_id)),
             direction=str(record.get("direction", "")),
             owner_number=str(record.get("owner_number", "")),
@@ -156,6 +163,7 @@ def _facts(analysis: CallAnalysis, context: CallContext) -> list[tuple[str, str]
     if analysis.language_code:
         facts.append(("Language", analysis.language_code))
     facts.append(("Redaction", analysis.redaction))
+    facts.extend(context.job_facts)
     if context.transaction_id:
         facts.append(("Transaction", context.transaction_id))
     if context.recording_location:

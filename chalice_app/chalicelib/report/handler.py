@@ -22,8 +22,8 @@ from chalicelib import aws, notify
 from chalicelib.call_records import CallRecords
 from chalicelib.errors import RecordingKeyError, TranscriptError
 from chalicelib.recording_keys import RecordingKey, parse_recording_key
-from chalicelib.report import render
-from chalicelib.report.content import CallContext
+from chalicelib.report import model, render
+from chalicelib.report.content import CallContext, clock
 from chalicelib.report.job_events import JobStateChange, JobStatus
 from chalicelib.report.locations import split_s3_uri
 from chalicelib.transcription import aws_calls
@@ -65,6 +65,7 @@ class _Job:
     recording: RecordingKey
     transcript_uri: str
     failure_reason: str
+    facts: tuple[tuple[str, str], ...] = ()
 
 
 def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
@@ -95,7 +96,7 @@ def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
         return ReportResult(name, ReportOutcome.DUPLICATE, report_key=str(record["report_key"]))
     try:
         document = render.parse_document(_read(job.transcript_uri))
-        data = render.render(document, CallContext.from_record(record, tx))
+        data = render.render(document, CallContext.from_record(record, tx, job.facts))
     except TranscriptError as error:
         text = f"report for job {name} not rendered: {error}"
         logger.error(text)
@@ -104,7 +105,7 @@ def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
         _notify_failure(job, name, text)
         return ReportResult(name, ReportOutcome.UNREADABLE, detail=str(error))
     report_key = _store(job, data)
-    _notify_report(job, name, report_key, record)
+    _notify_report(job, name, report_key, record, _headline(document))
     records.update(
         tx,
         {
@@ -166,7 +167,32 @@ def _describe_job(kind: JobKind, name: str) -> _Job:
             f"job {name} has media {media_uri!r} that is not a recording of this app: {error}",
             hint="only jobs started by start_transcription can be reported on",
         ) from error
-    return _Job(bucket, recording, transcript_uri, str(job.get("FailureReason", "")))
+    return _Job(
+        bucket, recording, transcript_uri, str(job.get("FailureReason", "")), _job_facts(job)
+    )
+
+
+def _job_facts(job: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Media format, sample rate, vocabulary and completion time, as GetJob reports them."""
+    facts = []
+    media = " ".join(
+        part
+        for part in (
+            str(job.get("MediaFormat", "")).upper(),
+            f"{job['MediaSampleRateHertz']} Hz" if job.get("MediaSampleRateHertz") else "",
+        )
+        if part
+    )
+    if media:
+        facts.append(("Media", media))
+    vocabulary = (job.get("Settings") or {}).get("VocabularyName")
+    if vocabulary:
+        facts.append(("Custom vocabulary", str(vocabulary)))
+    completed = job.get("CompletionTime")
+    if completed:
+        text = completed.isoformat() if hasattr(completed, "isoformat") else str(completed)
+        facts.append(("Transcribed", text))
+    return tuple(facts)
 
 
 def _job_failed(records: CallRecords, job: _Job, event: JobStateChange, name: str) -> ReportResult:
@@ -225,7 +251,28 @@ def _store(job: _Job, data: bytes) -> str:
     return key
 
 
-def _notify_report(job: _Job, name: str, report_key: str, record: Mapping[str, Any] | None) -> None:
+def _headline(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A few figures for the notification, so a reader knows what the report is about."""
+    analysis = model.load(document)
+    headline: dict[str, Any] = {
+        "duration": clock(analysis.duration_ms),
+        "turns": len(analysis.turns),
+        "issues": sum(1 for h in analysis.highlights() if h.kind == "Issue"),
+        "categories": [c.name for c in analysis.categories()],
+    }
+    overall = analysis.overall_sentiment()
+    if "CUSTOMER" in overall:
+        headline["customer_sentiment"] = overall["CUSTOMER"]
+    return headline
+
+
+def _notify_report(
+    job: _Job,
+    name: str,
+    report_key: str,
+    record: Mapping[str, Any] | None,
+    headline: Mapping[str, Any],
+) -> None:
     expires = notify.link_expiry_seconds()
     bucket = job.recording_bucket
     notify.publish(
@@ -240,6 +287,7 @@ def _notify_report(job: _Job, name: str, report_key: str, record: Mapping[str, A
             "recording": f"s3://{bucket}/{job.recording.key}",
             "recording_url": notify.presigned_get(bucket, job.recording.key, expires),
             "links_expire_in_seconds": expires,
+            **headline,
         },
     )
 
