@@ -1,4 +1,4 @@
-"""Static Terraform analysis: resolution of module inputs, locals, jsonencode and policy documents."""
+"""Static Terraform analysis: module inputs, locals, jsonencode and policy documents."""
 
 from __future__ import annotations
 

@@ -42,14 +42,27 @@ def _config_references(configuration: Mapping[str, Any]) -> dict[str, dict[str, 
             address = prefix + resource.get("address", "")
             refs: dict[str, list[str]] = {}
             for attribute, expression in (resource.get("expressions") or {}).items():
-                if isinstance(expression, Mapping) and expression.get("references"):
-                    refs[attribute] = [prefix + r for r in expression["references"]]
+                found = list(_all_references(expression))
+                if found:
+                    refs[attribute] = [prefix + r for r in found]
             out[address] = refs
         for name, call in (module.get("module_calls") or {}).items():
             walk(call.get("module") or {}, f"{prefix}module.{name}.")
 
     walk(configuration.get("root_module") or {}, "")
     return out
+
+
+def _all_references(expression: Any) -> Iterator[str]:
+    """References of an expression, including those inside nested blocks."""
+    if isinstance(expression, Mapping):
+        yield from expression.get("references") or []
+        for key, value in expression.items():
+            if key != "references":
+                yield from _all_references(value)
+    elif isinstance(expression, list):
+        for item in expression:
+            yield from _all_references(item)
 
 
 def _strip_index(address: str) -> str:
@@ -71,7 +84,7 @@ def _kms_key_reference(values: Mapping[str, Any], refs: Mapping[str, list[str]])
     for attribute_refs in refs.values():
         for ref in attribute_refs:
             if ".aws_kms_key." in f".{ref}":
-                parts = ref.split(".")
+                parts = _strip_index(ref).split(".")
                 index = parts.index("aws_kms_key")
                 return ".".join(parts[: index + 2])
     del values
