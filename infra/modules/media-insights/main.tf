@@ -14,10 +14,9 @@ locals {
   region     = data.aws_region.current.region
 
   create_voice_connector = local.create && var.voice_connector_id == null
-  voice_connector_id     = local.create_voice_connector ? try(aws_chime_voice_connector.this[0].id, "") : coalesce(var.voice_connector_id, "")
+  voice_connector_id     = local.create_voice_connector ? try(aws_chime_voice_connector.this[0].id, "") : (var.voice_connector_id == null ? "" : var.voice_connector_id)
   voice_connector_region = coalesce(var.voice_connector_region, local.region)
 
-  bucket_name          = regex("^arn:[^:]+:s3:::(.+)$", var.recordings_bucket_arn)[0]
   recordings_objects   = "${var.recordings_bucket_arn}/${var.recordings_prefix}/*"
   sink_destination_arn = "${var.recordings_bucket_arn}/${var.recordings_prefix}"
 
@@ -422,7 +421,7 @@ resource "aws_glue_catalog_database" "this" {
 }
 
 locals {
-  warehouse_location = "s3://${regex("^arn:[^:]+:s3:::(.+)$", local.warehouse_bucket)[0]}/${var.warehouse_prefix}"
+  warehouse_location = "s3://${try(regex("^arn:[^:]+:s3:::(.+)$", local.warehouse_bucket)[0], "")}/${var.warehouse_prefix}"
 
   # Columns as in "Understanding the AWS Glue data catalog tables for the Amazon Chime SDK";
   # metadata stays a JSON string (query it with json_extract_scalar, as the guide's examples do).
