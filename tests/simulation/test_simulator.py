@@ -270,3 +270,21 @@ def test_command_exits_2_on_a_broken_scenario(
 def test_command_lists_the_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "--list"]) == 0
     assert "owner-dial-out" in capsys.readouterr().out
+
+
+def test_bucket_only_location_gets_the_documented_default_prefix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class BucketOnly(ActionExecutor):
+        def start_call_recording(self, params: Any, call: CallControl) -> ActionResult:
+            params = {**params, "Destination": {"Type": "S3", "Location": "bucket"}}
+            return super().start_call_recording(params, call)
+
+    recording = simulation.run(scenario(), executor=BucketOnly()).transcript.recordings[0]
+    assert recording.location.startswith("bucket/Amazon-Chime-SMA-Call-Recordings/2023/11/14/")
+
+
+def test_record_expectations_fail_when_records_are_off() -> None:
+    outcome = simulation.run(scenario(expect={"record": {"direction": "outbound"}}))
+    assert [r.detail for r in outcome.results] == ["call records were not enabled"]
+    assert not outcome.ok

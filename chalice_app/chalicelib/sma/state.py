@@ -80,6 +80,9 @@ class CallState:
             "recleg": self.recorded_call_id,
             "pending": self.pending,
         }
+        # Empty values are left out: Chime replaces the stored attributes with each returned
+        # key set, so an absent key is how a value is cleared.
+        attrs = {key: value for key, value in attrs.items() if value}
         check_limits(attrs)
         return attrs
 
