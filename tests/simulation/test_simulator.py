@@ -267,14 +267,18 @@ def test_command_exits_2_on_a_broken_scenario(
     assert "owner" in capsys.readouterr().err
 
 
+def test_outcome_renders_text_and_json() -> None:
+    outcome = simulation.run(scenario())
+    assert outcome.render()[-1] == "t: passed (0 expectation(s))"
+    assert json.loads(outcome.render("json")[-1])["ok"] is True
+
+
 def test_command_lists_the_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", "--list"]) == 0
     assert "owner-dial-out" in capsys.readouterr().out
 
 
-def test_bucket_only_location_gets_the_documented_default_prefix(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_bucket_only_location_gets_the_documented_default_prefix() -> None:
     class BucketOnly(ActionExecutor):
         def start_call_recording(self, params: Any, call: CallControl) -> ActionResult:
             params = {**params, "Destination": {"Type": "S3", "Location": "bucket"}}

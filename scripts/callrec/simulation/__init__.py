@@ -67,6 +67,13 @@ class Outcome:
     def ok(self) -> bool:
         return all(r.ok for r in self.results)
 
+    def render(self, fmt: str = "text") -> list[str]:
+        """The transcript as readable lines (``text``) or JSON lines (``json``)."""
+        from callrec.simulation import render
+
+        lines = render.json_lines if fmt == "json" else render.text
+        return list(lines(self.transcript, self.results))
+
 
 def shipped_scenarios() -> list[Path]:
     """The example scenarios shipped with the package, one per flow."""
