@@ -39,7 +39,7 @@ module "callrec" {
   owner_phone_number     = "+12065550199"
 
   transcribe_language_code   = "en-GB"
-  transcribe_redaction       = true
+  transcribe_redaction       = "pii"
   transcribe_vocabulary_name = "callrec-terms"
   notification_subscriptions = [
     { protocol = "email", endpoint = "recordings@example.com" },
