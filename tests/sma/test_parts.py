@@ -44,6 +44,11 @@ def test_invalid_lambda_response_error_is_read_from_the_top_level(load_event: Lo
     )
 
 
+def test_invalid_lambda_response_error_is_read_from_action_data(load_event: LoadEvent) -> None:
+    event = InvocationEvent.parse(load_event("invalid_lambda_response_action_data"))
+    assert event.error_type == "InvalidResponseSchema"
+
+
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [

@@ -422,8 +422,8 @@ class ChimeSimulator:
                 "Participants": [g.participant() for g in self.legs],
                 **({"TransactionAttributes": dict(self.attributes)} if self.attributes else {}),
             },
-            "ErrorType": error_type,
-            "ErrorMessage": message,
+            # "Understanding telephony events": the ActionData holds ErrorType and ErrorMessage.
+            "ActionData": {"ErrorType": error_type, "ErrorMessage": message},
         }
         response = self.invoke(copy.deepcopy(event))
         self.transcript.steps.append(Step(self.clock, event, response))
