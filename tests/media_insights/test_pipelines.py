@@ -235,3 +235,28 @@ def test_pipeline_without_stream_media_reports_permanent_failure(backends: Backe
     assert last["eventType"] == "chime:MediaInsightsPermanentFailure"
     assert "no fragments" in last["failureReason"]
     assert last["transactionId"] == TX
+
+
+@pytest.mark.parametrize("file_format", ["Wav", "Opus"])
+def test_recording_is_accepted_by_the_transcription_stage(
+    backends: Backends, monkeypatch: pytest.MonkeyPatch, file_format: str
+) -> None:
+    """Both recording paths flow into the same pipeline: key form and audio header check out."""
+    from chalicelib.recording_keys import RecordingSource, parse_recording_key
+    from chalicelib.transcription.audio_probe import probe
+
+    monkeypatch.setenv("MEDIA_INSIGHTS_SINK_DESTINATION", f"arn:aws:s3:::{BUCKET}/recordings")
+    monkeypatch.setenv("MEDIA_INSIGHTS_SINK_FORMAT", file_format)
+    feed_stream_audio(backends)
+    play_call(backends)
+    backends.emulator.wait_idle()
+    (pipeline,) = backends.emulator.pipelines.values()
+    key = parse_recording_key(pipeline.recording_key)
+    assert (key.source, key.transaction_id, key.voice_connector_id) == (
+        RecordingSource.MEDIA_INSIGHTS,
+        TX,
+        VC,
+    )
+    head = boto3.client("s3").get_object(Bucket=BUCKET, Key=pipeline.recording_key)["Body"].read()
+    info = probe(head[:4096], key.audio_format)
+    assert (info.channels, info.sample_rate) == (2, 8000)
