@@ -100,3 +100,29 @@ def test_committed_config_leaves_roles_to_terraform() -> None:
     config = json.loads(committed.read_text())
     assert config["app_name"] == "callrec"
     assert config["stages"]["dev"]["manage_iam_role"] is False
+
+
+def test_cli_reads_live_outputs_through_terraform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli_config = tmp_path / "terraformrc"
+    cli_config.write_text("")
+    monkeypatch.setenv("TF_CLI_CONFIG_FILE", str(cli_config))
+    workdir = tmp_path / "tf"
+    workdir.mkdir()
+    (workdir / "main.tf").write_text(
+        'output "lambda_environment" {\n  value = { RECORDINGS_BUCKET = "live-bucket" }\n}\n'
+        'output "function_role_arns" {\n'
+        f'  value = {{ render_report = "{ROLE}" }}\n}}\n'
+    )
+    from callrec.terraform.driver import TerraformDriver
+
+    driver = TerraformDriver(workdir)
+    driver.init()
+    driver.apply(driver.plan())
+    config = tmp_path / "config.json"
+    args = ["chalice-config", "--terraform-dir", str(workdir), "--config", str(config)]
+    assert main(args) == 0
+    stage = json.loads(config.read_text())["stages"]["dev"]
+    assert stage["environment_variables"] == {"RECORDINGS_BUCKET": "live-bucket"}
+    assert stage["lambda_functions"]["render_report"]["iam_role_arn"] == ROLE
