@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := dev,report,local,infra
 
-.PHONY: venv demo test lint pytest infra-check provider-schema bench clean
+.PHONY: venv demo test lint pytest infra-check provider-schema bench clean checkov checkov-venv
 
 venv: $(STAMP)
 
@@ -22,8 +22,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check chalice_app scripts tests bench
 	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib scripts/callrec
 
-pytest: $(STAMP)
+pytest: $(STAMP) checkov-venv
 	bash scripts/run-pytest.sh $(BIN)/python
+
+# checkov pins an older boto3 than the app: it lives in its own venv. A failed install does not
+# stop `make test`; tests/audit/test_checkov.py then skips and says why.
+CHECKOV_VENV := .venv-checkov
+checkov-venv:
+	-bash scripts/checkov-venv.sh $(CHECKOV_VENV)
+
+checkov: checkov-venv
+	$(CHECKOV_VENV)/bin/checkov -d infra --framework terraform --skip-download --quiet --compact
 
 # Terraform fmt, init + validate of every configuration, terraform test: offline, against the
 # committed hashicorp/aws schema (see "Offline Terraform validation" in the README).
