@@ -5,6 +5,7 @@ Modules, one concern each:
 - ``events``: typed read-only views over the invocation events Chime sends.
 - ``actions``: builders of the documented actions, parameters checked against the documented ranges.
 - ``state``: the call's state, carried in ``TransactionAttributes`` (never in Lambda memory).
+- ``recovery``: rebuilding that state from the event when a mid-call event carries none.
 - ``config``: the environment the flow reads, at call time.
 - ``numbers``: turning the digits the owner typed into an E.164 number.
 - ``prompts``: the prompt files and their keys in the prompts bucket.

@@ -18,7 +18,7 @@ from chalicelib.call_records import utc_now_iso
 from chalicelib.channels import Leg
 from chalicelib.errors import CallRecError
 from chalicelib.sma import actions as act
-from chalicelib.sma import flow, records
+from chalicelib.sma import flow, records, recovery
 from chalicelib.sma.actions import Action
 from chalicelib.sma.config import PROMPTS_BUCKET, SmaConfig
 from chalicelib.sma.events import InvocationEvent
@@ -35,12 +35,12 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
     transaction_id = _transaction_id(event)
     try:
         parsed = InvocationEvent.parse(event)
-        ctx = flow.Context(
-            event=parsed,
-            state=CallState.from_attributes(parsed.attributes),
-            config=SmaConfig.from_env(),
-            now=utc_now_iso(),
-        )
+        config = SmaConfig.from_env()
+        if recovery.needs_recovery(parsed):
+            state = recovery.recover(parsed, config)
+        else:
+            state = CallState.from_attributes(parsed.attributes)
+        ctx = flow.Context(event=parsed, state=state, config=config, now=utc_now_iso())
         outcome = flow.step(ctx)
         response = _response(outcome.actions, parsed.attributes, outcome.state.to_attributes())
     except CallRecError as error:

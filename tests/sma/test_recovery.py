@@ -1,0 +1,45 @@
+"""Documented events that arrive without TransactionAttributes mid-call: the state is rebuilt
+from the event, and the answer is the one the flow would give with its own attributes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from chalicelib.sma.handler import handle
+
+LoadEvent = Callable[..., dict[str, Any]]
+
+
+def types(response: dict[str, Any]) -> list[str]:
+    return [a["Type"] for a in response["Actions"]]
+
+
+def test_bridge_success_without_attributes_records_leg_a(load_event: LoadEvent) -> None:
+    response = handle(load_event("action_successful_call_and_bridge"))
+    assert types(response) == ["ReceiveDigits", "PlayAudio", "StartCallRecording"]
+    assert response["TransactionAttributes"]["phase"] == "bridged"
+
+
+def test_digits_without_attributes_pause_the_recording(load_event: LoadEvent) -> None:
+    assert "PauseCallRecording" in types(handle(load_event("digits_received")))
+
+
+def test_number_without_attributes_is_dialled_with_the_sma_caller_id(
+    load_event: LoadEvent,
+) -> None:
+    response = handle(load_event("action_successful_play_audio_and_get_digits"))
+    bridge = next(a for a in response["Actions"] if a["Type"] == "CallAndBridge")
+    assert bridge["Parameters"]["CallerIdNumber"] == "+15555550199"
+
+
+def test_recording_failure_without_attributes_ends_the_call(load_event: LoadEvent) -> None:
+    response = handle(load_event("action_failed_start_call_recording"))
+    assert types(response) == ["PlayAudio", "PlayAudio", "Hangup", "Hangup"]
+
+
+def test_rebuilding_is_logged(load_event: LoadEvent, caplog: pytest.LogCaptureFixture) -> None:
+    handle(load_event("digits_received"))
+    assert "without TransactionAttributes; state rebuilt" in caplog.text
