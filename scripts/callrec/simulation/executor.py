@@ -179,6 +179,8 @@ class ActionExecutor:
         callee = call.scenario.callee
         if uri != callee.number or callee.answer is Answer.NO_ANSWER:
             return ActionResult.failed("CallNotAnswered", "Call not answered", timeout)
+        # The guide documents one CallAndBridge failure for an unreached callee,
+        # CallNotAnswered; a busy line is reported the same way, only sooner.
         if callee.answer is Answer.BUSY:
             return ActionResult.failed("CallNotAnswered", "Call not answered (busy)", 1.0)
         if callee.answer_after > timeout:
