@@ -1,0 +1,41 @@
+"""SECURITY.md's policy tables are generated from the Terraform and must match it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from callrec.audit import guide
+
+
+def test_generated_sections_match_the_terraform() -> None:
+    current = guide.SECURITY_MD.read_text(encoding="utf-8")
+    fresh = guide.render(current, guide.load_targets())
+    assert fresh == current, (
+        "SECURITY.md is stale: run .venv/bin/python -m callrec.audit.guide --write"
+    )
+
+
+def test_every_generated_section_is_present() -> None:
+    text = guide.SECURITY_MD.read_text(encoding="utf-8")
+    for name in guide.SECTIONS:
+        assert f"<!-- BEGIN GENERATED: {name} -->" in text
+        assert f"<!-- END GENERATED: {name} -->" in text
+
+
+def test_bucket_policy_tables_show_the_confused_deputy_conditions() -> None:
+    section = guide.bucket_policies(guide.load_targets())
+    assert "voiceconnector.chime.amazonaws.com" in section
+    assert "StringEquals aws:SourceAccount" in section
+    assert "aws:SourceArn = ${aws_chimesdkvoice_sip_media_application.this[0].arn}" in section
+
+
+def test_check_mode_fails_on_a_stale_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stale = guide.SECURITY_MD.read_text(encoding="utf-8").replace("| CR001 |", "| CR001-old |", 1)
+    target = tmp_path / "SECURITY.md"
+    target.write_text(stale, encoding="utf-8")
+    monkeypatch.setattr(guide, "SECURITY_MD", target)
+    assert guide.main(["--check"]) == 1
+    assert guide.main(["--write"]) == 0
+    assert guide.main(["--check"]) == 0
