@@ -157,3 +157,21 @@ def test_the_generated_files_are_json(generated: dict[str, Any]) -> None:
     assert sorted(files) == ["chalice.tf.json", "chalice_override.tf.json"]
     for text in files.values():
         json.loads(text)
+
+
+def test_functions_beyond_the_core_deploy_only_with_a_role(generated: dict[str, Any]) -> None:
+    resources = _rewritten(generated)["resource"]
+    condition = '${contains(keys(local.function_role_arns), "extra_listener") ? 1 : 0}'
+    assert resources["aws_lambda_function"]["extra_listener"]["count"] == condition
+    assert resources["aws_lambda_permission"]["extra_listener-event"]["count"] == condition
+    assert resources["aws_cloudwatch_event_rule"]["extra_listener-event"]["count"] == condition
+    target = resources["aws_cloudwatch_event_target"]["extra_listener-event"]
+    assert target["count"] == condition
+    assert target["arn"] == "${aws_lambda_function.extra_listener[0].arn}"
+
+
+def test_core_functions_are_always_deployed(generated: dict[str, Any]) -> None:
+    resources = _rewritten(generated)["resource"]
+    for name in ("sma_handler", "start_transcription", "render_report"):
+        assert "count" not in resources["aws_lambda_function"][name]
+    assert "count" not in resources["aws_cloudwatch_event_rule"]["render_report-event"]

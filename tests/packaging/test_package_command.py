@@ -13,6 +13,7 @@ from callrec.cli import main
 from callrec.commands.package import PLACEHOLDER_ROLE, packaging_config, vendor
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def _infra_copy(target: Path) -> Path:
@@ -61,30 +62,21 @@ def test_package_refuses_a_folder_without_main_tf(tmp_path: Path) -> None:
 
 @pytest.mark.infra
 @pytest.mark.slow
-def test_packaged_output_validates_with_the_root_module(tmp_path: Path) -> None:
+def test_packaged_output_validates_and_plans_with_the_root_module(tmp_path: Path) -> None:
     from tests.infra.helpers import check
 
     infra = _infra_copy(tmp_path / "infra")
     assert main(["package", "--out", str(infra)]) == 0
-    report, printed = check(infra, tmp_path / "build", run_tests=False)
+    (infra / "tests").mkdir()
+    shutil.copy(FIXTURES / "packaged.tftest.hcl", infra / "tests" / "packaged.tftest.hcl")
+    report, printed = check(infra, tmp_path / "build")
     assert report.ok, printed
-
-
-@pytest.mark.infra
-@pytest.mark.slow
-def test_a_broken_package_fails_validation(tmp_path: Path) -> None:
-    from tests.infra.helpers import check
-
-    infra = _infra_copy(tmp_path / "infra")
-    assert main(["package", "--out", str(infra)]) == 0
-    path = infra / "chalice.tf.json"
-    document = json.loads(path.read_text())
-    document["resource"]["aws_lambda_function"]["sma_handler"]["runtme"] = "python3.11"
-    path.write_text(json.dumps(document))
-    report, printed = check(infra, tmp_path / "build", run_tests=False)
-    assert not report.ok
-    assert "Extraneous JSON object property" in printed
-    assert 'No argument or block type is named "runtme"' in printed
+    assert [step.name for step in report.steps if step.directory == infra] == [
+        "fmt",
+        "init",
+        "validate",
+        "test",
+    ]
 
 
 def test_vendor_copies_a_distribution_and_its_requirements(tmp_path: Path) -> None:

@@ -13,6 +13,10 @@ fragment of the root module:
   targets get a dead-letter queue and retry policy, and rules get the name prefix the queue
   policy admits;
 * the S3 notification (Chalice is its single owner) points at the recordings bucket module;
+* a function other than the three core ones is deployed only when the root module has a role
+  for it (``count`` on ``contains(keys(local.function_role_arns), NAME)``), together with
+  everything that refers to it: e.g. the media insights functions follow
+  ``enable_media_insights``;
 * a second file, ``chalice_override.tf.json``, overrides two root locals so the SIP media
   application uses the packaged SMA handler.
 """
@@ -88,6 +92,8 @@ def rewrite(
     _rewrite_notifications(resources)
     _rewrite_rules(resources)
     _drop_empty(resources)
+    for name in sorted(set(functions) - set(CORE_FUNCTIONS)):
+        document = _make_conditional(document, name)
     data = document.get("data", {})
     data.pop("null_data_source", None)
     if not data:
@@ -180,6 +186,42 @@ def _rewrite_rules(resources: dict[str, dict[str, Any]]) -> None:
             "maximum_event_age_in_seconds": 3600,
             "maximum_retry_attempts": 10,
         }
+
+
+def _make_conditional(document: dict[str, Any], function: str) -> dict[str, Any]:
+    """Deploy ``function`` and what refers to it only when the root has a role for it."""
+    resources: dict[str, dict[str, Any]] = document["resource"]
+    group = {("aws_lambda_function", function)}
+    changed = True
+    while changed:
+        changed = False
+        for kind, entries in resources.items():
+            for address, body in entries.items():
+                if (kind, address) in group:
+                    continue
+                text = json.dumps(body)
+                if any(f"{k}.{a}." in text for k, a in group):
+                    group.add((kind, address))
+                    changed = True
+    # Rules whose every target and permission belongs to the group belong to it too.
+    for address in resources.get("aws_cloudwatch_event_rule", {}):
+        marker = f"aws_cloudwatch_event_rule.{address}."
+        referrers = {
+            (kind, other)
+            for kind, entries in resources.items()
+            for other, body in entries.items()
+            if marker in json.dumps(body)
+        }
+        if referrers and referrers <= group:
+            group.add(("aws_cloudwatch_event_rule", address))
+    condition = f'${{contains(keys(local.function_role_arns), "{function}") ? 1 : 0}}'
+    for kind, address in group:
+        resources[kind][address]["count"] = condition
+    text = json.dumps(document)
+    for kind, address in group:
+        text = text.replace(f"{kind}.{address}.", f"{kind}.{address}[0].")
+    result: dict[str, Any] = json.loads(text)
+    return result
 
 
 def _drop_function(resources: dict[str, dict[str, Any]], name: str) -> None:
