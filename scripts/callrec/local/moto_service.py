@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import urllib.error
 import urllib.request
@@ -35,6 +36,8 @@ class MotoService:
 
     def start(self) -> Mapping[str, str]:
         from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log on the console
 
         last_error: Exception | None = None
         for _ in range(START_ATTEMPTS):  # a free port can be taken between probe and bind

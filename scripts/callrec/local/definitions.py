@@ -1,0 +1,175 @@
+"""Names and bucket policies of the local resources, read from the Terraform modules.
+
+One source of truth: the bucket policies are rendered from ``infra/modules/*/main.tf`` (the
+``data "aws_iam_policy_document" "this"`` of the recording and prompts bucket modules) with the
+static Terraform evaluator of ``callrec audit``, and the table, topic and queue names from the
+``name`` arguments of the call-analytics module. Only what Terraform knows at apply time (bucket
+ARNs, the caller's account, the partition) is substituted here, with the local values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from chalicelib.errors import CallRecError
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+MODULES_DIR = REPO_ROOT / "infra" / "modules"
+PROMPTS_DIR = REPO_ROOT / "infra" / "prompts"
+NAME_PREFIX = "callrec"
+RECORDINGS_BUCKET = "callrec-recordings"  # the app's and the simulator's default names
+PROMPTS_BUCKET = "callrec-prompts"
+_SYMBOL = re.compile(r"\$\{([^}]*)\}")
+
+
+class DefinitionError(CallRecError):
+    """The Terraform modules could not be read into local resource definitions."""
+
+    code = "LocalDefinitionError"
+
+
+@dataclass(frozen=True)
+class Definitions:
+    account_id: str
+    region: str
+    sma_arn: str
+    recordings_bucket: str
+    recordings_prefix: str
+    transcripts_prefix: str
+    reports_prefix: str
+    prompts_bucket: str
+    table_name: str
+    topic_name: str
+    dead_letter_queue: str
+    transcribe_role_name: str
+    recordings_policy: dict[str, Any]
+    prompts_policy: dict[str, Any]
+
+
+def _render(
+    module: str, document: str, inputs: Mapping[str, Any], known: Mapping[str, str]
+) -> dict[str, Any]:
+    from callrec.audit.sources.terraform import Instance, TerraformReader, load_module
+
+    directory = MODULES_DIR / module
+    reader = TerraformReader(directory)
+    parsed = load_module(directory)
+    block = parsed.data("aws_iam_policy_document", document)
+    if block is None:
+        raise DefinitionError(
+            f"infra/modules/{module} has no aws_iam_policy_document.{document}",
+            hint="the local stack renders the bucket policy from that document",
+        )
+    instance = Instance(reader, parsed, "", {}, None)
+    instance._inputs.update(inputs)  # module inputs, as a module call would pass them
+    rendered, _ = reader.render_document(instance, block)
+    return _substitute(rendered, known, module)
+
+
+def _resource_name(module: str, resource_type: str, inputs: Mapping[str, Any]) -> str:
+    from callrec.audit.sources.terraform import Instance, TerraformReader, load_module
+
+    directory = MODULES_DIR / module
+    parsed = load_module(directory)
+    instance = Instance(TerraformReader(directory), parsed, "", {}, None)
+    instance._inputs.update(inputs)
+    for block in parsed.blocks:
+        if block.kind == "resource" and block.type == resource_type and "name" in block.body:
+            value = instance.value(block.body["name"])
+            if isinstance(value, str):
+                return value
+    raise DefinitionError(f"infra/modules/{module} has no named {resource_type}")
+
+
+def _substitute(value: Any, known: Mapping[str, str], module: str) -> Any:
+    if isinstance(value, str):
+
+        def replace(match: re.Match[str]) -> str:
+            expression = match.group(1)
+            for pattern, replacement in known.items():
+                if re.fullmatch(pattern, expression):
+                    return replacement
+            raise DefinitionError(
+                f"infra/modules/{module}: cannot give ${{{expression}}} a local value",
+                hint="teach callrec.local.definitions the attribute",
+            )
+
+        return _SYMBOL.sub(replace, value)
+    if isinstance(value, list):
+        return [_substitute(v, known, module) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v, known, module) for k, v in value.items()}
+    return value
+
+
+def _bucket_symbols(bucket: str, account_id: str) -> dict[str, str]:
+    return {
+        r"aws_s3_bucket\.this(\[0\])?\.arn": f"arn:aws:s3:::{bucket}",
+        r"aws_s3_bucket\.this(\[0\])?\.(id|bucket)": bucket,
+        r"data\.aws_caller_identity\.current\.account_id": account_id,
+        r"data\.aws_partition\.current\.partition": "aws",
+    }
+
+
+def load(
+    account_id: str,
+    region: str,
+    sma_id: str,
+    *,
+    recording_writers: Sequence[str] | None = None,
+) -> Definitions:
+    """Definitions for an SMA ``sma_id`` in ``account_id``/``region``, from the Terraform.
+
+    ``recording_writers`` are the SMA ARNs the recordings bucket policy admits (the module's
+    ``sip_media_application_arns``); by default this SMA. Another SMA's ARN, or none, gives the
+    policy a deployment would have if it were wired to the wrong application.
+    """
+    sma_arn = f"arn:aws:chime:{region}:{account_id}:sma/{sma_id}"
+    recordings_prefix = "recordings"
+    common = {"sip_media_application_arns": [sma_arn], "source_account_id": account_id}
+    writers = [sma_arn] if recording_writers is None else list(recording_writers)
+    recordings_policy = _render(
+        "recording-bucket",
+        "this",
+        {
+            **common,
+            "sip_media_application_arns": writers,
+            "bucket_name": RECORDINGS_BUCKET,
+            "recordings_prefix": recordings_prefix,
+        },
+        _bucket_symbols(RECORDINGS_BUCKET, account_id),
+    )
+    prompts_policy = _render(
+        "prompts-bucket",
+        "this",
+        {**common, "bucket_name": PROMPTS_BUCKET},
+        _bucket_symbols(PROMPTS_BUCKET, account_id),
+    )
+    names = {"name_prefix": NAME_PREFIX}
+    return Definitions(
+        account_id=account_id,
+        region=region,
+        sma_arn=sma_arn,
+        recordings_bucket=RECORDINGS_BUCKET,
+        recordings_prefix=recordings_prefix,
+        transcripts_prefix="transcriptions",
+        reports_prefix="reports",
+        prompts_bucket=PROMPTS_BUCKET,
+        table_name=_resource_name("call-analytics", "aws_dynamodb_table", names),
+        topic_name=_resource_name("call-analytics", "aws_sns_topic", names),
+        dead_letter_queue=_resource_name("call-analytics", "aws_sqs_queue", names),
+        transcribe_role_name=_resource_name("call-analytics", "aws_iam_role", names),
+        recordings_policy=recordings_policy,
+        prompts_policy=prompts_policy,
+    )
+
+
+def prompt_texts() -> dict[str, str]:
+    """{prompt file: spoken text} from the table in infra/prompts/PROMPTS.md."""
+    table = (PROMPTS_DIR / "PROMPTS.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\|\s*`([^`]+\.wav)`\s*\|\s*(.+?)\s*\|\s*$", table, re.MULTILINE)
+    return dict(rows)

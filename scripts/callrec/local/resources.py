@@ -1,0 +1,116 @@
+"""Creates the local resources from the Terraform-derived definitions (see ``definitions``).
+
+Buckets with their policies, the prompts uploaded from infra/prompts/ with the content type
+PlayAudio requires, the call records table (key ``transaction_id``, TTL on ``expires_at``), the
+notification topic with a local inbox queue subscribed (so the demo can show the notification
+text), and the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from callrec.local.definitions import PROMPTS_DIR, Definitions
+
+
+@dataclass(frozen=True)
+class Provisioned:
+    table_name: str
+    topic_arn: str
+    inbox_url: str
+    dead_letter_url: str
+    prompts: tuple[str, ...]
+
+
+def provision(definitions: Definitions, client: Any) -> Provisioned:
+    """Create everything in moto; ``client(service)`` returns a boto3 client for the stack."""
+    s3 = client("s3")
+    for bucket, policy in (
+        (definitions.recordings_bucket, definitions.recordings_policy),
+        (definitions.prompts_bucket, definitions.prompts_policy),
+    ):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_public_access_block(
+            Bucket=bucket,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+        )
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(moto_compatible(policy)))
+    prompts = []
+    for path in sorted(PROMPTS_DIR.glob("*.wav")):
+        s3.put_object(
+            Bucket=definitions.prompts_bucket,
+            Key=path.name,
+            Body=path.read_bytes(),
+            ContentType="audio/wav",
+        )
+        prompts.append(path.name)
+    dynamodb = client("dynamodb")
+    dynamodb.create_table(
+        TableName=definitions.table_name,
+        KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "transaction_id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.update_time_to_live(
+        TableName=definitions.table_name,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+    )
+    sqs = client("sqs")
+    dead_letter_url = sqs.create_queue(QueueName=definitions.dead_letter_queue)["QueueUrl"]
+    inbox_url = sqs.create_queue(QueueName="local-notification-inbox")["QueueUrl"]
+    inbox_arn = sqs.get_queue_attributes(QueueUrl=inbox_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    sns = client("sns")
+    topic_arn = sns.create_topic(Name=definitions.topic_name)["TopicArn"]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=inbox_arn)
+    return Provisioned(
+        table_name=definitions.table_name,
+        topic_arn=topic_arn,
+        inbox_url=inbox_url,
+        dead_letter_url=dead_letter_url,
+        prompts=tuple(prompts),
+    )
+
+
+def moto_compatible(policy: dict[str, Any]) -> dict[str, Any]:
+    """``policy`` without its TLS-only Deny, which moto would misapply to every request.
+
+    moto enforces a bucket policy's Deny statements but ignores their conditions, so the
+    ``aws:SecureTransport = false`` guard would deny all (plain-HTTP, loopback) requests. Such a
+    statement never applies to the Chime principal, which always uses TLS, so dropping it changes
+    no decision the local Chime takes; every other statement is stored exactly as rendered.
+    """
+    statements = [
+        statement
+        for statement in policy.get("Statement", [])
+        if not (
+            statement.get("Effect") == "Deny"
+            and "aws:SecureTransport" in json.dumps(statement.get("Condition", {}))
+        )
+    ]
+    return {**policy, "Statement": statements}
+
+
+def app_environment(definitions: Definitions, provisioned: Provisioned) -> dict[str, str]:
+    """The environment the Lambda functions get from Terraform/Chalice on AWS."""
+    return {
+        "CALL_RECORDS_TABLE": provisioned.table_name,
+        "RECORDINGS_BUCKET": definitions.recordings_bucket,
+        "RECORDINGS_PREFIX": definitions.recordings_prefix,
+        "TRANSCRIPTS_PREFIX": definitions.transcripts_prefix,
+        "REPORTS_PREFIX": definitions.reports_prefix,
+        "PROMPTS_BUCKET": definitions.prompts_bucket,
+        "NOTIFICATION_TOPIC_ARN": provisioned.topic_arn,
+        "TRANSCRIBE_DATA_ACCESS_ROLE_ARN": (
+            f"arn:aws:iam::{definitions.account_id}:role/{definitions.transcribe_role_name}"
+        ),
+        "TRANSCRIBE_LANGUAGE_CODE": "en-US",
+    }
