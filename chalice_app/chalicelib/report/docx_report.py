@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Sequence
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from chalicelib.report import charts
 from chalicelib.report.content import ReportContent, clock, seconds
@@ -18,7 +19,7 @@ SENTIMENT_COLOURS = {
     "Mixed": (0x8E, 0x6C, 0x00),
 }
 CHART_WIDTH_INCHES = 6.5
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+TRANSCRIPT_WIDTHS = (0.55, 0.75, 0.95, 1.0, 3.25)  # inches: start, length, speaker, ...
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
@@ -32,7 +33,7 @@ def render(content: ReportContent, analysis: CallAnalysis) -> bytes:
     normal.font.name = "Calibri"
     normal.font.size = Pt(10)
     document.add_heading(content.title, level=0)
-    _table(document, ("Item", "Value"), content.facts, widths=(1.8, 4.7))
+    _table(document, ("Item", "Value"), content.facts, widths=(2.0, 4.5))
     for note in content.notes:
         document.add_paragraph(note, style="Intense Quote")
     if content.summary:
@@ -118,7 +119,7 @@ def _categories_and_highlights(document: Any, content: ReportContent) -> None:
             document,
             ("Kind", "At", "Speaker", "What was said"),
             content.highlights,
-            widths=(1.0, 0.6, 0.9, 4.0),
+            widths=(1.1, 0.6, 0.9, 3.9),
         )
 
 
@@ -134,10 +135,12 @@ def _transcript(document: Any, content: ReportContent) -> None:
         marked.italic = True
         marked.font.color.rgb = RGBColor(*LOW_CONFIDENCE_COLOUR)
         legend.add_run(" were recognised with low confidence.")
-    widths = (0.55, 0.6, 0.8, 0.8, 3.75)
+    widths = TRANSCRIPT_WIDTHS
     table = _table(document, ("Start", "Length", "Speaker", "Sentiment", "Text"), [], widths=widths)
+    _repeat_as_header(table.rows[0])
     twips = [str(int(w * 1440)) for w in widths]
     low = _hex(LOW_CONFIDENCE_COLOUR)
+    rows = []
     for row in content.transcript:
         sentiment_colour = SENTIMENT_COLOURS.get(row.sentiment)
         cells: list[list[tuple[str, str | None, bool]]] = [
@@ -147,34 +150,43 @@ def _transcript(document: Any, content: ReportContent) -> None:
             [(row.sentiment, _hex(sentiment_colour) if sentiment_colour else None, False)],
             [(text, low if flag else None, flag) for text, flag in row.runs],
         ]
-        _append_row(table._tbl, twips, cells)
+        rows.append(_row_xml(twips, cells))
+    _append_rows(table._tbl, rows)
 
 
-def _append_row(
-    tbl: Any, twips: Sequence[str], cells: Sequence[Sequence[tuple[str, str | None, bool]]]
-) -> None:
-    from docx.oxml.ns import qn
-    from lxml import etree  # type: ignore[import-untyped]
-
-    tr = etree.SubElement(tbl, qn("w:tr"))
+def _row_xml(twips: Sequence[str], cells: Sequence[Sequence[tuple[str, str | None, bool]]]) -> str:
+    """One ``w:tr`` as text: building strings and parsing once is far cheaper than lxml calls."""
+    parts = ["<w:tr>"]
     for width, runs in zip(twips, cells, strict=True):
-        tc = etree.SubElement(tr, qn("w:tc"))
-        tc_pr = etree.SubElement(tc, qn("w:tcPr"))
-        tc_w = etree.SubElement(tc_pr, qn("w:tcW"))
-        tc_w.set(qn("w:w"), width)
-        tc_w.set(qn("w:type"), "dxa")
-        paragraph = etree.SubElement(tc, qn("w:p"))
+        parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>')
         for text, colour, italic in runs:
-            run = etree.SubElement(paragraph, qn("w:r"))
-            if colour or italic:
-                r_pr = etree.SubElement(run, qn("w:rPr"))
-                if italic:
-                    etree.SubElement(r_pr, qn("w:i"))
-                if colour:
-                    etree.SubElement(r_pr, qn("w:color")).set(qn("w:val"), colour)
-            text_element = etree.SubElement(run, qn("w:t"))
-            text_element.set(_XML_SPACE, "preserve")
-            text_element.text = _XML_UNSAFE.sub("", text)
+            properties = ("<w:i/>" if italic else "") + (
+                f'<w:color w:val="{colour}"/>' if colour else ""
+            )
+            run_properties = f"<w:rPr>{properties}</w:rPr>" if properties else ""
+            safe = xml_escape(_XML_UNSAFE.sub("", text))
+            parts.append(f'<w:r>{run_properties}<w:t xml:space="preserve">{safe}</w:t></w:r>')
+        parts.append("</w:p></w:tc>")
+    parts.append("</w:tr>")
+    return "".join(parts)
+
+
+def _append_rows(tbl: Any, rows: Sequence[str]) -> None:
+    from docx.oxml.ns import nsdecls
+    from docx.oxml.parser import parse_xml
+
+    fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows)}</w:tbl>")
+    tbl.extend(list(fragment))
+
+
+def _repeat_as_header(row: Any) -> None:
+    """Repeat this row at the top of every page the table runs onto."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(marker)
 
 
 def _hex(colour: tuple[int, int, int]) -> str:
@@ -196,9 +208,13 @@ def _table(
     for values in rows:
         for cell, value in zip(table.add_row().cells, values, strict=False):
             cell.text = str(value)
-    if widths:
+    if widths:  # Word and LibreOffice read each cell's width, not only the grid's
         for column, width in zip(table.columns, widths, strict=False):
             column.width = Inches(width)
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=False):
+                cell.width = Inches(width)
+    document.add_paragraph()  # keep the next table or chart off this one
     return table
 
 
