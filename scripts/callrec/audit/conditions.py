@@ -50,7 +50,12 @@ BASE_OPERATORS = (
 POSITIVE_MATCH_OPERATORS = frozenset(
     {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike"}
 )
-PATTERN_OPERATORS = frozenset({"StringLike", "StringNotLike", "ArnLike", "ArnNotLike"})
+# The IAM User Guide gives ArnEquals and ArnLike the same meaning: each of the six
+# colon-separated parts of the ARN is matched on its own and may contain * and ? wildcards.
+PATTERN_OPERATORS = frozenset(
+    {"StringLike", "StringNotLike", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"}
+)
+NEGATED_PATTERN_OPERATORS = frozenset({"StringNotLike", "ArnNotEquals", "ArnNotLike"})
 
 # Global condition keys that carry one value per request.
 SINGLE_VALUED_GLOBAL_KEYS = frozenset(

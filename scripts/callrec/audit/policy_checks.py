@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from callrec.audit.conditions import SINGLE_VALUED_GLOBAL_KEYS, SetQualifier
+from callrec.audit.conditions import (
+    NEGATED_PATTERN_OPERATORS,
+    SINGLE_VALUED_GLOBAL_KEYS,
+    SetQualifier,
+)
 from callrec.audit.context import AuditContext
 from callrec.audit.findings import Finding, Location
 from callrec.audit.policy import ConditionClause, Statement, is_symbolic, literal_text
@@ -242,6 +246,14 @@ def _check_confused_deputy(
         if not _pins(clause):
             continue
         for value in clause.values:
+            if wildcard_in(value) and not clause.operator.is_pattern:
+                emit.add(
+                    "CR007",
+                    f"{label}: {clause.operator.raw} compares {value!r} literally, so the * or ? "
+                    "never matches a real ARN and Chime is refused",
+                    statement,
+                )
+                continue
             _check_source_arn_value(emit, statement, label, value, service, accounts)
 
 
@@ -255,7 +267,7 @@ def _check_deputy_clause(
             f"{label}: {operator.raw} on {clause.key} passes when the key is absent",
             statement,
         )
-    if not operator.is_pattern or operator.base.endswith("NotLike"):
+    if not operator.is_pattern or operator.base in NEGATED_PATTERN_OPERATORS:
         return
     wildcards = [v for v in clause.values if wildcard_in(v)]
     for value in wildcards:

@@ -83,10 +83,10 @@ RULES: tuple[Rule, ...] = (
         "CR003",
         _H,
         "Wildcard in an aws:SourceAccount or aws:SourceArn value",
-        "StringLike/ArnLike treat * and ? as wildcards, so a pattern such as "
+        "StringLike, ArnLike and ArnEquals treat * and ? as wildcards, so a pattern such as "
         "arn:aws:chime:*:*:sma/* admits resources in other accounts or every SIP media "
         "application, which reopens the confused-deputy hole the condition is meant to close.",
-        "List the exact ARNs (and the exact account id); use StringEquals or ArnEquals.",
+        "List the exact ARNs and the exact account id, without * or ?.",
         "confused-deputy",
     ),
     Rule(
