@@ -76,6 +76,7 @@ class DemoResult:
     notification: str = ""
     call_record: dict[str, Any] = field(default_factory=dict)
     handler_events: list[str] = field(default_factory=list)
+    action_failures: list[dict[str, Any]] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     decode_seconds: float = 0.0
     audio_seconds: float = 0.0
@@ -201,6 +202,12 @@ class _Pipeline:
         transcript = outcome.transcript
         self.result.transaction_id = transcript.transaction_id
         self.result.handler_events = [step.event_type for step in transcript.steps]
+        self.result.action_failures = [
+            dict(step.event.get("ActionData") or {})
+            for step in transcript.steps
+            if step.event_type == "ACTION_FAILED"
+        ]
+        self.result.call_record = self._record()
         self.result.notes.extend(chime.refusals)
         failed = [r for r in outcome.results if not r.ok]
         self.progress(

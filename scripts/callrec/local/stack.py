@@ -22,7 +22,9 @@ from typing import Any, Protocol
 from chalicelib import aws
 
 REGION = "us-east-1"
-ACCOUNT_ID = "123456789012"  # moto's default account: every ARN the stack builds uses it
+# The account of the simulated SIP media application (its invocation events carry it); moto is
+# told to use it too (MOTO_ACCOUNT_ID), so ARNs, bucket policies and events all agree.
+ACCOUNT_ID = "111122223333"
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -30,6 +32,7 @@ FAKE_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
     "AWS_REGION": REGION,
+    "MOTO_ACCOUNT_ID": ACCOUNT_ID,
 }
 
 
@@ -78,6 +81,10 @@ class LocalStack:
                 self._started.append(service)
                 self.endpoints.update(endpoints)
             self._export_environment()
+            for service in self._started:
+                attach = getattr(service, "attach", None)
+                if attach is not None:  # services that call AWS bind to the stack's endpoints
+                    attach(self)
         except BaseException:
             self.close()
             raise

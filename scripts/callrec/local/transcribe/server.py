@@ -102,8 +102,9 @@ class TranscribeService:
         client: Callable[[str], Any] | None = None,
         processes: int = 2,
     ) -> None:
+        self._client = client
         self.jobs = JobService(
-            client=client or _env_client,
+            client=self._call_client,
             account_id=ACCOUNT_ID,
             region=REGION,
             phrases=phrases,
@@ -113,6 +114,14 @@ class TranscribeService:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.url = ""
+
+    def _call_client(self, service: str) -> Any:
+        return (self._client or _env_client)(service)
+
+    def attach(self, stack: Any) -> None:
+        """Reach S3 and EventBridge through ``stack`` (unless a client factory was given)."""
+        if self._client is None:
+            self._client = stack.client
 
     def start(self) -> Mapping[str, str]:
         self._server = _Server(self.jobs)

@@ -1,0 +1,89 @@
+"""The local Chime judges bucket policies as S3 would, on the policies rendered from Terraform."""
+
+from __future__ import annotations
+
+import pytest
+
+from callrec.local import bucket_policy, definitions
+from callrec.local.bucket_policy import Decision, chime_request, evaluate
+
+ACCOUNT = "111122223333"
+SMA = f"arn:aws:chime:us-east-1:{ACCOUNT}:sma/sma-demo-call"
+OTHER_SMA = f"arn:aws:chime:us-east-1:{ACCOUNT}:sma/another-app"
+
+
+@pytest.fixture(scope="module")
+def defs() -> definitions.Definitions:
+    return definitions.load(ACCOUNT, "us-east-1", "sma-demo-call")
+
+
+def put(key: str, sma: str = SMA, account: str = ACCOUNT) -> bucket_policy.Request:
+    return chime_request("s3:PutObject", definitions.RECORDINGS_BUCKET, key, account, sma)
+
+
+def test_terraform_policy_admits_this_sma_under_the_recordings_prefix(
+    defs: definitions.Definitions,
+) -> None:
+    assert evaluate(defs.recordings_policy, put("recordings/2026/01/01/x.wav")) is Decision.ALLOW
+
+
+def test_terraform_policy_refuses_another_sma(defs: definitions.Definitions) -> None:
+    decision = evaluate(defs.recordings_policy, put("recordings/x.wav", sma=OTHER_SMA))
+    assert decision is Decision.IMPLICIT_DENY
+
+
+def test_terraform_policy_refuses_another_account(defs: definitions.Definitions) -> None:
+    decision = evaluate(defs.recordings_policy, put("recordings/x.wav", account="999999999999"))
+    assert decision is Decision.IMPLICIT_DENY
+
+
+def test_terraform_policy_refuses_keys_outside_the_recordings_prefix(
+    defs: definitions.Definitions,
+) -> None:
+    assert evaluate(defs.recordings_policy, put("reports/x.docx")) is Decision.IMPLICIT_DENY
+
+
+def test_prompts_policy_lets_chime_read_prompts(defs: definitions.Definitions) -> None:
+    request = chime_request("s3:GetObject", definitions.PROMPTS_BUCKET, "consent.wav", ACCOUNT, SMA)
+    assert evaluate(defs.prompts_policy, request) is Decision.ALLOW
+
+
+def test_policy_for_another_sma_only_refuses_this_one() -> None:
+    wrong = definitions.load(ACCOUNT, "us-east-1", "sma-demo-call", recording_writers=[OTHER_SMA])
+    assert evaluate(wrong.recordings_policy, put("recordings/x.wav")) is Decision.IMPLICIT_DENY
+
+
+def test_explicit_deny_wins_over_allow() -> None:
+    policy = {
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": bucket_policy.CHIME_PRINCIPAL},
+             "Action": "s3:*", "Resource": "*"},
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+        ]
+    }
+    assert evaluate(policy, put("recordings/x.wav")) is Decision.EXPLICIT_DENY
+
+
+def test_tls_only_deny_does_not_apply_to_the_chime_principal(
+    defs: definitions.Definitions,
+) -> None:
+    deny_only = {"Statement": [s for s in defs.recordings_policy["Statement"] if s["Effect"] == "Deny"]}
+    assert deny_only["Statement"], "the Terraform policy keeps its TLS-only statement"
+    assert evaluate(deny_only, put("recordings/x.wav")) is Decision.IMPLICIT_DENY
+
+
+def test_if_exists_condition_passes_when_the_key_is_absent() -> None:
+    policy = {
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": bucket_policy.CHIME_PRINCIPAL},
+             "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*",
+             "Condition": {"StringEqualsIfExists": {"aws:SourceVpc": "vpc-1"}}}
+        ]
+    }
+    request = chime_request("s3:PutObject", "b", "k", ACCOUNT, SMA)
+    assert evaluate(policy, request) is Decision.ALLOW
+
+
+def test_no_policy_is_an_implicit_deny() -> None:
+    assert evaluate(None, put("recordings/x.wav")) is Decision.IMPLICIT_DENY

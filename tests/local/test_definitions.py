@@ -1,0 +1,44 @@
+"""Local resources come from the Terraform modules (one source of truth)."""
+
+from __future__ import annotations
+
+from callrec.local import definitions
+from callrec.local.resources import moto_compatible
+
+ACCOUNT = "111122223333"
+
+
+def test_names_are_the_terraform_names() -> None:
+    defs = definitions.load(ACCOUNT, "us-east-1", "sma-x")
+    assert defs.table_name == "callrec-call-records"
+    assert defs.topic_name == "callrec-reports"
+    assert defs.dead_letter_queue == "callrec-dead-letter"
+
+
+def test_recordings_policy_confines_chime_by_account_and_sma() -> None:
+    defs = definitions.load(ACCOUNT, "us-east-1", "sma-x")
+    grant = next(s for s in defs.recordings_policy["Statement"] if s["Effect"] == "Allow")
+    assert grant["Principal"] == {"Service": ["voiceconnector.chime.amazonaws.com"]}
+    assert sorted(grant["Action"]) == ["s3:PutObject", "s3:PutObjectAcl"]
+    assert grant["Resource"] == ["arn:aws:s3:::callrec-recordings/recordings/*"]
+    assert grant["Condition"]["StringEquals"]["aws:SourceAccount"] == [ACCOUNT]
+    assert grant["Condition"]["ArnLike"]["aws:SourceArn"] == [
+        f"arn:aws:chime:us-east-1:{ACCOUNT}:sma/sma-x"
+    ]
+
+
+def test_no_writer_gives_no_chime_grant_at_all() -> None:
+    defs = definitions.load(ACCOUNT, "us-east-1", "sma-x", recording_writers=[])
+    assert all(s["Effect"] != "Allow" for s in defs.recordings_policy["Statement"])
+
+
+def test_moto_copy_drops_only_the_tls_only_deny() -> None:
+    defs = definitions.load(ACCOUNT, "us-east-1", "sma-x")
+    stored = moto_compatible(defs.recordings_policy)
+    assert [s["Sid"] for s in stored["Statement"]] == ["AllowChimeVoiceConnectorWriteRecordings"]
+
+
+def test_prompt_texts_come_from_the_prompts_table() -> None:
+    texts = definitions.prompt_texts()
+    assert texts["consent.wav"] == "This call is being recorded."
+    assert set(texts) == {p.name for p in definitions.PROMPTS_DIR.glob("*.wav")}
