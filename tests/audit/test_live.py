@@ -248,3 +248,30 @@ def test_missing_bucket_is_an_input_error(aws: None, run_audit: Callable[..., Au
     run = run_audit("--bucket", "no-such-bucket")
     assert run.code == 2
     assert "does not exist" in run.err
+
+
+def test_audit_reaches_a_moto_server_through_the_endpoint_variable(
+    run_audit: Callable[..., AuditRun], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same code path as against AWS: only AWS_ENDPOINT_URL_S3/STS/KMS point elsewhere."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from chalicelib import aws as clients
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        for service in ("S3", "STS", "KMS"):
+            monkeypatch.setenv(f"AWS_ENDPOINT_URL_{service}", endpoint)
+        clients.reset_clients()
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="served")
+        run = run_audit("--bucket", "served", "--format", "json")
+        assert run.report["resources"] == ["s3://served"]
+        assert {"CR030", "CR031"} <= run.rules
+    finally:
+        server.stop()
+        clients.reset_clients()
