@@ -64,3 +64,39 @@ def test_handlers_keep_heavy_libraries_off_the_import_path() -> None:
         [sys.executable, "-c", code], cwd=CHALICE_DIR, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == ""
+
+
+def test_recording_to_report_through_both_functions(stack: Any, example: dict[str, Any]) -> None:
+    """The job start_transcription names is the job render_report finds, reports and records."""
+    stack.put(support.SMA_KEY, support.wav_bytes(2))
+    stack.records.update(support.SMA_TX, {"direction": "outbound", "recorded_leg": "LEG-A"})
+    name = job_name(support.BUCKET, support.SMA_KEY)
+    output = f"transcriptions/2026/11/20/{name}.json"
+    stack.transcribe.add_response(
+        "start_call_analytics_job",
+        {"CallAnalyticsJob": {"CallAnalyticsJobName": name, "CallAnalyticsJobStatus": "QUEUED"}},
+    )
+    stack.transcribe.add_response(
+        "get_call_analytics_job",
+        {
+            "CallAnalyticsJob": {
+                "CallAnalyticsJobName": name,
+                "CallAnalyticsJobStatus": "COMPLETED",
+                "Media": {"MediaFileUri": f"s3://{support.BUCKET}/{support.SMA_KEY}"},
+                "Transcript": {"TranscriptFileUri": f"s3://{support.BUCKET}/{output}"},
+            }
+        },
+        {"CallAnalyticsJobName": name},
+    )
+    s3_event = json.loads((support.EVENTS / "s3" / "object_created_sma_recording.json").read_text())
+    job_event = json.loads(
+        (support.EVENTS / "eventbridge" / "call_analytics_job_completed.json").read_text()
+    )
+    with Client(chalice_app.app) as client:
+        client.lambda_.invoke("start_transcription", s3_event)
+        stack.put(output, json.dumps(example).encode())  # what Transcribe writes
+        response = client.lambda_.invoke("render_report", job_event)
+    assert response.payload["outcome"] == "rendered"
+    record = stack.record(support.SMA_TX)
+    assert (record["transcription_job"], record["transcription_status"]) == (name, "COMPLETED")
+    assert record["report_key"] == response.payload["report_key"]
