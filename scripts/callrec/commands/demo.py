@@ -31,6 +31,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--out", type=Path, default=Path("out"), help="directory for the outputs (default: out/)"
     )
+    parser.add_argument(
+        "--path",
+        choices=("sma", "media-insights"),
+        default="sma",
+        help="recording path: the SIP media application's StartCallRecording (default) or a "
+        "Voice Connector streaming to Kinesis Video Streams recorded by a media insights pipeline",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -42,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         print(line, flush=True)
 
     options = DemoOptions(scenario=args.scenario or DEFAULT_SCENARIO, out_dir=args.out)
+    if getattr(args, "path", "sma") == "media-insights":
+        from callrec.local.media_insights_call import run as run_demo
     try:
         result = run_demo(options, progress)
     except StageFailedError as error:
