@@ -37,6 +37,11 @@ resource "aws_chimesdkvoice_sip_media_application" "this" {
       condition     = var.lambda_function_arn != null
       error_message = "lambda_function_arn is required when create = true: deploy the SMA handler first (callrec package) or pass its ARN."
     }
+    # CreateSipMediaApplication: the function must be in the application's Region.
+    precondition {
+      condition     = var.lambda_function_arn == null || try(split(":", var.lambda_function_arn)[3] == local.region, true)
+      error_message = "The SMA handler must be in the SIP media application's Region (aws_region)."
+    }
   }
 }
 

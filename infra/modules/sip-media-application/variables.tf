@@ -21,8 +21,8 @@ variable "aws_region" {
   default     = null
 
   validation {
-    condition     = var.aws_region == null || contains(["us-east-1", "us-west-2", "ca-central-1", "eu-central-1", "eu-west-2", "ap-northeast-1", "ap-southeast-1", "ap-southeast-2"], coalesce(var.aws_region, "us-east-1"))
-    error_message = "aws_region must be a Region where Amazon Chime SDK PSTN audio is available (us-east-1, us-west-2, ca-central-1, eu-central-1, eu-west-2, ap-northeast-1, ap-southeast-1, ap-southeast-2)."
+    condition     = var.aws_region == null || contains(["us-east-1", "us-west-2", "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2", "ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2"], coalesce(var.aws_region, "us-east-1"))
+    error_message = "aws_region must be a Region with Amazon Chime SDK voice (us-east-1, us-west-2, ca-central-1, eu-central-1, eu-west-1, eu-west-2, ap-northeast-1, ap-northeast-2, ap-southeast-1, ap-southeast-2)."
   }
 }
 
