@@ -9,7 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from chalicelib.report import charts
-from chalicelib.report.content import ReportContent, clock, seconds
+from chalicelib.report.content import ReportContent, clock
 from chalicelib.report.model import CallAnalysis
 
 LOW_CONFIDENCE_COLOUR = (0xC0, 0x50, 0x00)
@@ -222,6 +222,3 @@ def _picture(document: Any, png: bytes) -> None:
     from docx.shared import Inches
 
     document.add_picture(io.BytesIO(png), width=Inches(CHART_WIDTH_INCHES))
-
-
-__all__ = ["render", "seconds"]
