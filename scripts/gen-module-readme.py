@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Regenerate (or with --check, verify) the inputs/outputs tables of the module READMEs.
 
-    scripts/gen-module-readme.py            # every module under infra/modules
-    scripts/gen-module-readme.py --check    # exit 1 when a README is out of date
+scripts/gen-module-readme.py            # every module under infra/modules
+scripts/gen-module-readme.py --check    # exit 1 when a README is out of date
 """
 
 from __future__ import annotations
@@ -19,5 +19,7 @@ if __name__ == "__main__":
     flags = [arg for arg in sys.argv[1:] if arg.startswith("-")]
     modules = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
     if not modules:
-        modules = [str(path) for path in sorted((ROOT / "infra" / "modules").iterdir()) if path.is_dir()]
+        modules = [
+            str(path) for path in sorted((ROOT / "infra" / "modules").iterdir()) if path.is_dir()
+        ]
     sys.exit(main([*flags, *modules]))
