@@ -1,0 +1,36 @@
+"""`callrec demo --path media-insights` end to end: a Voice Connector call recorded by a media
+insights pipeline flows through the same transcription, report and notification stages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from callrec.local import audio
+from callrec.local.demo import DEFAULT_SCENARIO, DemoOptions
+from callrec.local.media_insights_call import run
+
+
+@pytest.mark.slow
+def test_media_insights_path_ends_in_a_report(tmp_path: Path) -> None:
+    lines: list[str] = []
+    result = run(DemoOptions(scenario=DEFAULT_SCENARIO, out_dir=tmp_path), lines.append)
+    assert result.recording is not None and result.report is not None
+    frames, rate = audio.read_wav(result.recording.read_bytes())
+    assert (frames.shape[1], rate) == (2, 8000)
+    assert "/callreclocalvc0000000001/" in result.recording_uri
+    record = result.call_record
+    assert record["source_path"] == "media-insights"
+    assert record["media_pipeline_status"] == "Stopped"
+    assert record["transcription_kind"] == "call-analytics"
+    assert result.report.stat().st_size > 0
+    assert result.notification.startswith("Call report ready")
+    assert [line.split("]")[0] + "]" for line in lines] == [
+        "[setup]",
+        "[call]",
+        "[recording]",
+        "[transcription]",
+        "[report]",
+        "[notification]",
+    ]
