@@ -287,3 +287,12 @@ def test_s3_test_event_is_ignored(stack: Stack) -> None:
         "HostId": "8cLeGAmw098X5cv4Zkwcmo8vvZa3eH3eKxsPzbB9wrR+YstdA6Knx4Ip8EXAMPLE",
     }
     assert handle_s3_event(event) == []
+
+
+def test_metadata_that_disagrees_with_the_key_is_noted(stack: Stack) -> None:
+    stack.put(SMA_KEY, support.wav_bytes(2), {"transaction-id": MI_TX})
+    stack.transcribe.add_response(
+        "start_call_analytics_job", analytics_response(job_name(BUCKET, SMA_KEY))
+    )
+    handle_s3_event(support.s3_event(SMA_KEY))
+    assert any(f"transaction-id {MI_TX} differs" in note for note in stack.notes(SMA_TX))

@@ -128,6 +128,12 @@ def _transcribe(
     config = TranscriptionConfig.from_env()
     call_record = records.get(recording.transaction_id)
     notes: list[str] = []
+    tagged = head.metadata.get("transaction-id")
+    if tagged and tagged != recording.transaction_id:
+        notes.append(
+            f"object metadata transaction-id {tagged} differs from the key's "
+            f"{recording.transaction_id}: filed under the key's"
+        )
     if info.channels == 2:
         roles = _channel_roles(call_record, notes)
         kind = jobs.JobKind.CALL_ANALYTICS
