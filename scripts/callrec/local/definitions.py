@@ -9,6 +9,7 @@ ARNs, the caller's account, the partition) is substituted here, with the local v
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -50,14 +51,22 @@ class Definitions:
     prompts_policy: dict[str, Any]
 
 
+@functools.cache
+def _parsed(module: str) -> Any:
+    """The parsed module (HCL parsing is the slow part; the files do not change in a run)."""
+    from callrec.audit.sources.terraform import load_module
+
+    return load_module(MODULES_DIR / module)
+
+
 def _render(
     module: str, document: str, inputs: Mapping[str, Any], known: Mapping[str, str]
 ) -> dict[str, Any]:
-    from callrec.audit.sources.terraform import Instance, TerraformReader, load_module
+    from callrec.audit.sources.terraform import Instance, TerraformReader
 
     directory = MODULES_DIR / module
     reader = TerraformReader(directory)
-    parsed = load_module(directory)
+    parsed = _parsed(module)
     block = parsed.data("aws_iam_policy_document", document)
     if block is None:
         raise DefinitionError(
@@ -71,10 +80,10 @@ def _render(
 
 
 def _resource_name(module: str, resource_type: str, inputs: Mapping[str, Any]) -> str:
-    from callrec.audit.sources.terraform import Instance, TerraformReader, load_module
+    from callrec.audit.sources.terraform import Instance, TerraformReader
 
     directory = MODULES_DIR / module
-    parsed = load_module(directory)
+    parsed = _parsed(module)
     instance = Instance(TerraformReader(directory), parsed, "", {}, None)
     instance._inputs.update(inputs)
     for block in parsed.blocks:
