@@ -343,6 +343,15 @@ def _check_chime_actions(emit: _Emitter, statement: Statement, service: str) -> 
             f"{statement.label} ({service}): actions {extra} beyond {sorted(needed)}",
             statement,
         )
+        return
+    lowered = {a.lower() for a in statement.actions}
+    if "s3:getobject" in lowered and lowered & {"s3:putobject", "s3:putobjectacl"}:
+        emit.add(
+            "CR010",
+            f"{statement.label} ({service}): reads and writes in one grant; recording needs "
+            "only s3:PutObject/s3:PutObjectAcl, prompts only s3:GetObject (split them by prefix)",
+            statement,
+        )
 
 
 def _is_object_arn(value: str, bucket: str | None) -> bool:
