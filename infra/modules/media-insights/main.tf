@@ -339,6 +339,7 @@ data "aws_iam_policy_document" "lambda_assume" {
 
 resource "aws_cloudwatch_log_group" "function" {
   #checkov:skip=CKV_AWS_158:the handlers log ids and states, never call content; CloudWatch Logs encrypts every log group at rest
+  #checkov:skip=CKV_AWS_338:retention is the operator's choice (var.log_retention_days); short by default to keep less personal data
   for_each = local.function_keys
 
   name              = "/aws/lambda/${local.functions[each.key]}"
