@@ -44,7 +44,9 @@ def test_recording_is_stereo_8khz_with_speech_on_both_channels(demo: DemoResult)
     frames, rate = audio.read_wav(demo.recording)
     assert rate == 8000 and frames.shape[1] == 2
     for channel in (0, 1):
-        levels = np.array([audio.rms_dbfs(frames[i : i + 160, channel]) for i in range(0, len(frames), 160)])
+        levels = np.array(
+            [audio.rms_dbfs(frames[i : i + 160, channel]) for i in range(0, len(frames), 160)]
+        )
         assert (levels > -35).mean() > 0.15, f"channel {channel} has too little speech"
 
 
@@ -72,7 +74,10 @@ def test_report_holds_the_transcript_turns(demo: DemoResult) -> None:
 
 
 def test_notification_links_the_report(demo: DemoResult) -> None:
-    assert demo.report_uri and demo.report_uri.removeprefix("s3://").split("/", 1)[1] in demo.notification
+    assert (
+        demo.report_uri
+        and demo.report_uri.removeprefix("s3://").split("/", 1)[1] in demo.notification
+    )
 
 
 def test_denied_bucket_policy_ends_with_no_access_to_destination(tmp_path: Path) -> None:
@@ -84,7 +89,9 @@ def test_denied_bucket_policy_ends_with_no_access_to_destination(tmp_path: Path)
         expect_recording=False,
     )
     result = run(options, progress=lambda line: None)
-    errors = [f.get("Error") for f in result.action_failures if f.get("Type") == "StartCallRecording"]
+    errors = [
+        f.get("Error") for f in result.action_failures if f.get("Type") == "StartCallRecording"
+    ]
     assert errors == ["NoAccessToDestination: Error while accessing destination"]
     assert result.call_record["recording_state"] == "failed"
     assert result.recording is None

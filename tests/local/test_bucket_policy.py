@@ -56,10 +56,19 @@ def test_policy_for_another_sma_only_refuses_this_one() -> None:
 def test_explicit_deny_wins_over_allow() -> None:
     policy = {
         "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": bucket_policy.CHIME_PRINCIPAL},
-             "Action": "s3:*", "Resource": "*"},
-            {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "*",
-             "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": bucket_policy.CHIME_PRINCIPAL},
+                "Action": "s3:*",
+                "Resource": "*",
+            },
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+            },
         ]
     }
     assert evaluate(policy, put("recordings/x.wav")) is Decision.EXPLICIT_DENY
@@ -68,7 +77,9 @@ def test_explicit_deny_wins_over_allow() -> None:
 def test_tls_only_deny_does_not_apply_to_the_chime_principal(
     defs: definitions.Definitions,
 ) -> None:
-    deny_only = {"Statement": [s for s in defs.recordings_policy["Statement"] if s["Effect"] == "Deny"]}
+    deny_only = {
+        "Statement": [s for s in defs.recordings_policy["Statement"] if s["Effect"] == "Deny"]
+    }
     assert deny_only["Statement"], "the Terraform policy keeps its TLS-only statement"
     assert evaluate(deny_only, put("recordings/x.wav")) is Decision.IMPLICIT_DENY
 
@@ -76,9 +87,13 @@ def test_tls_only_deny_does_not_apply_to_the_chime_principal(
 def test_if_exists_condition_passes_when_the_key_is_absent() -> None:
     policy = {
         "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": bucket_policy.CHIME_PRINCIPAL},
-             "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*",
-             "Condition": {"StringEqualsIfExists": {"aws:SourceVpc": "vpc-1"}}}
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": bucket_policy.CHIME_PRINCIPAL},
+                "Action": "s3:PutObject",
+                "Resource": "arn:aws:s3:::b/*",
+                "Condition": {"StringEqualsIfExists": {"aws:SourceVpc": "vpc-1"}},
+            }
         ]
     }
     request = chime_request("s3:PutObject", "b", "k", ACCOUNT, SMA)

@@ -52,8 +52,9 @@ def test_services_stop_in_reverse_order_when_the_body_raises() -> None:
 
 def test_started_services_stop_when_a_later_one_fails_to_start() -> None:
     log: list[str] = []
-    with pytest.raises(RuntimeError, match="sns cannot start"), LocalStack(
-        [FakeService("s3", log), FakeService("sns", log, fail=True)]
+    with (
+        pytest.raises(RuntimeError, match="sns cannot start"),
+        LocalStack([FakeService("s3", log), FakeService("sns", log, fail=True)]),
     ):
         pass
     assert log == ["start s3", "stop s3"]

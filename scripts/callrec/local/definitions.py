@@ -76,7 +76,8 @@ def _render(
     instance = Instance(reader, parsed, "", {}, None)
     instance._inputs.update(inputs)  # module inputs, as a module call would pass them
     rendered, _ = reader.render_document(instance, block)
-    return _substitute(rendered, known, module)
+    document_json: dict[str, Any] = _substitute(rendered, known, module)
+    return document_json
 
 
 def _resource_name(module: str, resource_type: str, inputs: Mapping[str, Any]) -> str:

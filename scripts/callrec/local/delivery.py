@@ -160,7 +160,7 @@ class EventDelivery:
                 delivery.result = self._client.lambda_.invoke(function, event).payload
                 delivery.error = ""
                 return delivery
-            except Exception as error:  # a Lambda failure of any kind: retried, then dead-lettered
+            except Exception as error:  # noqa: BLE001  (any Lambda failure: retried, then dead-lettered)
                 delivery.error = f"{type(error).__name__}: {error}"
                 delivery.trace = traceback.format_exc()
                 logger.warning("%s failed (attempt %d): %s", function, attempt, delivery.error)

@@ -143,12 +143,13 @@ def run(options: DemoOptions, progress: Progress = print) -> DemoResult:
             delivery.wire()
             result.seconds["setup"] = time.perf_counter() - started
             progress(
-                f"[setup] moto {stack.endpoints['s3']}, transcribe {stack.endpoints['transcribe']}; "
+                f"[setup] moto {stack.endpoints['s3']}, "
+                f"transcribe {stack.endpoints['transcribe']}; "
                 f"buckets, table, topic and {len(delivery.sources)} event sources from the app"
             )
-            _Pipeline(options, scenario, definitions, stack, delivery, provisioned, result, progress).run(
-                transcribe
-            )
+            _Pipeline(
+                options, scenario, definitions, stack, delivery, provisioned, result, progress
+            ).run(transcribe)
     result.seconds["total"] = time.perf_counter() - started
     return result
 
@@ -185,18 +186,23 @@ class _Pipeline:
 
     # --- call ----------------------------------------------------------------------------------
     def _call(self) -> tuple[LocalChime, Any]:
-        from callrec.simulation import Records, SimulationError
-        from callrec.simulation import run as simulate
         from chalice.test import Client
 
+        from callrec.simulation import Records, SimulationError
+        from callrec.simulation import run as simulate
+
         chime = LocalChime(s3=self.stack.client("s3"), definitions=self.definitions)
-        client = Client(self.delivery.app, stage_name="dev", project_dir=str(defs.REPO_ROOT / "chalice_app"))
+        client = Client(
+            self.delivery.app, stage_name="dev", project_dir=str(defs.REPO_ROOT / "chalice_app")
+        )
 
         def invoke(event: dict[str, Any]) -> Any:
             return client.lambda_.invoke("sma_handler", event).payload
 
         try:
-            outcome = simulate(self.scenario, invoke=invoke, executor=chime, records=Records.ENVIRONMENT)
+            outcome = simulate(
+                self.scenario, invoke=invoke, executor=chime, records=Records.ENVIRONMENT
+            )
         except SimulationError as error:
             raise StageFailedError(Stage.CALL, str(error)) from error
         transcript = outcome.transcript
@@ -229,7 +235,10 @@ class _Pipeline:
     def _recording(self, chime: LocalChime, outcome: Any) -> list[Delivered]:
         times = leg_times(outcome.transcript, chime)
         notes = place_speech(
-            self.scenario, chime, times, _tagger(self.scenario),
+            self.scenario,
+            chime,
+            times,
+            _tagger(self.scenario),
             self.options.scenario.parent,
         )
         self.result.notes.extend(notes)
@@ -270,10 +279,14 @@ class _Pipeline:
         deadline = time.monotonic() + self.options.timeout_s
         while True:
             if kind == "standard":
-                job = transcribe.get_transcription_job(TranscriptionJobName=name)["TranscriptionJob"]
+                job = transcribe.get_transcription_job(TranscriptionJobName=name)[
+                    "TranscriptionJob"
+                ]
                 status = job["TranscriptionJobStatus"]
             else:
-                job = transcribe.get_call_analytics_job(CallAnalyticsJobName=name)["CallAnalyticsJob"]
+                job = transcribe.get_call_analytics_job(CallAnalyticsJobName=name)[
+                    "CallAnalyticsJob"
+                ]
                 status = job["CallAnalyticsJobStatus"]
             if status in ("COMPLETED", "FAILED"):
                 break
@@ -281,7 +294,9 @@ class _Pipeline:
                 raise StageFailedError(Stage.TRANSCRIPTION, f"job {name} still {status}")
             time.sleep(0.1)
         if status == "FAILED":
-            raise StageFailedError(Stage.TRANSCRIPTION, f"job {name} failed: {job.get('FailureReason')}")
+            raise StageFailedError(
+                Stage.TRANSCRIPTION, f"job {name} failed: {job.get('FailureReason')}"
+            )
         uri = job["Transcript"]["TranscriptFileUri"]
         bucket, key = _bucket_key(uri)
         path = self.options.out_dir / f"{name}.json"
@@ -290,14 +305,18 @@ class _Pipeline:
         self.result.transcript = path
         self.result.transcript_uri = f"s3://{bucket}/{key}"
         turns = len(json.loads(document).get("Transcript", []))
-        self.progress(f"[transcription] {kind} job {name}: {turns} turns -> {self.result.transcript_uri}")
+        self.progress(
+            f"[transcription] {kind} job {name}: {turns} turns -> {self.result.transcript_uri}"
+        )
         return dict(job)
 
     # --- report --------------------------------------------------------------------------------
     def _report(self, job: Mapping[str, Any]) -> None:
         self._pump(
-            lambda: bool(self._record().get("report_key"))
-            or self._record().get("transcription_status") == "FAILED",
+            lambda: (
+                bool(self._record().get("report_key"))
+                or self._record().get("transcription_status") == "FAILED"
+            ),
             Stage.REPORT,
         )
         record = self._record()
@@ -338,7 +357,12 @@ class _Pipeline:
         if not self.delivery.pump(done_or_failed, self.options.timeout_s) or not until():
             failures = "; ".join(f"{d.function}: {d.error}" for d in self.delivery.failures())
             for failed in self.delivery.failures()[known:]:
-                logger.debug("%s failed on %s:\n%s", failed.function, json.dumps(failed.event)[:600], failed.trace)
+                logger.debug(
+                    "%s failed on %s:\n%s",
+                    failed.function,
+                    json.dumps(failed.event)[:600],
+                    failed.trace,
+                )
             raise StageFailedError(
                 stage,
                 failures or f"nothing happened within {self.options.timeout_s:.0f} s",

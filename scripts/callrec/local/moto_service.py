@@ -1,4 +1,5 @@
-"""moto in server mode on a free loopback port: S3, DynamoDB, SNS, SQS, EventBridge, Kinesis, KMS."""
+"""moto in server mode on a free loopback port: S3, DynamoDB, SNS, SQS, EventBridge, Kinesis,
+KMS."""
 
 from __future__ import annotations
 

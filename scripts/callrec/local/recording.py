@@ -119,9 +119,7 @@ def render(
     end = recording.stopped_at if recording.stopped_at is not None else call_end
     own = legs.get(recording.leg, LegAudio())
     other = legs.get(recording.other_leg, LegAudio())
-    heard_from_other = [
-        s for s in other.spoken if any(b0 <= s.at < b1 for b0, b1 in bridged)
-    ]
+    heard_from_other = [s for s in other.spoken if any(b0 <= s.at < b1 for b0, b1 in bridged)]
     incoming = _window(own.spoken, start, end)
     outgoing = _window(own.prompts + heard_from_other, start, end)
     for pause_start, pause_end in recording.pauses:
@@ -150,4 +148,6 @@ def _mark(incoming: audio.Samples, outgoing: audio.Samples, offset: float) -> No
     first = max(0, round(offset * audio.RATE))
     for track in (incoming, outgoing):
         piece = beep[: max(0, len(track) - first)]
-        track[first : first + len(piece)] = np.clip(track[first : first + len(piece)] + piece, -1, 1)
+        track[first : first + len(piece)] = np.clip(
+            track[first : first + len(piece)] + piece, -1, 1
+        )

@@ -72,7 +72,9 @@ class LocalChime(ActionExecutor):
         try:
             policy = self._policy(bucket)
             if bucket_policy.evaluate(policy, request) is not bucket_policy.Decision.ALLOW:
-                self.refusals.append(f"s3:GetObject s3://{bucket}/{key} denied by the bucket policy")
+                self.refusals.append(
+                    f"s3:GetObject s3://{bucket}/{key} denied by the bucket policy"
+                )
                 return None
             body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_PROMPT_BYTES + 1)
         except ClientError as error:
@@ -136,7 +138,10 @@ class LocalChime(ActionExecutor):
             if not self._play(params.get("AudioSource") or {}, leg.tag, call.now):
                 return ActionResult.failed(*INVALID_AUDIO)
             failure = params.get("FailureAudioSource")
-            if failure and self._prompt(str(failure.get("BucketName")), str(failure.get("Key"))) is None:
+            if (
+                failure
+                and self._prompt(str(failure.get("BucketName")), str(failure.get("Key"))) is None
+            ):
                 return ActionResult.failed(*INVALID_AUDIO)
         return super().play_audio_and_get_digits(params, call)
 
@@ -179,7 +184,9 @@ class LocalChime(ActionExecutor):
             self.s3.head_bucket(Bucket=bucket)
             policy = self._policy(bucket)
         except ClientError as error:
-            self.refusals.append(f"recording bucket {bucket}: {error.response['Error'].get('Code')}")
+            self.refusals.append(
+                f"recording bucket {bucket}: {error.response['Error'].get('Code')}"
+            )
             return False
         request = bucket_policy.chime_request(
             "s3:PutObject", bucket, key, self.definitions.account_id, self.definitions.sma_arn
@@ -192,7 +199,9 @@ class LocalChime(ActionExecutor):
             return False
         return True
 
-    def _recording_of(self, params: Mapping[str, Any], call: CallControl) -> recording.Recording | None:
+    def _recording_of(
+        self, params: Mapping[str, Any], call: CallControl
+    ) -> recording.Recording | None:
         leg = _leg(params, call)
         if leg is None:
             return None
@@ -268,11 +277,15 @@ def place_speech(
             )
             continue
         samples = speech.speech_for(
-            speech.Utterance(_voice(utterance.party, scenario), utterance.text, utterance.clip or None),
+            speech.Utterance(
+                _voice(utterance.party, scenario), utterance.text, utterance.clip or None
+            ),
             base_dir,
         )
         chime.legs.setdefault(tag, recording.LegAudio()).spoken.append(
-            recording.Sound(utterance.at, samples[: round((end - utterance.at) * audio.RATE)], utterance.text)
+            recording.Sound(
+                utterance.at, samples[: round((end - utterance.at) * audio.RATE)], utterance.text
+            )
         )
     return notes
 

@@ -124,7 +124,7 @@ class LocalStack:
             service = self._started.pop()
             try:
                 service.stop()
-            except Exception as error:  # keep stopping the others, report the first failure
+            except Exception as error:  # noqa: BLE001  (stop the others; the first error is re-raised)
                 errors.append(error)
         self._restore_environment()
         self._restore_signal_handlers()

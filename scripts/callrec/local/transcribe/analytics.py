@@ -98,7 +98,7 @@ def interruptions(own: Sequence[Span], other: Sequence[Span]) -> list[Span]:
 
 
 def loudness_scores(samples: audio.Samples, span: Span) -> list[float]:
-    """One score per second of the turn (0–100; Transcribe's scale, from dBFS + 100)."""
+    """One score per second of the turn (0-100; Transcribe's scale, from dBFS + 100)."""
     scores = []
     for begin in range(span.begin_ms, span.end_ms, 1000):
         end = min(span.end_ms, begin + 1000)

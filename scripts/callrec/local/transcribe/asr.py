@@ -9,6 +9,7 @@ model's 16 kHz. Nothing is downloaded.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import tempfile
@@ -34,7 +35,7 @@ class Word:
 
 
 def words_of(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+    return re.findall(r"[a-z0-9']+", text.lower().replace("\u2019", "'"))
 
 
 def model_dir() -> Path:
@@ -100,7 +101,7 @@ def arpa_bigram(sentences: Sequence[Sequence[str]]) -> str:
     for sentence in sentences:
         tokens = ["<s>", *sentence, "</s>"]
         unigrams.update(tokens)
-        bigrams.update(zip(tokens, tokens[1:], strict=False))
+        bigrams.update(itertools.pairwise(tokens))
     vocabulary = sorted(w for w in unigrams if w != "<s>")
     total = sum(unigrams[w] for w in vocabulary)
     p1 = {w: (unigrams[w] + 1) / (total + len(vocabulary)) for w in vocabulary}

@@ -330,10 +330,10 @@ class JobService:
             else:
                 job.managed_output = body
             job.status = JobStatus.COMPLETED
-        except JobFailure as failure:
+        except JobFailedError as failure:
             job.failure = str(failure)
             job.status = JobStatus.FAILED
-        except Exception as error:  # the service reports any processing error as a FAILED job
+        except Exception as error:  # noqa: BLE001  (the service reports it as a FAILED job)
             job.failure = f"Internal failure while processing the media: {error}"
             job.status = JobStatus.FAILED
         job.completed = time.time()
@@ -346,13 +346,13 @@ class JobService:
         try:
             frames, rate = audio.read_wav(media)
         except (ValueError, EOFError) as error:
-            raise JobFailure(
+            raise JobFailedError(
                 f"The media format provided does not match the detected media format: {error}"
             ) from error
         job.sample_rate = rate
         if job.kind is JobKind.CALL_ANALYTICS and frames.shape[1] != 2:
-            raise JobFailure(
-                "Call Analytics needs stereo media with the agent and the customer on separate channels."
+            raise JobFailedError(
+                "Call Analytics needs stereo media: agent and customer on separate channels."
             )
         channels = [audio.resample(frames[:, c], rate, audio.RATE) for c in range(frames.shape[1])]
         duration_ms = len(channels[0]) * 1000 // audio.RATE if channels else 0
@@ -417,7 +417,7 @@ class JobService:
         try:
             response = self._client("s3").get_object(Bucket=job.media_bucket, Key=job.media_key)
         except ClientError as error:
-            raise JobFailure(
+            raise JobFailedError(
                 "The S3 URI that you provided can't be accessed. Make sure that you have read "
                 f"permission and try your request again. ({error.response['Error'].get('Code')})"
             ) from error
@@ -452,7 +452,7 @@ class JobService:
         )
 
 
-class JobFailure(Exception):
+class JobFailedError(Exception):
     """The job ran and failed; the message becomes FailureReason."""
 
 

@@ -6,6 +6,7 @@ and the real sample in /work/shared/fixtures/transcribe-call-analytics/example-c
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -153,7 +154,7 @@ def _sentiment(turns: Sequence[Turn], roles: Sequence[str], duration_ms: int) ->
     quarters: dict[str, list[dict[str, Any]]] = {}
     for role in roles:
         periods = []
-        for begin, end in zip(bounds, bounds[1:], strict=False):
+        for begin, end in itertools.pairwise(bounds):
             inside = [
                 t
                 for t in turns
