@@ -14,8 +14,10 @@ the schema provider's checksum.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +75,19 @@ def data_dir_for(build_dir: Path, directory: Path) -> Path:
     resolved = str(directory.resolve())
     slug = directory.name or "root"
     return build_dir / "data" / f"{slug}-{hashlib.sha256(resolved.encode()).hexdigest()[:12]}"
+
+
+@contextlib.contextmanager
+def exclusive(directory: Path) -> Iterator[None]:
+    """Serialise checks of one directory across processes (they share its lock file)."""
+    digest = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"callrec-infra-check-{digest}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager
@@ -145,7 +160,7 @@ def run_check(
     )
     for directory in configuration_dirs(root):
         data_dir = data_dir_for(build_dir, directory)
-        with preserved_lock_file(directory):
+        with exclusive(directory), preserved_lock_file(directory):
             init = record(
                 "init",
                 directory,
