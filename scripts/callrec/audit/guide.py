@@ -86,7 +86,8 @@ def _statement_rows(policy: PolicyTarget) -> list[str]:
 
 
 def _policy_table(policy: PolicyTarget) -> list[str]:
-    where = f"`{policy.location}`" if policy.location else "(no location)"
+    # The file, not the line: the line moves with every edit above it.
+    where = f"`{policy.location.path}`" if policy.location else "(no location)"
     lines = [f"Source: {where}", ""]
     if policy.kind is PolicyKind.IDENTITY:
         lines += [
@@ -194,7 +195,7 @@ def iam_permissions(targets: Targets) -> str:
         ]
         for policy in policies:
             out += [
-                f"Source: `{policy.location}`",
+                f"Source: `{policy.location.path if policy.location else '?'}`",
                 "",
                 "| statement | actions | resources | conditions | why (from the Terraform) |",
                 "| --- | --- | --- | --- | --- |",
