@@ -7,10 +7,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from callrec.audit.findings import Finding
-from callrec.audit.rules import RULES
+from callrec.audit.rules import RULES, Severity
 
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "callrec-audit"
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.0",
+}
 
 
 def _rule_descriptor(index: int) -> dict[str, Any]:
@@ -22,7 +29,12 @@ def _rule_descriptor(index: int) -> dict[str, Any]:
         "fullDescription": {"text": rule.why},
         "help": {"text": f"{rule.why}\nFix: {rule.fix}"},
         "defaultConfiguration": {"level": rule.severity.sarif_level},
-        "properties": {"severity": rule.severity.label, "tags": ["security", rule.area]},
+        "properties": {
+            "severity": rule.severity.label,
+            # GitHub code scanning ranks security alerts by this CVSS-like score.
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+            "tags": ["security", rule.area],
+        },
     }
 
 
