@@ -55,3 +55,18 @@ class TranscriptError(CallRecError):
     """A Transcribe output document is missing, unreadable or not in the documented schema."""
 
     code = "InvalidTranscript"
+
+
+class TransientAwsError(CallRecError):
+    """An AWS call failed in a way that may succeed later (throttling, 5xx, network).
+
+    Handlers let it propagate so that Lambda's asynchronous retry and the dead-letter queue apply.
+    """
+
+    code = "TransientAwsError"
+
+
+class MediaPipelineError(CallRecError):
+    """The Chime SDK media pipelines API refused or failed a request (media insights path)."""
+
+    code = "MediaPipelineError"

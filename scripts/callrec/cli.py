@@ -15,7 +15,17 @@ from collections.abc import Sequence
 from chalicelib.errors import CallRecError
 
 # Imported lazily so that one command's heavy dependencies never slow down another.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "audit",
+    "infra",
+    "package",
+    "chalice_config",
+    "phone_number",
+    "simulate",
+    "report",
+    "replay",
+    "demo",
+)
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
