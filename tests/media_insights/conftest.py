@@ -88,6 +88,7 @@ def backends(monkeypatch: pytest.MonkeyPatch) -> Iterator[Backends]:
                 "MEDIA_INSIGHTS_FRAGMENT_SELECTOR",
                 "MEDIA_INSIGHTS_SINK_DESTINATION",
                 "MEDIA_INSIGHTS_SINK_FORMAT",
+                "MEDIA_INSIGHTS_START_MODE",
             ):
                 monkeypatch.delenv(name, raising=False)
             yield Backends(CallRecords(TABLE), service.emulator, arn)

@@ -260,3 +260,41 @@ def test_recording_is_accepted_by_the_transcription_stage(
     head = boto3.client("s3").get_object(Bucket=BUCKET, Key=pipeline.recording_key)["Body"].read()
     info = probe(head[:4096], key.audio_format)
     assert (info.channels, info.sample_rate) == (2, 8000)
+
+
+def test_voice_connector_start_mode_never_creates_a_pipeline(
+    backends: Backends, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MEDIA_INSIGHTS_START_MODE", "voice_connector")
+    actions = play_call(backends)
+    assert actions[-1] == "left-to-voice-connector"
+    assert backends.emulator.pipelines == {}
+    assert backends.record(TX)["kvs_callee_ended_at"]
+
+
+def test_unknown_start_mode_is_a_configuration_error(
+    backends: Backends, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.errors import ConfigurationError
+
+    monkeypatch.setenv("MEDIA_INSIGHTS_START_MODE", "both")
+    with pytest.raises(ConfigurationError, match="MEDIA_INSIGHTS_START_MODE='both'"):
+        play_call(backends)
+
+
+def test_lost_started_events_do_not_lose_the_recording(backends: Backends) -> None:
+    """EventBridge delivery is best effort: ENDED repeats startTime, which is enough."""
+    for name in ("call_ended_caller.json", "call_ended_callee.json"):
+        handle_streaming_event(load_event(name), backends.records)
+    (pipeline,) = backends.emulator.pipelines.values()
+    window = pipeline.request["KinesisVideoStreamRecordingSourceRuntimeConfiguration"][
+        "FragmentSelector"
+    ]["TimestampRange"]
+    assert window["StartTimestamp"] == pytest.approx(1680732842.238)
+
+
+def test_call_times_span_both_streams(backends: Backends) -> None:
+    play_call(backends)
+    record = backends.record(TX)
+    assert record["started_at"] == "2023-04-05T22:14:02.238Z"
+    assert record["ended_at"] == "2023-04-05T22:15:10.540Z"

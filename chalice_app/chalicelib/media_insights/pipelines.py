@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import aws
@@ -37,6 +37,7 @@ from chalicelib.media_insights.events import (
 from chalicelib.media_insights.request import (
     FragmentSelector,
     PipelineSettings,
+    StartMode,
     build_create_request,
 )
 
@@ -106,7 +107,7 @@ def _on_started(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
         # Streams are passed caller first, so the caller is channel 0 (left) as on the SMA path.
         "recorded_leg": Leg.A.value,
         _stream_attr(side, "stream_arn"): event.stream_arn,
-        _stream_attr(side, "started_at"): event.start_time.isoformat(),
+        _stream_attr(side, "started_at"): _iso(event.start_time),
         **_parties(event),
     }
     if event.start_fragment_number:
@@ -128,14 +129,29 @@ def _on_updated(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
 def _on_ended(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
     side = event.side
     values: dict[str, Any] = {
+        "source_path": SOURCE_PATH,
+        "recorded_leg": Leg.A.value,
         _stream_attr(side, "stream_arn"): event.stream_arn,
-        _stream_attr(side, "ended_at"): event.end_time.isoformat(),
-        "ended_at": event.end_time.isoformat(),
+        _stream_attr(side, "ended_at"): _iso(event.end_time),
+        **_parties(event),
     }
+    # ENDED repeats startTime: a lost STARTED event (EventBridge delivery is best effort) does
+    # not lose the stream's start.
+    if event.detail.get("startTime"):
+        values[_stream_attr(side, "started_at")] = _iso(event.start_time)
     records.update(event.transaction_id, values)
     record = records.get(event.transaction_id) or {}
     if not _both_streams_ended(record):
         return Outcome(event.transaction_id, f"ended-{side.value}-stream-waiting-for-other")
+    starts = [_time(record, _stream_attr(s, "started_at")) for s in StreamSide]
+    ends = [_time(record, _stream_attr(s, "ended_at")) for s in StreamSide]
+    records.update(
+        event.transaction_id,
+        {"started_at": _iso(min(starts)), "ended_at": _iso(max(ends))},
+    )
+    if StartMode.from_env() is StartMode.VOICE_CONNECTOR:
+        # The configuration is associated with the Voice Connector: it records every call.
+        return Outcome(event.transaction_id, "left-to-voice-connector")
     if record.get(CLAIM_ATTRIBUTE):
         return Outcome(event.transaction_id, "duplicate", str(record.get("media_pipeline_id", "")))
     pipeline_id = start_pipeline(event.transaction_id, record, records)
@@ -207,6 +223,11 @@ def start_pipeline(
     )
     logger.info("created media insights pipeline %s for %s", pipeline_id, transaction_id)
     return pipeline_id
+
+
+def _iso(moment: datetime) -> str:
+    """ISO 8601 UTC with milliseconds and Z, as everywhere in the call records."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _time(record: Mapping[str, Any], attribute: str) -> datetime:

@@ -30,6 +30,7 @@ CONFIGURATION_ARN_ENV = "MEDIA_INSIGHTS_PIPELINE_CONFIGURATION_ARN"
 FRAGMENT_SELECTOR_ENV = "MEDIA_INSIGHTS_FRAGMENT_SELECTOR"
 SINK_DESTINATION_ENV = "MEDIA_INSIGHTS_SINK_DESTINATION"
 SINK_FORMAT_ENV = "MEDIA_INSIGHTS_SINK_FORMAT"
+START_MODE_ENV = "MEDIA_INSIGHTS_START_MODE"
 
 MAX_STREAMS = 2
 KVS_STREAM_ARN = re.compile(
@@ -41,6 +42,24 @@ CONFIGURATION_ARN = re.compile(
 S3_DESTINATION_ARN = re.compile(r"^arn:[a-z\d-]+:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/.*)?$")
 TOKEN_CHARS = re.compile(r"[^-_a-zA-Z0-9]")
 TOKEN_MAX = 64
+
+
+class StartMode(StrEnum):
+    """Who creates the pipelines: this app per call, or the Voice Connector for every call."""
+
+    LAMBDA = "lambda"
+    VOICE_CONNECTOR = "voice_connector"
+
+    @classmethod
+    def from_env(cls) -> StartMode:
+        raw = settings.optional(START_MODE_ENV, cls.LAMBDA.value).lower().replace("-", "_")
+        try:
+            return cls(raw)
+        except ValueError as error:
+            raise ConfigurationError(
+                f"{START_MODE_ENV}={raw!r} is not a start mode",
+                hint="use lambda or voice_connector (the module's pipeline_start_mode)",
+            ) from error
 
 
 class FragmentSelectorType(StrEnum):

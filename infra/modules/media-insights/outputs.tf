@@ -51,6 +51,7 @@ output "lambda_environment" {
     MEDIA_INSIGHTS_SINK_DESTINATION           = local.sink_destination_arn
     MEDIA_INSIGHTS_SINK_FORMAT                = var.recording_file_format
     MEDIA_INSIGHTS_METADATA_STREAM            = local.stream_name
+    MEDIA_INSIGHTS_START_MODE                 = var.pipeline_start_mode
   } : {}
 }
 
