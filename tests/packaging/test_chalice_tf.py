@@ -175,3 +175,24 @@ def test_core_functions_are_always_deployed(generated: dict[str, Any]) -> None:
     for name in ("sma_handler", "start_transcription", "render_report"):
         assert "count" not in resources["aws_lambda_function"][name]
     assert "count" not in resources["aws_cloudwatch_event_rule"]["render_report-event"]
+
+
+def test_the_layer_goes_to_the_named_functions_only(generated: dict[str, Any]) -> None:
+    resources = _rewritten(generated, layer_functions=["render_report"])["resource"]
+    layer = resources["aws_lambda_layer_version"]["dependencies"]
+    assert layer["filename"] == "${path.module}/chalice-layer.zip"
+    assert layer["compatible_runtimes"] == [
+        resources["aws_lambda_function"]["render_report"]["runtime"]
+    ]
+    functions = resources["aws_lambda_function"]
+    assert functions["render_report"]["layers"] == ["${aws_lambda_layer_version.dependencies.arn}"]
+    assert "layers" not in functions["sma_handler"]
+
+
+def test_no_layer_functions_means_no_layer(generated: dict[str, Any]) -> None:
+    assert "aws_lambda_layer_version" not in _rewritten(generated)["resource"]
+
+
+def test_a_layer_for_an_unknown_function_is_an_error(generated: dict[str, Any]) -> None:
+    with pytest.raises(PackageError, match="no function named nope"):
+        rewrite(generated, app_name="fixture", stage="dev", layer_functions=["nope"])

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from callrec.cli import main
-from callrec.commands.package import PLACEHOLDER_ROLE, packaging_config, vendor
+from callrec.commands.package import PLACEHOLDER_ROLE, build_layer, packaging_config, vendor
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -44,7 +46,8 @@ def test_packaging_config_hands_roles_and_environment_to_terraform() -> None:
 
 def test_package_writes_the_fragment_override_and_zip(tmp_path: Path) -> None:
     infra = _infra_copy(tmp_path / "infra")
-    assert main(["package", "--out", str(infra)]) == 0
+    assert main(["package", "--out", str(infra), "--no-layer"]) == 0
+    assert not (infra / "chalice-layer.zip").exists()
     main_doc = json.loads((infra / "chalice.tf.json").read_text())
     functions = main_doc["resource"]["aws_lambda_function"]
     assert {"sma_handler", "start_transcription", "render_report"} <= set(functions)
@@ -57,7 +60,31 @@ def test_package_writes_the_fragment_override_and_zip(tmp_path: Path) -> None:
 
 
 def test_package_refuses_a_folder_without_main_tf(tmp_path: Path) -> None:
-    assert main(["package", "--out", str(tmp_path)]) == 2
+    assert main(["package", "--out", str(tmp_path), "--no-layer"]) == 2
+
+
+def test_the_layer_is_self_contained_and_deterministic(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.zip", tmp_path / "second.zip"
+    build_layer(["python-docx"], tmp_path / "a", first)
+    build_layer(["python-docx"], tmp_path / "b", second)
+    assert first.read_bytes() == second.read_bytes()
+    extracted = tmp_path / "extracted"
+    with zipfile.ZipFile(first) as archive:
+        archive.extractall(extracted)
+    # -S: no site-packages, so python-docx and lxml must come from the layer's python/ folder.
+    script = (
+        "import sys; sys.path.insert(0, 'python'); import docx, io; "
+        "d = docx.Document(); d.add_paragraph('x'); d.save(io.BytesIO()); print(docx.__file__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-E", "-c", script],
+        cwd=extracted,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith(str(extracted / "python" / "docx"))
 
 
 @pytest.mark.infra
@@ -66,7 +93,8 @@ def test_packaged_output_validates_and_plans_with_the_root_module(tmp_path: Path
     from tests.infra.helpers import check
 
     infra = _infra_copy(tmp_path / "infra")
-    assert main(["package", "--out", str(infra)]) == 0
+    assert main(["package", "--out", str(infra), "--layer", "python-docx"]) == 0
+    assert (infra / "chalice-layer.zip").is_file()
     (infra / "tests").mkdir()
     shutil.copy(FIXTURES / "packaged.tftest.hcl", infra / "tests" / "packaged.tftest.hcl")
     report, printed = check(infra, tmp_path / "build")

@@ -5,6 +5,12 @@ stage config says roles are not managed by Chalice and carries no environment: b
 Terraform), rewrites the output for Terraform 1.x and provider 6.x (callrec.terraform.chalice_tf)
 and writes ``chalice.tf.json``, ``chalice_override.tf.json`` and ``chalice-deployment.zip``
 into the Terraform root. ``--apply`` then runs init, plan and apply there through python-terraform.
+
+The report function needs python-docx and matplotlib (with numpy, lxml, Pillow...), about
+150 MB unpacked: too much for the one deployment zip Chalice shares between all functions. They
+go into a Lambda layer (``chalice-layer.zip``) attached to ``render_report`` only, built offline
+from the distributions installed in this environment (CPython 3.11 x86_64 Linux wheels, the
+platform of the python3.11 x86_64 Lambda runtime) instead of Chalice's pip download.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +33,12 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_APP_DIR = REPO_ROOT / "chalice_app"
 DEFAULT_OUT_DIR = REPO_ROOT / "infra"
 PLACEHOLDER_ROLE = "arn:aws:iam::000000000000:role/replaced-by-terraform"
-# Provided by the Lambda Python runtime; never vendored.
-RUNTIME_PROVIDED = {
-    "boto3",
-    "botocore",
-    "s3transfer",
-    "jmespath",
-    "urllib3",
-    "python-dateutil",
-    "six",
-}
+DEFAULT_LAYER_DISTRIBUTIONS = ("python-docx", "matplotlib")
+DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024  # Lambda quota: deployment package, zipped, direct upload
+DEFAULT_LAYER_FUNCTIONS = ("render_report",)
+# The AWS SDK ships with the Lambda Python runtime; never vendored. Its small dependencies
+# (python-dateutil, urllib3, ...) are vendored when something else needs them.
+RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer"}
 
 
 def register(subparsers: Any) -> None:
@@ -60,6 +63,22 @@ def register(subparsers: Any) -> None:
         help="copy this installed distribution and its dependencies into the package; repeatable",
     )
     parser.add_argument(
+        "--layer",
+        action="append",
+        default=None,
+        metavar="DISTRIBUTION",
+        help="put this installed distribution (and its dependencies) into the dependency layer; "
+        f"repeatable (default: {', '.join(DEFAULT_LAYER_DISTRIBUTIONS)})",
+    )
+    parser.add_argument(
+        "--layer-function",
+        action="append",
+        default=None,
+        metavar="FUNCTION",
+        help=f"attach the layer to this function (default: {', '.join(DEFAULT_LAYER_FUNCTIONS)})",
+    )
+    parser.add_argument("--no-layer", action="store_true", help="build no dependency layer")
+    parser.add_argument(
         "--apply", action="store_true", help="then terraform init, plan and apply in --out"
     )
     parser.set_defaults(handler=run)
@@ -79,9 +98,22 @@ def run(args: argparse.Namespace) -> int:
         run_chalice_package(staged, generated_dir, args.stage)
         generated = json.loads((generated_dir / "chalice.tf.json").read_text())
         app_name = str(json.loads((staged / ".chalice" / "config.json").read_text())["app_name"])
+        layer_functions: list[str] = []
+        layer_zip = out_dir / chalice_tf.LAYER_ZIP_NAME
+        if not args.no_layer:
+            layer_functions = args.layer_function or list(DEFAULT_LAYER_FUNCTIONS)
+            layer_functions = [name for name in layer_functions if name not in args.exclude]
         packaged = chalice_tf.rewrite(
-            generated, app_name=app_name, stage=args.stage, exclude=args.exclude
+            generated,
+            app_name=app_name,
+            stage=args.stage,
+            exclude=args.exclude,
+            layer_functions=layer_functions,
         )
+        if layer_functions:
+            build_layer(args.layer or list(DEFAULT_LAYER_DISTRIBUTIONS), Path(temp), layer_zip)
+        else:
+            layer_zip.unlink(missing_ok=True)
         for name, text in packaged.files().items():
             (out_dir / name).write_text(text)
         shutil.copyfile(generated_dir / "deployment.zip", out_dir / chalice_tf.ZIP_NAME)
@@ -134,7 +166,31 @@ def run_chalice_package(project: Path, out_dir: Path, stage: str) -> None:
         )
 
 
-def vendor(distributions: list[str], target: Path) -> None:
+def build_layer(distributions: list[str], work_dir: Path, target: Path) -> None:
+    """Write a Lambda layer zip of ``distributions`` (under python/) to ``target``.
+
+    The zip is deterministic (sorted entries, fixed timestamps) so an unchanged environment
+    gives the same source_code_hash and Terraform sees no change.
+    """
+    root = work_dir / "layer"
+    vendor(distributions, root / "python", skip_tests=True)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(
+                path.relative_to(root).as_posix(), date_time=(1980, 1, 1, 0, 0, 0)
+            )
+            info.external_attr = (0o755 if os.access(path, os.X_OK) else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    if target.stat().st_size > DIRECT_UPLOAD_LIMIT:
+        raise PackageError(
+            f"the dependency layer is {target.stat().st_size / 1e6:.1f} MB zipped, above the "
+            "50 MB Lambda accepts in a direct upload",
+            hint="put fewer distributions in the layer (--layer) or split it",
+        )
+
+
+def vendor(distributions: list[str], target: Path, *, skip_tests: bool = False) -> None:
     """Copy installed ``distributions`` (and what they require) into Chalice's vendor/ folder.
 
     Offline alternative to Chalice's pip download: the .venv already holds Linux x86_64
@@ -167,6 +223,8 @@ def vendor(distributions: list[str], target: Path) -> None:
             if file.parts[0].endswith((".dist-info", "__pycache__")) or file.parts[0] == "..":
                 continue
             if "__pycache__" in file.parts or not source.is_file():
+                continue
+            if skip_tests and ("tests" in file.parts or "test" in file.parts):
                 continue
             destination = target / Path(*file.parts)
             destination.parent.mkdir(parents=True, exist_ok=True)

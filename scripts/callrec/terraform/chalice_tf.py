@@ -35,6 +35,8 @@ from chalicelib.errors import CallRecError
 SMA_HANDLER = "sma_handler"
 CORE_FUNCTIONS = ("sma_handler", "start_transcription", "render_report")
 ZIP_NAME = "chalice-deployment.zip"
+LAYER_ZIP_NAME = "chalice-layer.zip"
+LAYER_RESOURCE = "dependencies"
 MAIN_FILE = "chalice.tf.json"
 OVERRIDE_FILE = "chalice_override.tf.json"
 
@@ -69,8 +71,12 @@ def rewrite(
     app_name: str,
     stage: str,
     exclude: Iterable[str] = (),
+    layer_functions: Iterable[str] = (),
 ) -> PackagedConfig:
-    """Return the root-module fragment for the ``chalice.tf.json`` document ``generated``."""
+    """Return the root-module fragment for the ``chalice.tf.json`` document ``generated``.
+
+    ``layer_functions`` get the dependency layer (``LAYER_ZIP_NAME``, built by the caller).
+    """
     document = _inline_null_data_source(copy.deepcopy(dict(generated)), app_name, stage)
     document.pop("terraform", None)
     if not document.get("locals"):
@@ -89,6 +95,7 @@ def rewrite(
     async_functions = _async_functions(resources)
     for name, function in functions.items():
         _rewrite_function(name, function, asynchronous=name in async_functions)
+    _add_layer(resources, list(layer_functions))
     _rewrite_notifications(resources)
     _rewrite_rules(resources)
     _drop_empty(resources)
@@ -143,6 +150,34 @@ def _rewrite_function(name: str, function: dict[str, Any], *, asynchronous: bool
     depends = set(function.get("depends_on", []))
     depends.add("module.call_analytics")
     function["depends_on"] = sorted(depends)
+
+
+def _add_layer(resources: dict[str, dict[str, Any]], functions: list[str]) -> None:
+    if not functions:
+        return
+    unknown = sorted(set(functions) - set(resources["aws_lambda_function"]))
+    if unknown:
+        raise PackageError(
+            f"no function named {', '.join(unknown)} to give the dependency layer",
+            hint="name functions declared in app.py",
+        )
+    resources["aws_lambda_layer_version"] = {
+        LAYER_RESOURCE: {
+            "layer_name": "${var.name_prefix}-dependencies",
+            "description": "Python dependencies of the packaged functions (callrec package)",
+            "filename": f"${{path.module}}/{LAYER_ZIP_NAME}",
+            "source_code_hash": f'${{filebase64sha256("${{path.module}}/{LAYER_ZIP_NAME}")}}',
+            # The layer holds wheels of the interpreter that ran chalice package, which is also
+            # the runtime Chalice chose for the functions.
+            "compatible_runtimes": sorted(
+                {str(resources["aws_lambda_function"][name]["runtime"]) for name in functions}
+            ),
+            "compatible_architectures": ["x86_64"],
+        }
+    }
+    for name in functions:
+        function = resources["aws_lambda_function"][name]
+        function["layers"] = [f"${{aws_lambda_layer_version.{LAYER_RESOURCE}.arn}}"]
 
 
 def _async_functions(resources: Mapping[str, Mapping[str, Any]]) -> set[str]:
