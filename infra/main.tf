@@ -23,7 +23,18 @@ locals {
     render_report       = "${var.chalice_app_name}-${var.chalice_stage}-render_report"
   }
 
-  function_role_arns = merge(module.call_analytics.function_role_arns, var.extra_function_role_arns)
+  media_insights_function_names = var.enable_media_insights ? {
+    for name in [
+      "media_insights_streaming_status", "media_insights_state_change",
+      "media_insights_recording_metadata", "stop_media_insights_pipeline",
+    ] : name => "${var.chalice_app_name}-${var.chalice_stage}-${name}"
+  } : {}
+
+  function_role_arns = merge(
+    module.call_analytics.function_role_arns,
+    module.media_insights.function_role_arns,
+    var.extra_function_role_arns,
+  )
 
   # The one mapping from infrastructure to the environment the functions read (README table).
   # `callrec chalice-config` copies the lambda_environment output into .chalice/config.json.
@@ -33,26 +44,31 @@ locals {
     TRANSCRIPTS_PREFIX              = var.transcripts_prefix
     REPORTS_PREFIX                  = var.reports_prefix
     PROMPTS_BUCKET                  = module.prompts_bucket.bucket_id
-    CALL_RECORDS_TABLE              = coalesce(module.call_analytics.call_records_table_name, "")
+    CALL_RECORDS_TABLE              = module.call_analytics.call_records_table_name == null ? "" : module.call_analytics.call_records_table_name
     CALL_RECORDS_RETENTION_DAYS     = tostring(var.call_records_retention_days)
     OWNER_PHONE_NUMBER              = var.owner_phone_number
-    NOTIFICATION_TOPIC_ARN          = coalesce(module.call_analytics.notification_topic_arn, "")
-    TRANSCRIBE_DATA_ACCESS_ROLE_ARN = coalesce(module.call_analytics.transcribe_data_access_role_arn, "")
-    TRANSCRIBE_OUTPUT_KMS_KEY_ID    = coalesce(module.recording_bucket.kms_key_arn, "")
+    SMA_PHONE_NUMBER                = var.sma_phone_number
+    NOTIFICATION_TOPIC_ARN          = module.call_analytics.notification_topic_arn == null ? "" : module.call_analytics.notification_topic_arn
+    TRANSCRIBE_DATA_ACCESS_ROLE_ARN = module.call_analytics.transcribe_data_access_role_arn == null ? "" : module.call_analytics.transcribe_data_access_role_arn
+    TRANSCRIBE_OUTPUT_KMS_KEY_ID    = module.recording_bucket.kms_key_arn == null ? "" : module.recording_bucket.kms_key_arn
     TRANSCRIBE_LANGUAGE_CODE        = var.transcribe_language_code
-    TRANSCRIBE_REDACTION            = tostring(var.transcribe_redaction)
+    TRANSCRIBE_REDACTION            = var.transcribe_redaction
     TRANSCRIBE_VOCABULARY_NAME      = var.transcribe_vocabulary_name
-  }, var.extra_function_environment)
+    REPORT_LINK_EXPIRY_SECONDS      = tostring(var.report_link_expiry_seconds)
+  }, module.media_insights.lambda_environment, var.extra_function_environment)
 }
 
 module "recording_bucket" {
   source = "./modules/recording-bucket"
 
-  bucket_name                   = var.recordings_bucket_name
-  bucket_name_prefix            = "${lower(var.name_prefix)}-recordings-"
-  recordings_prefix             = var.recordings_prefix
-  sip_media_application_arns    = local.sma_arns
-  voice_connector_arns          = local.voice_connector_arns
+  bucket_name                = var.recordings_bucket_name
+  bucket_name_prefix         = "${lower(var.name_prefix)}-recordings-"
+  recordings_prefix          = var.recordings_prefix
+  sip_media_application_arns = local.sma_arns
+  voice_connector_arns       = local.voice_connector_arns
+  # The media insights S3 recording sink writes as its resource access role (not as a service
+  # principal): the bucket admits exactly that role under the recordings prefix.
+  extra_policy_documents        = var.enable_media_insights ? [module.media_insights.recordings_bucket_policy_json] : []
   create_kms_key                = var.create_kms_key
   kms_key_arn                   = var.kms_key_arn
   retention_days                = var.retention_days
@@ -98,4 +114,26 @@ module "sip_media_application" {
   lambda_function_arn = local.sma_handler_lambda_arn
   phone_numbers       = var.phone_numbers
   tags                = var.tags
+}
+
+module "media_insights" {
+  source = "./modules/media-insights"
+
+  create                 = var.enable_media_insights
+  name_prefix            = var.name_prefix
+  voice_connector_id     = var.media_insights_voice_connector_id
+  data_retention_hours   = var.media_insights_data_retention_hours
+  pipeline_start_mode    = var.media_insights_start_mode
+  recordings_bucket_arn  = module.recording_bucket.bucket_arn
+  recordings_prefix      = var.recordings_prefix
+  recordings_kms_key_arn = module.recording_bucket.kms_key_arn
+  recording_file_format  = var.media_insights_recording_file_format
+  call_records_table_arn = module.call_analytics.call_records_table_arn
+  dead_letter_queue_arn  = module.call_analytics.dead_letter_queue_arn
+  lambda_function_names  = local.media_insights_function_names
+  # `callrec package` turns the app's on_cw_event / on_kinesis_record into rules and mappings.
+  wire_event_sources    = var.media_insights_wire_event_sources
+  enable_data_warehouse = var.media_insights_enable_data_warehouse
+  log_retention_days    = var.log_retention_days
+  tags                  = var.tags
 }

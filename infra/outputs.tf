@@ -82,3 +82,15 @@ output "functions_packaged" {
   description = "Whether the Chalice functions are packaged into this configuration (callrec package)."
   value       = local.functions_packaged
 }
+
+output "media_insights" {
+  description = "The media insights recording path: Voice Connector, configuration, metadata stream, roles (null values when disabled)."
+  value = {
+    voice_connector_id      = module.media_insights.voice_connector_id
+    configuration_arn       = module.media_insights.configuration_arn
+    metadata_stream_name    = module.media_insights.metadata_stream_name
+    metadata_failures_queue = module.media_insights.metadata_failures_queue_arn
+    resource_access_role    = module.media_insights.resource_access_role_arn
+    glue_database_name      = module.media_insights.glue_database_name
+  }
+}

@@ -158,6 +158,17 @@ variable "owner_phone_number" {
   }
 }
 
+variable "sma_phone_number" {
+  description = "E.164 caller id for the owner's outbound calls (SMA_PHONE_NUMBER); empty uses the number the owner dialled."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.sma_phone_number == "" || can(regex("^\\+[1-9][0-9]{6,14}$", var.sma_phone_number))
+    error_message = "sma_phone_number must be in E.164 form, e.g. +12065550100, or empty."
+  }
+}
+
 # --- post-call analytics ---------------------------------------------------------------------
 
 variable "call_records_retention_days" {
@@ -183,9 +194,25 @@ variable "transcribe_language_code" {
 }
 
 variable "transcribe_redaction" {
-  description = "Redact PII in transcripts (TRANSCRIBE_REDACTION)."
-  type        = bool
-  default     = false
+  description = "PII redaction of transcripts (TRANSCRIBE_REDACTION): off, pii (redacted) or pii-and-unredacted (both)."
+  type        = string
+  default     = "off"
+
+  validation {
+    condition     = contains(["off", "pii", "pii-and-unredacted"], var.transcribe_redaction)
+    error_message = "transcribe_redaction must be off, pii or pii-and-unredacted."
+  }
+}
+
+variable "report_link_expiry_seconds" {
+  description = "Lifetime of the presigned report links (REPORT_LINK_EXPIRY_SECONDS); S3 caps SigV4 links at 7 days."
+  type        = number
+  default     = 604800
+
+  validation {
+    condition     = var.report_link_expiry_seconds >= 1 && var.report_link_expiry_seconds <= 604800
+    error_message = "report_link_expiry_seconds must be between 1 and 604800 (7 days)."
+  }
 }
 
 variable "transcribe_vocabulary_name" {
@@ -227,6 +254,42 @@ variable "voice_connector_arns" {
   description = "Voice Connector ARNs allowed (with enable_media_insights) to write into the recordings bucket."
   type        = list(string)
   default     = []
+}
+
+variable "media_insights_voice_connector_id" {
+  description = "Existing Voice Connector to record through media insights; null creates one (with enable_media_insights)."
+  type        = string
+  default     = null
+}
+
+variable "media_insights_start_mode" {
+  description = "Who starts media insights pipelines: \"lambda\" (per call, from streaming events) or \"voice_connector\" (every call, by the service)."
+  type        = string
+  default     = "lambda"
+}
+
+variable "media_insights_recording_file_format" {
+  description = "Recording file format of the media insights path: Wav or Opus."
+  type        = string
+  default     = "Wav"
+}
+
+variable "media_insights_data_retention_hours" {
+  description = "Retention of the Voice Connector's Kinesis video streams (must be > 0 for recording)."
+  type        = number
+  default     = 24
+}
+
+variable "media_insights_wire_event_sources" {
+  description = "Let the media-insights module create the functions' EventBridge targets and Kinesis mapping (off when `callrec package` generates them)."
+  type        = bool
+  default     = false
+}
+
+variable "media_insights_enable_data_warehouse" {
+  description = "Glue tables and Firehose delivery of the call analytics data warehouse."
+  type        = bool
+  default     = false
 }
 
 variable "extra_function_environment" {
