@@ -277,6 +277,14 @@ resource "aws_cloudwatch_event_target" "this" {
     maximum_event_age_in_seconds = 3600
     maximum_retry_attempts       = 8
   }
+
+  # Undeliverable streaming and status events are kept, not dropped (`callrec replay`).
+  dynamic "dead_letter_config" {
+    for_each = var.dead_letter_queue_arn == null ? [] : [var.dead_letter_queue_arn]
+    content {
+      arn = dead_letter_config.value
+    }
+  }
 }
 
 resource "aws_lambda_permission" "events" {

@@ -175,6 +175,17 @@ variable "wire_event_sources" {
   default     = true
 }
 
+variable "dead_letter_queue_arn" {
+  description = "SQS queue for events EventBridge could not deliver to the functions (the call-analytics module's dead_letter_queue_arn; its policy admits rules named <name_prefix>-*). Null: no dead-letter queue."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dead_letter_queue_arn == null || can(regex("^arn:aws[a-z-]*:sqs:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$", var.dead_letter_queue_arn))
+    error_message = "dead_letter_queue_arn must be an SQS queue ARN."
+  }
+}
+
 variable "call_records_table_arn" {
   description = "ARN of the call records table the functions update; null skips the function roles' table statement."
   type        = string

@@ -203,3 +203,16 @@ run "warehouse_tables" {
     error_message = "Firehose must read the metadata stream."
   }
 }
+
+run "undeliverable_events_go_to_the_dead_letter_queue" {
+  command = plan
+
+  variables {
+    dead_letter_queue_arn = "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter"
+  }
+
+  assert {
+    condition     = alltrue([for t in aws_cloudwatch_event_target.this : t.dead_letter_config[0].arn == "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter"])
+    error_message = "Both function targets must dead-letter to the given queue."
+  }
+}
