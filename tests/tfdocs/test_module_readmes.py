@@ -9,8 +9,12 @@ import pytest
 
 from callrec.terraform.tfdocs import BEGIN, END, main, render, stale, updated_readme, variables
 
-MODULES = Path(__file__).resolve().parents[2] / "infra" / "modules"
-ALL_MODULES = sorted(path for path in MODULES.iterdir() if (path / "variables.tf").is_file())
+INFRA = Path(__file__).resolve().parents[2] / "infra"
+MODULES = INFRA / "modules"
+ALL_MODULES = [
+    INFRA,
+    *sorted(path for path in MODULES.iterdir() if (path / "variables.tf").is_file()),
+]
 
 
 @pytest.mark.parametrize("module", ALL_MODULES, ids=lambda path: path.name)
