@@ -21,8 +21,8 @@ CLIPS_DIR = Path(__file__).resolve().parent / "clips"
 INDEX_FILE = CLIPS_DIR / "index.json"
 
 # Distinct voices so the two channels do not sound like one speaker.
-VOICES = {"owner": "en-us+m1", "other": "en-us+f2", "default": "en-us+f3"}
-WORDS_PER_MINUTE = 140
+VOICES = {"owner": "en-us+klatt", "other": "en-us+f5", "default": "en-us"}
+WORDS_PER_MINUTE = 130
 SYNTH_TIMEOUT_S = 30
 
 

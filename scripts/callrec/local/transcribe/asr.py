@@ -1,7 +1,7 @@
 """Offline speech recognition with pocketsphinx and a phrase-list language model.
 
 Transcribe biases recognition towards a domain with custom vocabularies and custom language
-models; here the scenario's phrase list is compiled into a small back-off bigram model (ARPA)
+models; here the scenario's phrase list is compiled into a small back-off trigram model (ARPA)
 over the words the CMU dictionary knows, and the en-us acoustic model shipped in the
 pocketsphinx wheel decodes each voiced segment. Telephone audio (8 kHz) is resampled to the
 model's 16 kHz. Nothing is downloaded.
@@ -9,7 +9,6 @@ model's 16 kHz. Nothing is downloaded.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import tempfile
@@ -23,6 +22,7 @@ from callrec.local import audio
 MODEL_RATE = 16000
 FRAME_MS = 10  # pocketsphinx frames are 10 ms
 DISCOUNT = 0.5
+ORDER = 3  # trigrams: enough context to prefer the domain's phrases
 FILLERS = {"<s>", "</s>", "<sil>", "[NOISE]", "[SPEECH]"}
 
 
@@ -85,7 +85,7 @@ class PhraseModel:
         if not sentences:
             raise ValueError("the phrase list has no word the pronunciation dictionary knows")
         vocabulary = sorted({w for s in sentences for w in s})
-        (target / "phrases.lm").write_text(arpa_bigram(sentences), encoding="utf-8")
+        (target / "phrases.lm").write_text(arpa_model(sentences), encoding="utf-8")
         lines = []
         for word in vocabulary:
             for index, phones in enumerate(known[word]):
@@ -95,45 +95,62 @@ class PhraseModel:
 
 
 def arpa_bigram(sentences: Sequence[Sequence[str]]) -> str:
-    """A back-off bigram model in ARPA format, absolute discounting, add-one unigrams."""
-    unigrams: Counter[str] = Counter()
-    bigrams: Counter[tuple[str, str]] = Counter()
+    """A back-off bigram model (kept for callers that want the smaller model)."""
+    return arpa_model(sentences, order=2)
+
+
+def arpa_model(sentences: Sequence[Sequence[str]], order: int = ORDER) -> str:
+    """A back-off n-gram model in ARPA format: absolute discounting, add-one unigrams."""
+    counts: list[Counter[tuple[str, ...]]] = [Counter() for _ in range(order + 1)]
     for sentence in sentences:
-        tokens = ["<s>", *sentence, "</s>"]
-        unigrams.update(tokens)
-        bigrams.update(itertools.pairwise(tokens))
-    vocabulary = sorted(w for w in unigrams if w != "<s>")
-    total = sum(unigrams[w] for w in vocabulary)
-    p1 = {w: (unigrams[w] + 1) / (total + len(vocabulary)) for w in vocabulary}
-    followers: dict[str, list[str]] = defaultdict(list)
-    for first, second in bigrams:
-        followers[first].append(second)
-    history_counts: Counter[str] = Counter()
-    for (first, _), count in bigrams.items():
-        history_counts[first] += count
-    backoff: dict[str, float] = {}
-    for history, seen in followers.items():
-        left = DISCOUNT * len(seen) / history_counts[history]
-        unseen_mass = 1.0 - sum(p1[w] for w in seen)
-        backoff[history] = left / unseen_mass if unseen_mass > 0 else 1e-9
+        tokens = ("<s>", *sentence, "</s>")
+        for n in range(1, order + 1):
+            for i in range(len(tokens) - n + 1):
+                gram = tokens[i : i + n]
+                if n == 1 and gram == ("<s>",):
+                    continue
+                counts[n][gram] += 1
+    vocabulary = sorted(g[0] for g in counts[1])
+    total = sum(counts[1].values())
+    unigram = {w: (counts[1][(w,)] + 1) / (total + len(vocabulary)) for w in vocabulary}
+    history_total: dict[tuple[str, ...], int] = defaultdict(int)
+    followers: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for n in range(2, order + 1):
+        for gram, count in counts[n].items():
+            history_total[gram[:-1]] += count
+            followers[gram[:-1]].append(gram[-1])
+    backoff: dict[tuple[str, ...], float] = {}
+
+    def probability(word: str, history: tuple[str, ...]) -> float:
+        if not history:
+            return unigram.get(word, 1e-12)
+        gram = (*history, word)
+        if counts[len(gram)].get(gram):
+            return (counts[len(gram)][gram] - DISCOUNT) / history_total[history]
+        return backoff.get(history, 1.0) * probability(word, history[1:])
+
+    for n in range(1, order):  # shorter histories first: their weights are used by longer ones
+        for history in [h for h in followers if len(h) == n]:
+            seen = followers[history]
+            left = DISCOUNT * len(seen) / history_total[history]
+            lower = sum(probability(w, history[1:]) for w in seen)
+            backoff[history] = left / (1.0 - lower) if lower < 1.0 else 1e-9
 
     def log(p: float) -> str:
         return f"{math.log10(max(p, 1e-12)):.4f}"
 
-    lines = [
-        "\\data\\",
-        f"ngram 1={len(vocabulary) + 1}",
-        f"ngram 2={len(bigrams)}",
-        "",
-        "\\1-grams:",
-    ]
-    lines.append(f"-99.0000 <s> {log(backoff.get('<s>', 1.0))}")
+    lines = ["\\data\\", f"ngram 1={len(vocabulary) + 1}"]
+    lines += [f"ngram {n}={len(counts[n])}" for n in range(2, order + 1)]
+    lines += ["", "\\1-grams:", f"-99.0000 <s> {log(backoff.get(('<s>',), 1.0))}"]
     for word in vocabulary:
-        suffix = f" {log(backoff[word])}" if word in backoff else ""
-        lines.append(f"{log(p1[word])} {word}{suffix}")
-    lines += ["", "\\2-grams:"]
-    for (first, second), count in sorted(bigrams.items()):
-        lines.append(f"{log((count - DISCOUNT) / history_counts[first])} {first} {second}")
+        weight = backoff.get((word,))
+        lines.append(f"{log(unigram[word])} {word}" + (f" {log(weight)}" if weight else ""))
+    for n in range(2, order + 1):
+        lines += ["", f"\\{n}-grams:"]
+        for gram in sorted(counts[n]):
+            weight = backoff.get(gram) if n < order else None
+            text = f"{log(probability(gram[-1], gram[:-1]))} {' '.join(gram)}"
+            lines.append(text + (f" {log(weight)}" if weight else ""))
     lines += ["", "\\end\\", ""]
     return "\n".join(lines)
 
