@@ -298,3 +298,33 @@ def test_call_times_span_both_streams(backends: Backends) -> None:
     record = backends.record(TX)
     assert record["started_at"] == "2023-04-05T22:14:02.238Z"
     assert record["ended_at"] == "2023-04-05T22:15:10.540Z"
+
+
+def test_documented_started_example_files_the_stream_despite_its_placeholder_time(
+    backends: Backends,
+) -> None:
+    outcome = handle_streaming_event(load_event("doc_streaming_started.json"), backends.records)
+    assert outcome.action == "recorded-callee-stream"
+    record = backends.record("12345678-1234-1234")
+    assert record["kvs_callee_stream_arn"].startswith("arn:aws:kinesisvideo:us-east-1:123456:")
+    assert record["kvs_callee_start_fragment_number"] == "1234567899444"
+    assert record["siprec_metadata"].startswith("<&xml")
+    assert "startTime" in record["notes"][0]["text"]
+    assert "kvs_callee_started_at" not in record
+
+
+def test_documented_ended_example_is_rejected_for_its_placeholder_time(backends: Backends) -> None:
+    with pytest.raises(InvalidEventError, match="endTime"):
+        handle_streaming_event(load_event("doc_streaming_ended.json"), backends.records)
+
+
+def test_documented_updated_example_keeps_the_siprec_metadata(backends: Backends) -> None:
+    outcome = handle_streaming_event(load_event("doc_streaming_updated.json"), backends.records)
+    assert outcome.action == "updated-siprec-metadata"
+    assert backends.record("12345678-1234-1234")["siprec_metadata"].startswith("<&xml")
+
+
+def test_documented_failed_example_marks_the_recording_failed(backends: Backends) -> None:
+    outcome = handle_streaming_event(load_event("doc_streaming_failed.json"), backends.records)
+    assert outcome.action == "recorded-failure"
+    assert backends.record("12345678-1234-1234")["recording_state"] == "failed"

@@ -107,9 +107,15 @@ def _on_started(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
         # Streams are passed caller first, so the caller is channel 0 (left) as on the SMA path.
         "recorded_leg": Leg.A.value,
         _stream_attr(side, "stream_arn"): event.stream_arn,
-        _stream_attr(side, "started_at"): _iso(event.start_time),
         **_parties(event),
     }
+    try:
+        values[_stream_attr(side, "started_at")] = _iso(event.start_time)
+    except InvalidEventError as error:
+        # The stream is still worth filing: ENDED repeats startTime, and the note says why the
+        # recording may not be created.
+        logger.warning("stream %s of %s: %s", side, event.transaction_id, error)
+        records.note(event.transaction_id, f"{side.value} stream STARTED event: {error}")
     if event.start_fragment_number:
         values[_stream_attr(side, "start_fragment_number")] = event.start_fragment_number
     if event.siprec_metadata:
