@@ -1,0 +1,104 @@
+"""The local Chime carries out the handler's actions against S3 as Chime would."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from callrec.local import definitions
+from callrec.local.resources import moto_compatible
+from callrec.local.sma_runtime import LocalChime, deliver_recordings, leg_times
+from callrec.simulation import Records, run
+
+ACCOUNT = "111122223333"
+SCENARIO: dict[str, Any] = {
+    "name": "local-chime",
+    "owner": "+15555550100",
+    "sma_number": "+15555550199",
+    "caller": "+15555550100",
+    "callee": {"number": "+12065550123", "answer_after": 2},
+    "timeline": [
+        {"at": 1, "party": "caller", "dtmf": "2065550123#"},
+        {"at": 30, "party": "callee", "hangup": True},
+    ],
+}
+
+
+@pytest.fixture
+def s3() -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        defs = definitions.load(ACCOUNT, "us-east-1", "sma-local-chime")
+        for bucket, policy in (
+            (defs.recordings_bucket, defs.recordings_policy),
+            (defs.prompts_bucket, defs.prompts_policy),
+        ):
+            client.create_bucket(Bucket=bucket)
+            client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(moto_compatible(policy)))
+        for prompt in definitions.PROMPTS_DIR.glob("*.wav"):
+            client.put_object(Bucket=defs.prompts_bucket, Key=prompt.name, Body=prompt.read_bytes())
+        yield client
+
+
+def chime(s3: Any, writers: list[str] | None = None) -> LocalChime:
+    defs = definitions.load(ACCOUNT, "us-east-1", "sma-local-chime", recording_writers=writers)
+    if writers is not None:
+        s3.put_bucket_policy(
+            Bucket=defs.recordings_bucket,
+            Policy=json.dumps(moto_compatible(defs.recordings_policy)),
+        )
+    return LocalChime(s3=s3, definitions=defs)
+
+
+def failures(outcome: Any) -> list[dict[str, Any]]:
+    return [
+        dict(step.event["ActionData"])
+        for step in outcome.transcript.steps
+        if step.event_type == "ACTION_FAILED"
+    ]
+
+
+def test_prompts_play_for_their_real_length(s3: Any) -> None:
+    local = chime(s3)
+    run(SCENARIO, executor=local, records=Records.OFF)
+    played = {sound.label: sound for leg in local.legs.values() for sound in leg.prompts}
+    assert "enter-number.wav" in played
+    consent = definitions.PROMPTS_DIR / "consent.wav"
+    assert len(played["consent.wav"].samples) == (consent.stat().st_size - 44) // 2
+
+
+def test_missing_prompt_fails_with_invalid_audio_source(s3: Any) -> None:
+    s3.delete_object(Bucket=definitions.PROMPTS_BUCKET, Key="enter-number.wav")
+    outcome = run(SCENARIO, executor=chime(s3), records=Records.OFF)
+    failed = failures(outcome)[0]
+    assert failed["Type"] == "PlayAudioAndGetDigits"
+    assert failed["ErrorType"] == "InvalidAudioSource"
+    assert failed["ErrorMessage"] == "Audio Source parameter value is invalid."
+
+
+def test_recording_for_another_sma_fails_with_no_access_to_destination(s3: Any) -> None:
+    other = f"arn:aws:chime:us-east-1:{ACCOUNT}:sma/someone-else"
+    local = chime(s3, writers=[other])
+    outcome = run(SCENARIO, executor=local, records=Records.OFF)
+    recording_failures = [f for f in failures(outcome) if f["Type"] == "StartCallRecording"]
+    assert (
+        recording_failures[0]["Error"] == "NoAccessToDestination: Error while accessing destination"
+    )
+    assert local.recordings == []
+
+
+def test_recording_is_written_with_key_and_metadata(s3: Any) -> None:
+    local = chime(s3)
+    outcome = run(SCENARIO, executor=local, records=Records.OFF)
+    written = deliver_recordings(local, leg_times(outcome.transcript, local), s3)
+    assert len(written) == 1 and written[0].channels == 2
+    head = s3.head_object(Bucket=written[0].bucket, Key=written[0].key)
+    assert head["ContentType"] == "audio/wav"
+    assert head["Metadata"]["transaction-id"] == outcome.transcript.transaction_id
+    assert head["Metadata"]["call-id"] == f"{outcome.transcript.transaction_id}-leg-a"
+    assert written[0].key.startswith("recordings/")
