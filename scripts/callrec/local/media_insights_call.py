@@ -272,7 +272,7 @@ def run(
         }
         with _environment(environment):
             app = _chalice_app()
-            delivery = _AccountStampingDelivery(
+            delivery = EventDelivery(
                 sqs=stack.client("sqs"),
                 s3=stack.client("s3"),
                 events=events,
@@ -297,19 +297,6 @@ def run(
             flow.run_media_insights(transcribe)
     result.seconds["total"] = time.perf_counter() - started
     return result
-
-
-class _AccountStampingDelivery(EventDelivery):
-    """EventDelivery that restores the ``account`` field moto 5.2's EventBridge drops.
-
-    moto's default SQS target template leaves ``account`` out of the event, which every
-    EventBridge event carries and Chalice's ``CloudWatchEvent`` requires.
-    """
-
-    def _invoke(self, function: str, event: dict[str, Any]) -> Any:
-        if "detail-type" in event:
-            event.setdefault("account", ACCOUNT_ID)
-        return super()._invoke(function, event)
 
 
 def _put_event(events: Any, event: Mapping[str, Any]) -> None:
