@@ -38,6 +38,20 @@ def register(subparsers: Any) -> None:
         help="recording path: the SIP media application's StartCallRecording (default) or a "
         "Voice Connector streaming to Kinesis Video Streams recorded by a media insights pipeline",
     )
+    parser.add_argument(
+        "--recording-writer",
+        action="append",
+        metavar="SMA_ARN",
+        help=(
+            "render the recordings bucket policy for this SIP media application ARN instead of "
+            "the scenario's (repeatable); another SMA's ARN shows NoAccessToDestination"
+        ),
+    )
+    parser.add_argument(
+        "--no-recording-expected",
+        action="store_true",
+        help="the scenario expects no recording (a refused bucket policy): stop after the call",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -48,7 +62,12 @@ def run(args: argparse.Namespace) -> int:
     def progress(line: str) -> None:
         print(line, flush=True)
 
-    options = DemoOptions(scenario=args.scenario or DEFAULT_SCENARIO, out_dir=args.out)
+    options = DemoOptions(
+        scenario=args.scenario or DEFAULT_SCENARIO,
+        out_dir=args.out,
+        recording_writers=args.recording_writer,
+        expect_recording=not args.no_recording_expected,
+    )
     if getattr(args, "path", "sma") == "media-insights":
         from callrec.local.media_insights_call import run as run_demo
     try:
@@ -57,6 +76,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"callrec demo: {error}", file=sys.stderr)
         return EXIT_FAILURE
     print()
+    for failure in result.action_failures:
+        reason = (
+            failure.get("Error") or f"{failure.get('ErrorType')}: {failure.get('ErrorMessage')}"
+        )
+        print(f"action failed: {failure.get('Type')}: {reason}")
+    if result.recording is None:
+        print(f"no recording; call record: {result.call_record.get('recording_state')}")
+        return EXIT_OK
     print(f"recording:  {result.recording}  ({result.recording_uri})")
     print(f"transcript: {result.transcript}  ({result.transcript_uri})")
     print(f"report:     {result.report}  ({result.report_uri})")
