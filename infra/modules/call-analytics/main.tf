@@ -296,6 +296,14 @@ data "aws_iam_policy_document" "start_transcription" {
     resources = [local.recordings_objects]
   }
 
+  # Without s3:ListBucket, S3 answers 403 instead of 404 for a recording deleted between the
+  # event and processing; the function must tell "gone" (noted, not retried) from "denied".
+  statement {
+    sid       = "TellMissingRecordingsFromDenied"
+    actions   = ["s3:ListBucket"]
+    resources = [var.recordings_bucket_arn]
+  }
+
   statement {
     sid       = "WriteTranscripts"
     actions   = ["s3:PutObject"]
