@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -41,7 +42,12 @@ def s3() -> Iterator[Any]:
             client.create_bucket(Bucket=bucket)
             client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(moto_compatible(policy)))
         for prompt in definitions.PROMPTS_DIR.glob("*.wav"):
-            client.put_object(Bucket=defs.prompts_bucket, Key=prompt.name, Body=prompt.read_bytes())
+            client.put_object(
+                Bucket=defs.prompts_bucket,
+                Key=prompt.name,
+                Body=prompt.read_bytes(),
+                ContentType="audio/wav",
+            )
         yield client
 
 
@@ -79,6 +85,27 @@ def test_missing_prompt_fails_with_invalid_audio_source(s3: Any) -> None:
     assert failed["Type"] == "PlayAudioAndGetDigits"
     assert failed["ErrorType"] == "InvalidAudioSource"
     assert failed["ErrorMessage"] == "Audio Source parameter value is invalid."
+
+
+def test_prompt_without_the_wav_content_type_is_refused(s3: Any) -> None:
+    body = (definitions.PROMPTS_DIR / "enter-number.wav").read_bytes()
+    s3.put_object(
+        Bucket=definitions.PROMPTS_BUCKET,
+        Key="enter-number.wav",
+        Body=body,
+        ContentType="binary/octet-stream",
+    )
+    outcome = run(SCENARIO, executor=chime(s3), records=Records.OFF)
+    assert failures(outcome)[0]["ErrorType"] == "InvalidAudioSource"
+
+
+def test_recording_key_is_dated_by_the_call_leg(s3: Any) -> None:
+    local = chime(s3)
+    outcome = run(SCENARIO, executor=local, records=Records.OFF)
+    start = outcome.transcript.steps[0].event["CallDetails"]["Participants"][0]
+    stamp = datetime.fromtimestamp(int(start["StartTimeInMilliseconds"]) / 1000, UTC)
+    expected = stamp.strftime("%Y/%m/%d/%Y-%m-%d-%H-%M-%S-") + f"{stamp.microsecond // 1000:03d}_"
+    assert local.recordings[0].key.startswith(f"recordings/{expected}")
 
 
 def test_recording_for_another_sma_fails_with_no_access_to_destination(s3: Any) -> None:

@@ -28,9 +28,15 @@ from typing import Any
 
 from callrec.local import audio, bucket_policy, recording, speech
 from callrec.local.definitions import Definitions
-from callrec.simulation.executor import ActionExecutor, ActionResult, CallControl
+from callrec.simulation.executor import (
+    DEFAULT_RECORDING_PREFIX,
+    ActionExecutor,
+    ActionResult,
+    CallControl,
+)
 from callrec.simulation.scenario import PartyName, Scenario
 
+WAV_CONTENT_TYPE = "audio/wav"
 MAX_PROMPT_BYTES = 50 * 1024 * 1024  # PlayAudio: PCM WAV files of no more than 50 MB
 INVALID_AUDIO = ("InvalidAudioSource", "Audio Source parameter value is invalid.")
 NO_ACCESS = ("NoAccessToDestination", "Error while accessing destination")
@@ -76,9 +82,17 @@ class LocalChime(ActionExecutor):
                     f"s3:GetObject s3://{bucket}/{key} denied by the bucket policy"
                 )
                 return None
-            body = self.s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_PROMPT_BYTES + 1)
+            response = self.s3.get_object(Bucket=bucket, Key=key)
+            body = response["Body"].read(MAX_PROMPT_BYTES + 1)
         except ClientError as error:
             self.refusals.append(f"s3://{bucket}/{key}: {error.response['Error'].get('Code')}")
+            return None
+        if response.get("ContentType") != WAV_CONTENT_TYPE:
+            # PlayAudio: "The S3 metadata for each WAV file must contain ContentType audio/wav".
+            self.refusals.append(
+                f"s3://{bucket}/{key} has ContentType {response.get('ContentType')!r}, "
+                f"not {WAV_CONTENT_TYPE}"
+            )
             return None
         if len(body) > MAX_PROMPT_BYTES:
             self.refusals.append(f"s3://{bucket}/{key} is larger than 50 MB")
@@ -153,6 +167,21 @@ class LocalChime(ActionExecutor):
         return result
 
     # --- recording -----------------------------------------------------------------------------
+    def recording_key(self, location: str, call_id: str, call: CallControl) -> str:
+        """bucket/prefix/YYYY/MM/DD/YYYY-MM-DD-HH-MM-SS-mmm_txn_callId.wav, dated by the leg.
+
+        The developer guide formats the key from "the call leg's date and time" and files it under
+        "the year, month, and day of the call's start time": the recorded leg's start, not the
+        moment recording began.
+        """
+        bucket, _, prefix = location.partition("/")
+        leg = call.leg_by_call_id(call_id)
+        started = self.bridge_started if leg and leg.tag == "LEG-B" else None
+        when = call.wall_clock(started or 0.0)
+        stamp = when.strftime("%Y-%m-%d-%H-%M-%S-") + f"{when.microsecond // 1000:03d}"
+        folder = f"{prefix or DEFAULT_RECORDING_PREFIX}/{when:%Y/%m/%d}"
+        return f"{bucket}/{folder}/{stamp}_{call.transaction_id}_{call_id}.wav"
+
     def start_call_recording(self, params: Mapping[str, Any], call: CallControl) -> ActionResult:
         result = super().start_call_recording(params, call)
         if not result.ok:
