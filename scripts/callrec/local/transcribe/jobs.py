@@ -192,7 +192,9 @@ class JobService:
             import multiprocessing
 
             self._pool = ProcessPoolExecutor(
-                max_workers=self._processes, mp_context=multiprocessing.get_context("spawn")
+                max_workers=self._processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_interrupts,
             )
         return self._pool
 
@@ -454,6 +456,13 @@ class JobService:
 
 class JobFailedError(Exception):
     """The job ran and failed; the message becomes FailureReason."""
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which shuts the pool down in order."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _warm() -> str:

@@ -1,0 +1,41 @@
+"""Ctrl-C during `callrec demo` tears everything down: exit 130 and the ports are free again."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_ctrl_c_stops_the_stack_and_frees_the_ports(tmp_path: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "callrec.cli", "demo", "--out", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    setup = ""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and "[setup]" not in setup:
+        setup = process.stdout.readline()
+    ports = [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", setup)]
+    assert len(ports) == 2, setup
+    process.send_signal(signal.SIGINT)
+    try:
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr
+    for port in ports:
+        with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+            pass
