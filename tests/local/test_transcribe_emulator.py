@@ -213,6 +213,7 @@ def test_standard_job_writes_the_transcript_to_the_output_key(stack: LocalStack)
         Media={"MediaFileUri": f"s3://{BUCKET}/calls/mono.wav"},
         OutputBucketName=BUCKET,
         OutputKey="standard/",
+        Settings={"ShowSpeakerLabels": True, "MaxSpeakerLabels": 2},
     )
     for _ in range(600):
         job = client.get_transcription_job(TranscriptionJobName="standard-1")["TranscriptionJob"]
@@ -224,6 +225,9 @@ def test_standard_job_writes_the_transcript_to_the_output_key(stack: LocalStack)
         stack.client("s3").get_object(Bucket=BUCKET, Key="standard/standard-1.json")["Body"].read()
     )
     document = json.loads(body)
+    speakers = document["results"]["speaker_labels"]
+    assert speakers["speakers"] == 1 and speakers["segments"][0]["speaker_label"] == "spk_0"
+    assert all(i["speaker_label"] == "spk_0" for i in document["results"]["items"])
     assert (
         document["status"] == "COMPLETED"
         and "card" in document["results"]["transcripts"][0]["transcript"]

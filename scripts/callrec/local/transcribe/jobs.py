@@ -364,13 +364,13 @@ class JobService:
         timing["decode_s"] = time.perf_counter() - began
         self.timings.append(timing)
         if job.kind is JobKind.STANDARD:
-            identify = bool(job.request.get("Settings", {}).get("ChannelIdentification"))
-            flat: list[list[Word]] = [[w for seg in channel for w in seg] for channel in words]
+            settings = job.request.get("Settings") or {}
             return output.standard_document(
                 job_name=job.name,
                 account_id=self.account_id,
-                channels=flat,
-                identify_channels=identify,
+                channels=words,
+                identify_channels=bool(settings.get("ChannelIdentification")),
+                show_speakers=bool(settings.get("ShowSpeakerLabels")),
             )
         roles: dict[int, str] = job.request["_roles"]
         turns = [

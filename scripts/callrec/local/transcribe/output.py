@@ -183,29 +183,79 @@ def _talk_speed(
 
 
 def standard_document(
-    *, job_name: str, account_id: str, channels: Sequence[Sequence[Word]], identify_channels: bool
+    *,
+    job_name: str,
+    account_id: str,
+    channels: Sequence[Sequence[Sequence[Word]]],
+    identify_channels: bool,
+    show_speakers: bool = False,
 ) -> dict[str, Any]:
-    """The standard (StartTranscriptionJob) output JSON, with channel labels when asked."""
+    """The standard (StartTranscriptionJob) output JSON.
 
-    def item(word: Word) -> dict[str, Any]:
-        return {
+    ``channels`` holds, per audio channel, the words of each voiced segment. With
+    ``ChannelIdentification`` the output gets ``channel_labels``; with ``ShowSpeakerLabels`` each
+    item gets a ``speaker_label`` and ``speaker_labels.segments`` lists the turns. The local
+    "diarisation" is by channel: each channel is one speaker (a mono file has one speaker).
+    """
+
+    def item(word: Word, speaker: str | None = None) -> dict[str, Any]:
+        entry: dict[str, Any] = {
             "start_time": f"{word.begin_ms / 1000:.3f}",
             "end_time": f"{word.end_ms / 1000:.3f}",
             "alternatives": [{"confidence": f"{word.confidence:.4f}", "content": word.text}],
             "type": "pronunciation",
         }
+        if speaker is not None:
+            entry["speaker_label"] = speaker
+        return entry
 
-    merged = sorted((w for words in channels for w in words), key=lambda w: w.begin_ms)
+    labelled = [
+        (word, f"spk_{index}")
+        for index, segments in enumerate(channels)
+        for segment in segments
+        for word in segment
+    ]
+    labelled.sort(key=lambda pair: pair[0].begin_ms)
     results: dict[str, Any] = {
-        "transcripts": [{"transcript": sentence([w.text for w in merged])}],
-        "items": [item(w) for w in merged],
+        "transcripts": [{"transcript": sentence([w.text for w, _ in labelled])}],
+        "items": [item(w, speaker if show_speakers else None) for w, speaker in labelled],
     }
     if identify_channels:
         results["channel_labels"] = {
             "channels": [
-                {"channel_label": f"ch_{index}", "items": [item(w) for w in words]}
-                for index, words in enumerate(channels)
+                {
+                    "channel_label": f"ch_{index}",
+                    "items": [item(w) for segment in segments for w in segment],
+                }
+                for index, segments in enumerate(channels)
             ],
             "number_of_channels": len(channels),
+        }
+    if show_speakers:
+        turns = [
+            (segment, f"spk_{index}")
+            for index, segments in enumerate(channels)
+            for segment in segments
+            if segment
+        ]
+        turns.sort(key=lambda pair: pair[0][0].begin_ms)
+        results["speaker_labels"] = {
+            "speakers": sum(1 for segments in channels if any(segments)),
+            "segments": [
+                {
+                    "start_time": f"{segment[0].begin_ms / 1000:.3f}",
+                    "end_time": f"{segment[-1].end_ms / 1000:.3f}",
+                    "speaker_label": speaker,
+                    "items": [
+                        {
+                            "start_time": f"{w.begin_ms / 1000:.3f}",
+                            "end_time": f"{w.end_ms / 1000:.3f}",
+                            "speaker_label": speaker,
+                        }
+                        for w in segment
+                    ],
+                }
+                for segment, speaker in turns
+            ],
         }
     return {"jobName": job_name, "accountId": account_id, "results": results, "status": "COMPLETED"}
