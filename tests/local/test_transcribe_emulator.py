@@ -187,6 +187,9 @@ def test_invalid_job_name_is_a_bad_request(stack: LocalStack) -> None:
     with pytest.raises(ClientError) as error:
         _start(stack, "has spaces")
     assert error.value.response["Error"]["Code"] == "BadRequestException"
+    assert (
+        "regular expression pattern: ^[0-9a-zA-Z._-]+" in error.value.response["Error"]["Message"]
+    )
 
 
 def test_missing_media_fails_the_job_with_a_reason_and_an_event(stack: LocalStack) -> None:

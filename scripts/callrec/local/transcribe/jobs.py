@@ -28,7 +28,7 @@ from callrec.local.transcribe.asr import PhraseModel, Word, decode_segments
 JOB_NAME = re.compile(r"^[0-9a-zA-Z._-]+$")
 ROLES = ("AGENT", "CUSTOMER")
 SUPPORTED_FORMATS = {"wav"}
-NOT_FOUND = "The requested job couldn't be found. Check the job name and try again."
+NOT_FOUND = "The requested job couldn't be found. Check the job name and try your request again."
 
 
 class JobKind(StrEnum):
@@ -93,9 +93,18 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
 
 
 def _validate_name(name: Any, field_name: str) -> str:
-    if not isinstance(name, str) or not 1 <= len(name) <= 200 or not JOB_NAME.match(name):
+    # The service reports constraint violations as BadRequestException, in this wording.
+    member = field_name[0].lower() + field_name[1:]
+    prefix = (
+        f"1 validation error detected: Value '{name}' at '{member}' failed to satisfy constraint: "
+    )
+    if not isinstance(name, str) or not name:
+        raise bad_request(prefix + "Member must have length greater than or equal to 1")
+    if len(name) > 200:
+        raise bad_request(prefix + "Member must have length less than or equal to 200")
+    if not JOB_NAME.match(name):
         raise bad_request(
-            f"{field_name} must be 1-200 characters of letters, digits, '.', '_' or '-'."
+            prefix + "Member must satisfy regular expression pattern: ^[0-9a-zA-Z._-]+"
         )
     if name in {".", ".."}:
         raise bad_request(f"{field_name} can't be '.' or '..'.")
