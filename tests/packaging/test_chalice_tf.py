@@ -196,3 +196,35 @@ def test_no_layer_functions_means_no_layer(generated: dict[str, Any]) -> None:
 def test_a_layer_for_an_unknown_function_is_an_error(generated: dict[str, Any]) -> None:
     with pytest.raises(PackageError, match="no function named nope"):
         rewrite(generated, app_name="fixture", stage="dev", layer_functions=["nope"])
+
+
+def _stream_mapping(generated: dict[str, Any]) -> dict[str, Any]:
+    mappings = _rewritten(generated)["resource"]["aws_lambda_event_source_mapping"]
+    (mapping,) = [m for m in mappings.values() if "metadata_consumer" in m["function_name"]]
+    assert isinstance(mapping, dict)
+    return mapping
+
+
+def test_kinesis_mapping_reads_the_media_insights_stream(generated: dict[str, Any]) -> None:
+    mapping = _stream_mapping(generated)
+    assert mapping["event_source_arn"] == "${module.media_insights.metadata_stream_arn}"
+
+
+def test_kinesis_mapping_honours_partial_batch_responses(generated: dict[str, Any]) -> None:
+    mapping = _stream_mapping(generated)
+    assert mapping["function_response_types"] == ["ReportBatchItemFailures"]
+    assert mapping["bisect_batch_on_function_error"] is True
+
+
+def test_kinesis_mapping_parks_failed_records_after_bounded_retries(
+    generated: dict[str, Any],
+) -> None:
+    mapping = _stream_mapping(generated)
+    assert 0 < mapping["maximum_retry_attempts"] <= 10
+    assert mapping["destination_config"] == [
+        {
+            "on_failure": [
+                {"destination_arn": "${module.media_insights.metadata_failures_queue_arn}"}
+            ]
+        }
+    ]

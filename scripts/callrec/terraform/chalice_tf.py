@@ -13,6 +13,10 @@ fragment of the root module:
   targets get a dead-letter queue and retry policy, and rules get the name prefix the queue
   policy admits;
 * the S3 notification (Chalice is its single owner) points at the recordings bucket module;
+* Kinesis event source mappings read the media insights module's metadata stream and report
+  partial batch failures (the consumer returns ``batchItemFailures``), bisect a failing batch,
+  retry a bounded number of times and park what still fails in the module's failure queue, so
+  one malformed record neither blocks the shard nor is lost;
 * a function other than the three core ones is deployed only when the root module has a role
   for it (``count`` on ``contains(keys(local.function_role_arns), NAME)``), together with
   everything that refers to it: e.g. the media insights functions follow
@@ -39,6 +43,9 @@ LAYER_ZIP_NAME = "chalice-layer.zip"
 LAYER_RESOURCE = "dependencies"
 MAIN_FILE = "chalice.tf.json"
 OVERRIDE_FILE = "chalice_override.tf.json"
+
+STREAM_MAX_RETRIES = 5
+STREAM_FAILURE_DESTINATION = "${module.media_insights.metadata_failures_queue_arn}"
 
 _ASYNC_PRINCIPALS = {"s3.amazonaws.com", "events.amazonaws.com"}
 _FUNCTION_REF = re.compile(r"aws_lambda_function\.([A-Za-z0-9_-]+)\.")
@@ -98,6 +105,7 @@ def rewrite(
     _add_layer(resources, list(layer_functions))
     _rewrite_notifications(resources)
     _rewrite_rules(resources)
+    _rewrite_stream_mappings(resources)
     _drop_empty(resources)
     for name in sorted(set(functions) - set(CORE_FUNCTIONS)):
         document = _make_conditional(document, name)
@@ -221,6 +229,19 @@ def _rewrite_rules(resources: dict[str, dict[str, Any]]) -> None:
             "maximum_event_age_in_seconds": 3600,
             "maximum_retry_attempts": 10,
         }
+
+
+def _rewrite_stream_mappings(resources: dict[str, dict[str, Any]]) -> None:
+    for mapping in resources.get("aws_lambda_event_source_mapping", {}).values():
+        if ":kinesis:" not in str(mapping.get("event_source_arn", "")):
+            continue
+        mapping["event_source_arn"] = "${module.media_insights.metadata_stream_arn}"
+        mapping["function_response_types"] = ["ReportBatchItemFailures"]
+        mapping["bisect_batch_on_function_error"] = True
+        mapping["maximum_retry_attempts"] = STREAM_MAX_RETRIES
+        mapping["destination_config"] = [
+            {"on_failure": [{"destination_arn": STREAM_FAILURE_DESTINATION}]}
+        ]
 
 
 def _make_conditional(document: dict[str, Any], function: str) -> dict[str, Any]:
