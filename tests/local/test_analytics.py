@@ -69,3 +69,19 @@ def test_sentiment_labels(text: str, label: str) -> None:
 def test_sentiment_score_is_on_transcribes_scale() -> None:
     assert 0 < analytics.score([("Thank you so much, that is wonderful.", 1000)]) <= 5
     assert analytics.score([]) == 0.0
+
+
+def test_customer_problem_is_an_issue_with_character_offsets() -> None:
+    content = "My card fell into the water and I need a new one."
+    found = analytics.summary("CUSTOMER", content)
+    offsets = found["IssuesDetected"][0]["CharacterOffsets"]
+    assert content[offsets["Begin"] : offsets["End"]] == "fell into the water and I need a new one"
+
+
+def test_agent_promise_is_an_action_item_and_not_an_issue() -> None:
+    found = analytics.summary("AGENT", "I can send you a new card today.")
+    assert set(found) == {"ActionItemsDetected"}
+
+
+def test_plain_turn_has_no_summary() -> None:
+    assert analytics.summary("CUSTOMER", "Goodbye.") == {}

@@ -118,7 +118,8 @@ def test_output_has_every_top_level_field_of_the_real_sample(output: dict[str, A
 def test_turn_shape_matches_the_real_sample(output: dict[str, Any]) -> None:
     real_turn = json.loads(FIXTURE.read_text())["Transcript"][0]
     turn = output["Transcript"][0]
-    assert set(turn) == set(real_turn)
+    summary = {"IssuesDetected", "ActionItemsDetected", "OutcomesDetected"}
+    assert set(real_turn) <= set(turn) and set(turn) - set(real_turn) <= summary
     assert set(turn["Items"][0]) == set(real_turn["Items"][0])
     assert turn["Sentiment"] in {"POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED"}
 

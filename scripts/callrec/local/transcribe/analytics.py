@@ -145,3 +145,64 @@ def score(texts_and_weights: Sequence[tuple[str, int]]) -> float:
         value = compound(text)
         weighted += (0.0 if value != value else value) * weight
     return round(5.0 * weighted / total, 1)
+
+
+# Call summarisation (issues, action items, outcomes) is a generative model at AWS; offline it is
+# a transparent cue-phrase rule per role, applied to the recognised text of each turn. A match
+# marks the text from the cue to the end of the sentence, in the documented CharacterOffsets form.
+SUMMARY_CUES: dict[str, dict[str, tuple[str, ...]]] = {
+    "CUSTOMER": {
+        "IssuesDetected": (
+            "i need a new",
+            "i lost",
+            "lost my",
+            "is broken",
+            "not working",
+            "doesn't work",
+            "does not work",
+            "fell into",
+            "was stolen",
+            "charged twice",
+            "a problem",
+            "i can't",
+            "i cannot",
+            "cancel my",
+        ),
+    },
+    "AGENT": {
+        "ActionItemsDetected": (
+            "i will send",
+            "i'll send",
+            "i can send",
+            "i will call",
+            "i'll call",
+            "i will email",
+            "i am going to",
+            "we will send",
+            "i will make sure",
+        ),
+        "OutcomesDetected": (
+            "it will arrive",
+            "has been",
+            "is now",
+            "i have sent",
+            "i have updated",
+            "you will receive",
+            "is on its way",
+        ),
+    },
+}
+
+
+def summary(role: str, content: str) -> dict[str, list[dict[str, dict[str, int]]]]:
+    """``{"IssuesDetected": [{"CharacterOffsets": {"Begin", "End"}}], ...}`` for one turn."""
+    found: dict[str, list[dict[str, dict[str, int]]]] = {}
+    lowered = content.lower()
+    for field, cues in SUMMARY_CUES.get(role, {}).items():
+        begins = [lowered.find(cue) for cue in cues if cue in lowered]
+        if not begins:
+            continue
+        begin = min(begins)
+        end = len(content.rstrip(".?!"))
+        found[field] = [{"CharacterOffsets": {"Begin": begin, "End": end}}]
+    return found

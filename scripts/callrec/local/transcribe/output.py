@@ -71,6 +71,7 @@ def _transcript_entry(turn: Turn) -> dict[str, Any]:
         "EndOffsetMillis": turn.words[-1].end_ms,
         "Sentiment": analytics.sentiment_label(turn.content),
         "ParticipantRole": turn.role,
+        **analytics.summary(turn.role, turn.content),
     }
 
 
