@@ -292,3 +292,21 @@ def test_record_expectations_fail_when_records_are_off() -> None:
     outcome = simulation.run(scenario(expect={"record": {"direction": "outbound"}}))
     assert [r.detail for r in outcome.results] == ["call records were not enabled"]
     assert not outcome.ok
+
+
+def test_a_uuid_transaction_gets_uuid_call_ids_as_chime_gives() -> None:
+    import uuid
+
+    from callrec.simulation.chime import call_id_for
+
+    transaction_id = "6f1c7a2e-0d0c-4a57-9a44-1f1e0b0c2d3e"
+    leg_a = call_id_for(transaction_id, "LEG-A")
+    assert uuid.UUID(leg_a)
+    assert leg_a != call_id_for(transaction_id, "LEG-B")
+    assert leg_a == call_id_for(transaction_id, "LEG-A")
+
+
+def test_a_scenario_transaction_keeps_readable_call_ids() -> None:
+    from callrec.simulation.chime import call_id_for
+
+    assert call_id_for("sim-t", "LEG-B") == "sim-t-leg-b"

@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -201,7 +202,12 @@ class _Pipeline:
 
         try:
             outcome = simulate(
-                self.scenario, invoke=invoke, executor=chime, records=Records.ENVIRONMENT
+                self.scenario,
+                invoke=invoke,
+                executor=chime,
+                records=Records.ENVIRONMENT,
+                transaction_id=str(uuid.uuid4()),
+                start_ms=int(time.time() * 1000),
             )
         except SimulationError as error:
             raise StageFailedError(Stage.CALL, str(error)) from error

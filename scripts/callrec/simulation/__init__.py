@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from callrec.simulation import expectations
-from callrec.simulation.chime import ChimeSimulator, Invoke, SimulationError, Transcript
+from callrec.simulation.chime import (
+    START_MS,
+    ChimeSimulator,
+    Invoke,
+    SimulationError,
+    Transcript,
+)
 from callrec.simulation.executor import ActionExecutor
 from callrec.simulation.scenario import Scenario, ScenarioError, load, parse
 
@@ -98,8 +104,15 @@ def run(
     invoke: Invoke | None = None,
     executor: ActionExecutor | None = None,
     records: Records = Records.OFF,
+    transaction_id: str | None = None,
+    start_ms: int | None = None,
 ) -> Outcome:
-    """Simulate ``scenario`` against the SMA handler: the transcript and checked expectations."""
+    """Simulate ``scenario`` against the SMA handler: the transcript and checked expectations.
+
+    ``transaction_id`` and ``start_ms`` (epoch milliseconds of the first event) default to a
+    readable ``sim-NAME`` id and a fixed instant, so scenario output is reproducible; the offline
+    stack passes a UUID and the current time, as Chime would.
+    """
     if isinstance(scenario, str | Path):
         scenario = load(resolve(str(scenario)))
     elif not isinstance(scenario, Scenario):
@@ -109,7 +122,13 @@ def run(
 
         invoke = handle
     with _handler_env(scenario, records), _call_records(records):
-        simulator = ChimeSimulator(scenario, invoke, executor)
+        simulator = ChimeSimulator(
+            scenario,
+            invoke,
+            executor,
+            transaction_id=transaction_id,
+            start_ms=START_MS if start_ms is None else start_ms,
+        )
         transcript = simulator.run()
         if records is not Records.OFF and os.environ.get("CALL_RECORDS_TABLE"):
             from chalicelib.call_records import CallRecords

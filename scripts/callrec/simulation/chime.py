@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import re
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +39,18 @@ RECORDING_ACTIONS = {
     "StopCallRecording",
 }
 START_MS = 1_700_000_000_000
+
+
+def call_id_for(transaction_id: str, leg_tag: str) -> str:
+    """The call id of a leg: a UUID, as Chime's, when the transaction id is one (the offline
+    stack's calls), else a readable name derived from it (``sim-NAME-leg-a``) for scenarios."""
+    try:
+        namespace = uuid.UUID(transaction_id)
+    except ValueError:
+        return f"{transaction_id}-{leg_tag.lower()}"
+    return str(uuid.uuid5(namespace, leg_tag))
+
+
 ACCOUNT = "111122223333"
 
 
@@ -144,7 +157,7 @@ class ChimeSimulator:
         self.attributes: dict[str, str] = {}
         self.legs: list[_Leg] = [
             _Leg(
-                f"{self._transaction_id}-leg-a",
+                call_id_for(self._transaction_id, "LEG-A"),
                 "LEG-A",
                 scenario.sma_number,
                 scenario.caller,
@@ -194,7 +207,7 @@ class ChimeSimulator:
     def connect_leg_b(self, to_number: str, from_number: str) -> LegInfo:
         self.legs = [g for g in self.legs if g.tag != "LEG-B"]
         leg = _Leg(
-            f"{self._transaction_id}-leg-b",
+            call_id_for(self._transaction_id, "LEG-B"),
             "LEG-B",
             to_number,
             from_number,
