@@ -17,7 +17,7 @@ from callrec.local.stack import LocalStack
 from callrec.local.transcribe.server import TranscribeService
 from tests.local.conftest import LEFT, RIGHT
 
-FIXTURE = Path("/work/shared/fixtures/transcribe-call-analytics/example-call.json")
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "transcribe" / "example-call.json"
 BUCKET = "media"
 ROLES = [
     {"ChannelId": 0, "ParticipantRole": "AGENT"},
@@ -32,6 +32,8 @@ def stack(stereo_call: bytes) -> Iterator[LocalStack]:
         s3.create_bucket(Bucket=BUCKET)
         s3.put_object(Bucket=BUCKET, Key="calls/call.wav", Body=stereo_call)
         s3.put_object(Bucket=BUCKET, Key="calls/mono.wav", Body=_mono(stereo_call))
+        s3.put_object(Bucket=BUCKET, Key="calls/call.ogg", Body=_opus(stereo_call))
+        s3.put_object(Bucket=BUCKET, Key="calls/noise.ogg", Body=b"OggS" + b"\x00" * 64)
         sqs = running.client("sqs")
         url = sqs.create_queue(QueueName="transcribe-events")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
@@ -48,6 +50,19 @@ def _mono(stereo: bytes) -> bytes:
 
     frames, _ = audio.read_wav(stereo)
     return audio.write_wav([frames[:, 0]])
+
+
+def _opus(stereo: bytes) -> bytes:
+    import io
+
+    import soundfile
+
+    from callrec.local import audio
+
+    frames, rate = audio.read_wav(stereo)
+    buffer = io.BytesIO()
+    soundfile.write(buffer, frames, rate, format="OGG", subtype="OPUS")
+    return buffer.getvalue()
 
 
 def _start(
@@ -206,6 +221,22 @@ def test_mono_media_fails_a_call_analytics_job(stack: LocalStack) -> None:
     _start(stack, "job-mono", key="calls/mono.wav")
     job = _wait(stack, "job-mono")
     assert job["CallAnalyticsJobStatus"] == "FAILED" and "stereo" in job["FailureReason"]
+
+
+def test_ogg_opus_media_is_transcribed_like_wav(stack: LocalStack) -> None:
+    _start(stack, "job-opus", key="calls/call.ogg")
+    job = _wait(stack, "job-opus")
+    assert job["CallAnalyticsJobStatus"] == "COMPLETED", job.get("FailureReason")
+    body = stack.client("s3").get_object(Bucket=BUCKET, Key="out/job-opus.json")["Body"].read()
+    roles = {turn["ParticipantRole"] for turn in json.loads(body)["Transcript"]}
+    assert roles == {"AGENT", "CUSTOMER"}
+
+
+def test_undecodable_ogg_fails_the_job_with_a_reason(stack: LocalStack) -> None:
+    _start(stack, "job-noise", key="calls/noise.ogg")
+    job = _wait(stack, "job-noise")
+    assert job["CallAnalyticsJobStatus"] == "FAILED"
+    assert "Ogg stream cannot be decoded" in job["FailureReason"]
 
 
 def test_standard_job_writes_the_transcript_to_the_output_key(stack: LocalStack) -> None:

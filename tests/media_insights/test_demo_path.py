@@ -34,3 +34,17 @@ def test_media_insights_path_ends_in_a_report(tmp_path: Path) -> None:
         "[report]",
         "[notification]",
     ]
+
+
+@pytest.mark.slow
+def test_an_opus_recording_is_transcribed_and_reported(tmp_path: Path) -> None:
+    result = run(
+        DemoOptions(scenario=DEFAULT_SCENARIO, out_dir=tmp_path), lambda _: None, file_format="Opus"
+    )
+    assert result.recording is not None and result.report is not None
+    assert result.recording.read_bytes()[:4] == b"OggS"
+    frames, _ = audio.read_media(result.recording.read_bytes())
+    assert frames.shape[1] == 2
+    assert result.recording_uri.endswith(".ogg")
+    assert result.call_record["transcription_kind"] == "call-analytics"
+    assert result.call_record["transcription_status"] == "COMPLETED"

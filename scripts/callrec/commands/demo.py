@@ -39,6 +39,12 @@ def register(subparsers: Any) -> None:
         "Voice Connector streaming to Kinesis Video Streams recorded by a media insights pipeline",
     )
     parser.add_argument(
+        "--recording-format",
+        choices=("Wav", "Opus"),
+        default="Wav",
+        help="with --path media-insights: the S3 recording sink's file format (Opus is Ogg/Opus)",
+    )
+    parser.add_argument(
         "--recording-writer",
         action="append",
         metavar="SMA_ARN",
@@ -68,10 +74,13 @@ def run(args: argparse.Namespace) -> int:
         recording_writers=args.recording_writer,
         expect_recording=not args.no_recording_expected,
     )
-    if getattr(args, "path", "sma") == "media-insights":
-        from callrec.local.media_insights_call import run as run_demo
     try:
-        result = run_demo(options, progress)
+        if args.path == "media-insights":
+            from callrec.local.media_insights_call import run as run_media_insights
+
+            result = run_media_insights(options, progress, file_format=args.recording_format)
+        else:
+            result = run_demo(options, progress)
     except StageFailedError as error:
         print(f"callrec demo: {error}", file=sys.stderr)
         return EXIT_FAILURE

@@ -64,6 +64,24 @@ def read_wav(data: bytes | Path) -> tuple[Samples, int]:
     return pcm.reshape(-1, channels), rate
 
 
+def read_media(data: bytes) -> tuple[Samples, int]:
+    """Decode a recording as Chime writes them: 16-bit PCM WAV, or Ogg/Opus (media insights).
+
+    Returns (samples shaped (frames, channels), rate). Raises ValueError for anything else.
+    """
+    if data[:4] == b"OggS":
+        import soundfile
+
+        try:
+            decoded, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
+        except (RuntimeError, soundfile.LibsndfileError) as error:
+            raise ValueError(f"the Ogg stream cannot be decoded: {error}") from error
+        return np.asarray(decoded, dtype=np.float32), int(rate)
+    if data[:4] == b"RIFF":
+        return read_wav(data)
+    raise ValueError("the media is neither a WAV (RIFF) nor an Ogg (OggS) file")
+
+
 def read_mono(data: bytes | Path, rate: int = RATE) -> Samples:
     """A WAV as one channel at ``rate`` (channels averaged)."""
     frames, source_rate = read_wav(data)

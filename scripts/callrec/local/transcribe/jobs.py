@@ -355,7 +355,7 @@ class JobService:
         began = time.perf_counter()
         media = self._read_media(job)
         try:
-            frames, rate = audio.read_wav(media)
+            frames, rate = audio.read_media(media)
         except (ValueError, EOFError) as error:
             raise JobFailedError(
                 f"The media format provided does not match the detected media format: {error}"

@@ -1,7 +1,7 @@
 """The documents Transcribe writes: the Call Analytics output and the standard transcript.
 
 Shapes follow the Transcribe developer guide ("Call Analytics output", "Transcription output")
-and the real sample in /work/shared/fixtures/transcribe-call-analytics/example-call.json.
+and the real sample in tests/fixtures/transcribe/example-call.json.
 """
 
 from __future__ import annotations
