@@ -44,12 +44,11 @@ from urllib.parse import quote
 
 from callrec.local import audio
 from callrec.local.ports import LOOPBACK, endpoint_url
+from callrec.local.stack import ACCOUNT_ID, REGION
 
 logger = logging.getLogger(__name__)
 
 SERVICE = "chime-sdk-media-pipelines"
-REGION = "us-east-1"
-ACCOUNT_ID = "123456789012"
 KVS_ARN = re.compile(
     r"^arn:[a-z\d-]+:kinesisvideo:[a-z0-9-]+:[0-9]+:[a-z]+/[a-zA-Z0-9_.-]+/[0-9]+$"
 )
