@@ -64,8 +64,7 @@ def _render(
 ) -> dict[str, Any]:
     from callrec.audit.sources.terraform import Instance, TerraformReader
 
-    directory = MODULES_DIR / module
-    reader = TerraformReader(directory)
+    reader = TerraformReader(MODULES_DIR / module)
     parsed = _parsed(module)
     block = parsed.data("aws_iam_policy_document", document)
     if block is None:
@@ -73,8 +72,7 @@ def _render(
             f"infra/modules/{module} has no aws_iam_policy_document.{document}",
             hint="the local stack renders the bucket policy from that document",
         )
-    instance = Instance(reader, parsed, "", {}, None)
-    instance._inputs.update(inputs)  # module inputs, as a module call would pass them
+    instance = Instance(reader, parsed, "", {}, None, inputs=inputs)
     rendered, _ = reader.render_document(instance, block)
     document_json: dict[str, Any] = _substitute(rendered, known, module)
     return document_json
@@ -83,10 +81,8 @@ def _render(
 def _resource_name(module: str, resource_type: str, inputs: Mapping[str, Any]) -> str:
     from callrec.audit.sources.terraform import Instance, TerraformReader
 
-    directory = MODULES_DIR / module
     parsed = _parsed(module)
-    instance = Instance(TerraformReader(directory), parsed, "", {}, None)
-    instance._inputs.update(inputs)
+    instance = Instance(TerraformReader(MODULES_DIR / module), parsed, "", {}, None, inputs=inputs)
     for block in parsed.blocks:
         if block.kind == "resource" and block.type == resource_type and "name" in block.body:
             value = instance.value(block.body["name"])

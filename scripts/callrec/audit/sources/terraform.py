@@ -156,13 +156,17 @@ class Instance:
         prefix: str,
         arguments: Mapping[str, Any],
         caller: Instance | None = None,
+        *,
+        inputs: Mapping[str, Any] | None = None,
     ) -> None:
+        """``arguments`` are a module call's raw expressions, evaluated lazily in ``caller``;
+        ``inputs`` are already-known input values (for a module rendered on its own)."""
         self.reader = reader
         self.module = module
         self.prefix = prefix
-        self.arguments = arguments  # raw expressions, evaluated lazily in the caller
+        self.arguments = arguments
         self.caller = caller
-        self._inputs: dict[str, Any] = {}
+        self._inputs: dict[str, Any] = dict(inputs or {})
         self.evaluator = Evaluator(self.resolve, reader.gaps)
         self._locals: dict[str, Any] = {}
         self._evaluating: set[str] = set()
