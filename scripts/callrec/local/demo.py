@@ -227,6 +227,8 @@ class _Pipeline:
             f"({', '.join(dict.fromkeys(self.result.handler_events))}); "
             f"expectations {len(outcome.results) - len(failed)}/{len(outcome.results)} met"
         )
+        for line in invocation_lines(transcript.steps):
+            self.progress(f"[call]   {line}")
         for refusal in chime.refusals:
             self.progress(f"[call] Chime refused: {refusal}")
         if failed:
@@ -376,6 +378,58 @@ class _Pipeline:
             )
         for failed in self.delivery.failures():
             self.result.notes.append(f"{failed.function} failed: {failed.error}")
+
+
+def invocation_lines(steps: Sequence[Any]) -> list[str]:
+    """One line per invocation of the SMA handler: time, event, and the actions it returned.
+
+    Call ids are shown as the participant tags (LEG-A/LEG-B) Chime gives them in the events.
+    """
+    tags: dict[str, str] = {}
+    for step in steps:
+        details = step.event.get("CallDetails") or {}
+        for participant in details.get("Participants") or []:
+            if participant.get("CallId") and participant.get("ParticipantTag"):
+                tags[str(participant["CallId"])] = str(participant["ParticipantTag"])
+    lines = []
+    for step in steps:
+        data = step.event.get("ActionData") or {}
+        about = [str(data["Type"])] if data.get("Type") else []
+        if step.event_type == "HANGUP":
+            about = [f"{(data.get('Parameters') or {}).get('ParticipantTag', 'a leg')} hung up"]
+        if data.get("ReceivedDigits"):
+            about.append(f"digits {data['ReceivedDigits']}")
+        if data.get("ErrorType") or data.get("Error"):
+            about.append(str(data.get("Error") or data.get("ErrorType")))
+        arguments = (data.get("Parameters") or {}).get("Arguments")
+        if arguments:
+            about.append(json.dumps(arguments, sort_keys=True))
+        head = f"{step.at:5.1f} s #{step.sequence} {step.event_type}"
+        if about:
+            head += f" ({', '.join(about)})"
+        actions = "; ".join(_action_summary(a, tags) for a in step.actions) or "no actions"
+        lines.append(f"{head} -> {actions}")
+    return lines
+
+
+def _action_summary(action: Mapping[str, Any], tags: Mapping[str, str]) -> str:
+    kind = str(action.get("Type"))
+    params = action.get("Parameters") or {}
+    call_id = str(params.get("CallId") or "")
+    leg = params.get("ParticipantTag") or tags.get(call_id, call_id)
+    on = f" on {leg}" if leg else ""
+    if kind in ("PlayAudio", "PlayAudioAndGetDigits"):
+        key = str((params.get("AudioSource") or {}).get("Key", ""))
+        return f"{kind} {key.rsplit('/', 1)[-1]}{on}"
+    if kind == "CallAndBridge":
+        uri = ((params.get("Endpoints") or [{}])[0]).get("Uri")
+        return f"CallAndBridge {uri} from {params.get('CallerIdNumber')}"
+    if kind == "StartCallRecording":
+        location = (params.get("Destination") or {}).get("Location")
+        return f"StartCallRecording {params.get('Track')}{on} to {location}"
+    if kind == "ReceiveDigits":
+        return f"ReceiveDigits {params.get('InputDigitsRegex')}{on}"
+    return f"{kind}{on}"
 
 
 def _tagger(scenario: Any) -> Callable[[str], str]:
