@@ -51,6 +51,22 @@ class Definitions:
     prompts_policy: dict[str, Any]
 
 
+def require_checkout() -> None:
+    """The local stack reads ``infra/`` and ``chalice_app/`` from the repository checkout.
+
+    The scenarios and speech clips are package data, but the Terraform modules, the prompts and
+    the Chalice app are not part of the ``callrec`` wheel: the demo runs from a clone (the
+    editable install that ``make demo`` makes), not from a wheel installed elsewhere.
+    """
+    needed = (MODULES_DIR, PROMPTS_DIR, REPO_ROOT / "chalice_app" / "app.py")
+    missing = [str(path) for path in needed if not path.exists()]
+    if missing:
+        raise DefinitionError(
+            f"the local stack needs the repository checkout; missing: {', '.join(missing)}",
+            hint="run it from a clone of the repository (`make demo`, or `pip install -e .` there)",
+        )
+
+
 @functools.cache
 def _parsed(module: str) -> Any:
     """The parsed module (HCL parsing is the slow part; the files do not change in a run)."""
@@ -134,6 +150,7 @@ def load(
     ``sip_media_application_arns``); by default this SMA. Another SMA's ARN, or none, gives the
     policy a deployment would have if it were wired to the wrong application.
     """
+    require_checkout()
     sma_arn = f"arn:aws:chime:{region}:{account_id}:sma/{sma_id}"
     recordings_prefix = "recordings"
     common = {"sip_media_application_arns": [sma_arn], "source_account_id": account_id}
