@@ -124,3 +124,61 @@ def test_standard_transcript_becomes_speaker_turns() -> None:
     ]
     assert analysis.turns[1].span.begin_ms == 1000
     assert analysis.talk_time_ms() == {"SPEAKER 1": 800, "SPEAKER 2": 500}
+
+
+def test_loudness_nulls_keep_their_second(example: dict[str, Any]) -> None:
+    """Transcribe writes null for an unscored second; later seconds must not shift earlier."""
+    turn = next(t for t in example["Transcript"] if None in t["LoudnessScores"])
+    gap = turn["LoudnessScores"].index(None)
+    after = next(
+        i for i in range(gap + 1, len(turn["LoudnessScores"])) if turn["LoudnessScores"][i]
+    )
+    analysis = model.load({"Transcript": [turn]})
+    series = dict(analysis.loudness_series(turn["ParticipantRole"]))
+    start = turn["BeginOffsetMillis"] / 1000
+    assert start + gap not in series
+    assert series[start + after] == turn["LoudnessScores"][after]
+    assert len(series) == sum(1 for s in turn["LoudnessScores"] if s is not None)
+
+
+def test_average_confidence_skips_punctuation_and_redacted_words(example: dict[str, Any]) -> None:
+    words = [
+        i
+        for t in example["Transcript"]
+        for i in t["Items"]
+        if i["Type"] == "pronunciation" and "Redaction" not in i
+    ]
+    expected = sum(i["Confidence"] for i in words) / len(words)
+    assert model.load(example).average_confidence() == pytest.approx(expected)
+    assert model.load({"Transcript": []}).average_confidence() is None
+
+
+def test_vocabulary_filter_matches_are_read_in_both_formats(example: dict[str, Any]) -> None:
+    example["Transcript"][0]["Items"][0]["VocabularyFilterMatch"] = True
+    assert model.load(example).turns[0].words[0].vocabulary_filter_match
+    standard = {
+        "results": {
+            "items": [
+                {
+                    "type": "pronunciation",
+                    "start_time": "0.1",
+                    "end_time": "0.4",
+                    "vocabularyFilterMatch": True,
+                    "alternatives": [{"confidence": "0.9", "content": "***"}],
+                },
+                {
+                    "type": "pronunciation",
+                    "start_time": "0.5",
+                    "end_time": "0.9",
+                    "alternatives": [
+                        {"confidence": "0.9", "content": "[PII]", "redactions": [{"type": "PII"}]}
+                    ],
+                },
+            ]
+        }
+    }
+    words = model.load(standard).turns[0].words
+    assert [(w.vocabulary_filter_match, w.redacted) for w in words] == [
+        (True, False),
+        (False, True),
+    ]

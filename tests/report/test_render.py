@@ -55,6 +55,7 @@ def test_summary_table_holds_parties_direction_job_and_redaction(example: dict[s
     assert facts["Duration"] == "3:03"
     assert facts["Transcription job"] == "example-call.wav (Call Analytics)"
     assert (facts["Language"], facts["Redaction"]) == ("en-US", "Redacted (PII)")
+    assert facts["Average word confidence"].endswith("%")
 
 
 def test_transcript_table_has_every_turn_with_speaker_and_sentiment(

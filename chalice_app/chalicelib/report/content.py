@@ -163,6 +163,9 @@ def _facts(analysis: CallAnalysis, context: CallContext) -> list[tuple[str, str]
     if analysis.language_code:
         facts.append(("Language", analysis.language_code))
     facts.append(("Redaction", analysis.redaction))
+    confidence = analysis.average_confidence()
+    if confidence is not None:
+        facts.append(("Average word confidence", f"{confidence:.1%}"))
     facts.extend(context.job_facts)
     if context.transaction_id:
         facts.append(("Transaction", context.transaction_id))

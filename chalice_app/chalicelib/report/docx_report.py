@@ -75,7 +75,9 @@ def _sentiment(document: Any, content: ReportContent, analysis: CallAnalysis) ->
             ("Speaker", "Overall"),
             [(w, f"{s:+.1f}") for w, s in content.overall_sentiment],
         )
-    document.add_paragraph("Scores run from -5 (negative) to +5 (positive).").italic = True
+    document.add_paragraph().add_run(
+        "Scores run from -5 (negative) to +5 (positive)."
+    ).italic = True
 
 
 def _talk_time(document: Any, content: ReportContent) -> None:

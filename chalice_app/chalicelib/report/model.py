@@ -34,6 +34,7 @@ class Word:
     confidence: float | None
     is_punctuation: bool
     redacted: bool
+    vocabulary_filter_match: bool = False  # VocabularyFilterMatch: masked, removed or tagged
 
     @property
     def low_confidence(self) -> bool:
@@ -78,10 +79,14 @@ class Turn:
         return str(self._raw.get("Sentiment", ""))
 
     @property
-    def loudness(self) -> list[float]:
-        """Loudness per second of the turn (0-100); gaps in the series are dropped."""
+    def loudness(self) -> list[float | None]:
+        """Loudness per second of the turn (0-100), one entry per second from the turn's start.
+
+        Transcribe writes ``null`` for a second it could not score; the gap keeps its place, so
+        the seconds after it stay where they were spoken.
+        """
         scores = self._raw.get("LoudnessScores") or []
-        return [float(s) for s in scores if isinstance(s, int | float)]
+        return [float(s) if isinstance(s, int | float) else None for s in scores]
 
     @property
     def words(self) -> list[Word]:
@@ -96,6 +101,7 @@ class Turn:
                     confidence=float(confidence) if isinstance(confidence, int | float) else None,
                     is_punctuation=item.get("Type") == "punctuation",
                     redacted="Redaction" in item,
+                    vocabulary_filter_match=bool(item.get("VocabularyFilterMatch")),
                 )
             )
         return words
@@ -282,6 +288,16 @@ class CallAnalysis:
     def highlights(self) -> list[Highlight]:
         return [h for turn in self.turns for h in turn.highlights()]
 
+    def average_confidence(self) -> float | None:
+        """Mean confidence of the recognised words (punctuation and redacted words aside)."""
+        scores = [
+            w.confidence
+            for turn in self.turns
+            for w in turn.words
+            if w.confidence is not None and not w.is_punctuation and not w.redacted
+        ]
+        return sum(scores) / len(scores) if scores else None
+
     def loudness_series(self, role: str) -> Iterator[tuple[float, float]]:
         """(seconds from start, loudness) for every scored second of ``role``'s turns."""
         for turn in self.turns:
@@ -289,7 +305,8 @@ class CallAnalysis:
                 continue
             start = turn.span.begin_ms / 1000.0
             for offset, score in enumerate(turn.loudness):
-                yield start + offset, score
+                if score is not None:
+                    yield start + offset, score
 
     def sentiment_trend(self, role: str) -> list[tuple[float, int]]:
         """(seconds, +1/0/-1) per turn of ``role``: the per-turn sentiment as a trend line."""
@@ -326,6 +343,10 @@ def from_standard_transcript(raw: Mapping[str, Any]) -> CallAnalysis:
             }
             if alternative.get("confidence") not in (None, ""):
                 entry["Confidence"] = float(alternative["confidence"])
+            if alternative.get("redactions"):  # a PII-redacted word of a redacted transcript
+                entry["Redaction"] = alternative["redactions"]
+            if item.get("vocabularyFilterMatch"):
+                entry["VocabularyFilterMatch"] = True
             if "start_time" in item:
                 begin = round(float(item["start_time"]) * 1000)
                 end = round(float(item["end_time"]) * 1000)
