@@ -21,6 +21,7 @@ recording_bucket       bucket of the recording object
 recording_key          key of the recording object
 recording_duration     seconds (string as in the S3 object metadata)
 recording_format       ``wav`` | ``ogg``
+recording_media_type   ``recording-audio-file-format`` object metadata (e.g. ``audio/wav``)
 source_path            ``sma`` | ``media-insights``
 transcription_job      job name;  transcription_status: Transcribe's status
 transcription_kind     ``call-analytics`` | ``standard`` (standard = mono fallback)

@@ -38,7 +38,16 @@ def expected_analytics(key: str, agent_channel: int, **settings: Any) -> dict[st
 
 def test_real_event_payload_starts_call_analytics(stack: Stack) -> None:
     event = json.loads((support.EVENTS / "s3" / "object_created_sma_recording.json").read_text())
-    stack.put(SMA_KEY, support.wav_bytes(2), {"transaction-id": SMA_TX, "recording-duration": "7"})
+    stack.put(
+        SMA_KEY,
+        support.wav_bytes(2),
+        {
+            "transaction-id": SMA_TX,
+            "call-id": SMA_KEY.rsplit("_", 1)[-1].removesuffix(".wav"),
+            "recording-duration": "7",
+            "recording-audio-file-format": "audio/wav",
+        },
+    )
     stack.records.update(SMA_TX, {"direction": "outbound", "recorded_leg": "LEG-A"})
     name = job_name(BUCKET, SMA_KEY)
     stack.transcribe.add_response(
@@ -51,7 +60,9 @@ def test_real_event_payload_starts_call_analytics(stack: Stack) -> None:
     assert record["transcription_status"] == "IN_PROGRESS"
     assert record["transcription_kind"] == "call-analytics"
     assert record["recording_duration"] == "7"
+    assert record["recording_media_type"] == "audio/wav"
     assert record["source_path"] == "sma"
+    assert not stack.notes(SMA_TX)
 
 
 @pytest.mark.parametrize(
@@ -296,3 +307,12 @@ def test_metadata_that_disagrees_with_the_key_is_noted(stack: Stack) -> None:
     )
     handle_s3_event(support.s3_event(SMA_KEY))
     assert any(f"transaction-id {MI_TX} differs" in note for note in stack.notes(SMA_TX))
+
+
+def test_call_id_metadata_that_disagrees_with_the_key_is_noted(stack: Stack) -> None:
+    stack.put(SMA_KEY, support.wav_bytes(2), {"transaction-id": SMA_TX, "call-id": "other-call"})
+    stack.transcribe.add_response(
+        "start_call_analytics_job", analytics_response(job_name(BUCKET, SMA_KEY))
+    )
+    handle_s3_event(support.s3_event(SMA_KEY))
+    assert any("call-id other-call differs" in note for note in stack.notes(SMA_TX))

@@ -38,6 +38,12 @@ logger = logging.getLogger(__name__)
 RECORDING_SUFFIXES = (".wav", ".ogg")
 REJECTED_PREFIX = "rejected#"
 DEFAULT_AGENT_CHANNEL = 0
+# Object metadata Chime's StartCallRecording writes (besides the ids), as call record attributes:
+# the duration in seconds and the audio file format as an internet media type.
+RECORDING_METADATA = (
+    ("recording-duration", "recording_duration"),
+    ("recording-audio-file-format", "recording_media_type"),
+)
 
 
 class Outcome(StrEnum):
@@ -127,13 +133,7 @@ def _transcribe(
     info = audio_probe.probe(_first_bytes(bucket, recording.key), recording.audio_format)
     config = TranscriptionConfig.from_env()
     call_record = records.get(recording.transaction_id)
-    notes: list[str] = []
-    tagged = head.metadata.get("transaction-id")
-    if tagged and tagged != recording.transaction_id:
-        notes.append(
-            f"object metadata transaction-id {tagged} differs from the key's "
-            f"{recording.transaction_id}: filed under the key's"
-        )
+    notes = _metadata_disagreements(recording, head.metadata)
     if info.channels == 2:
         roles = _channel_roles(call_record, notes)
         kind = jobs.JobKind.CALL_ANALYTICS
@@ -155,6 +155,22 @@ def _transcribe(
     outcome = Outcome.DUPLICATE if started.already_existed else Outcome.STARTED
     logger.info("%s %s job %s for %s", outcome.value, kind.value, started.name, recording.key)
     return RecordResult(recording.key, outcome, job_name=started.name)
+
+
+def _metadata_disagreements(recording: RecordingKey, metadata: Mapping[str, str]) -> list[str]:
+    """Notes where Chime's object metadata (``transaction-id``, ``call-id``) contradicts the key."""
+    notes = []
+    for name, from_key in (
+        ("transaction-id", recording.transaction_id),
+        ("call-id", recording.call_id),
+    ):
+        tagged = metadata.get(name)
+        if tagged and from_key and tagged != from_key:
+            notes.append(
+                f"object metadata {name} {tagged} differs from the key's {from_key}: "
+                "filed under the key's"
+            )
+    return notes
 
 
 def _channel_roles(call_record: Mapping[str, Any] | None, notes: list[str]) -> jobs.ChannelRoles:
@@ -202,9 +218,9 @@ def _record_start(
         "transcription_job": started.name,
         "transcription_kind": started.kind.value,
     }
-    duration = head.metadata.get("recording-duration")
-    if duration:
-        values["recording_duration"] = duration
+    for metadata_name, attribute in RECORDING_METADATA:
+        if head.metadata.get(metadata_name):
+            values[attribute] = head.metadata[metadata_name]
     terminal = str((call_record or {}).get("transcription_status", "")) in {"COMPLETED", "FAILED"}
     if started.status and not terminal:  # never move a finished job back to QUEUED
         values["transcription_status"] = started.status
