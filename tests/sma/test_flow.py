@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -58,8 +59,13 @@ def test_number_prompt_uses_documented_parameters(load_event: LoadEvent) -> None
         "Key": "enter-number.wav",
     }
     assert p["FailureAudioSource"]["Key"] == "digits-not-understood.wav"
-    assert p["MinNumberOfDigits"] <= p["MaxNumberOfDigits"] <= 128
+    # Documented: MaxNumberOfDigits > MinNumberOfDigits >= 0 (default 128).
+    assert 0 <= p["MinNumberOfDigits"] < p["MaxNumberOfDigits"] <= 128
     assert p["TerminatorDigits"] == ["#"]
+    # The guide's examples match the terminator ("^\\d{2}#$"): accept digits with or without it.
+    assert re.match(p["InputDigitsRegex"], "2065550123#")
+    assert re.match(p["InputDigitsRegex"], "2065550123")
+    assert not re.match(p["InputDigitsRegex"], "206#")
     assert p["Repeat"] >= 1 and p["RepeatDurationInMilliseconds"] > 0
 
 
@@ -266,6 +272,20 @@ def test_digits_from_the_other_party_are_ignored(load_event: LoadEvent, outbound
     assert handle(event)["Actions"] == []
 
 
+def test_command_for_a_recorded_leg_that_is_gone_targets_nothing_gone(
+    load_event: LoadEvent, outbound: Attrs
+) -> None:
+    # Recording actions need the CallId the recording runs on, and only a connected leg hears
+    # prompts or re-arms digits; a leg that is gone is never targeted.
+    event = load_event("digits_received", **outbound("bridged", rec="recording", recleg="gone"))
+    assert types(handle(event)) == ["ReceiveDigits"]
+    event = load_event("digits_received", **outbound("bridged", rec="recording"))
+    event["CallDetails"]["Participants"][0]["Status"] = "Disconnected"
+    response = handle(event)
+    live = {"call-id-b"}
+    assert all(a["Parameters"].get("CallId") in live for a in response["Actions"])
+
+
 def test_configured_digits_replace_the_defaults(
     load_event: LoadEvent, outbound: Attrs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -322,7 +342,43 @@ def test_api_pause_before_the_recording_runs_restarts_it_then_pauses(
     follow = handle(started)
     assert "PauseCallRecording" in types(follow)
     assert follow["TransactionAttributes"]["rec"] == "paused"
-    assert "pending" not in follow["TransactionAttributes"]
+    # Cleared explicitly: a key left out of the returned map keeps its stored value.
+    assert follow["TransactionAttributes"]["pending"] == ""
+
+
+@pytest.mark.parametrize("arguments", [{"recording": "resume"}, {"recording": "rewind"}, {}])
+def test_any_update_before_the_recording_runs_starts_it_again(
+    load_event: LoadEvent, outbound: Attrs, arguments: dict[str, str]
+) -> None:
+    # The update's actions replace the StartCallRecording still queued behind the consent prompt.
+    event = load_event("call_update_requested", **outbound("bridged"))
+    event["ActionData"]["Parameters"]["Arguments"] = arguments
+    response = handle(event)
+    assert types(response)[-1] == "StartCallRecording"
+    assert params(response, "StartCallRecording")["CallId"] == "call-id-a"
+    assert "consent.wav" in keys(response)
+    assert not response.get("TransactionAttributes", {}).get("pending")
+
+
+def test_update_before_an_on_demand_start_changes_nothing_by_itself(
+    load_event: LoadEvent, outbound: Attrs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECORDING_AUTO_START", "false")
+    event = load_event("call_update_requested", **outbound("bridged"))
+    event["ActionData"]["Parameters"]["Arguments"] = {"recording": "rewind"}
+    assert types(handle(event)) == ["ReceiveDigits"]
+
+
+def test_unknown_pending_command_is_dropped_once_recording(
+    load_event: LoadEvent, outbound: Attrs
+) -> None:
+    event = load_event(
+        "action_successful_start_call_recording", **outbound("bridged", pending="jump")
+    )
+    response = handle(event)
+    assert response["Actions"] == []
+    assert response["TransactionAttributes"]["rec"] == "recording"
+    assert response["TransactionAttributes"]["pending"] == ""
 
 
 # --- interruptions, failures, hangups --------------------------------------------------------
@@ -345,6 +401,25 @@ def test_invalid_lambda_response_while_ending_only_hangs_up(
 ) -> None:
     response = handle(load_event("invalid_lambda_response", **outbound("ending")))
     assert types(response) == ["Hangup", "Hangup"]
+
+
+def test_documented_leg_b_hangup_example_hangs_up_leg_a(
+    load_event: LoadEvent, outbound: Attrs
+) -> None:
+    # "Ending a call": LEG-B's HANGUP in a bridged call, as the guide prints it: ActionData of
+    # the running ReceiveDigits, and the tags spelled "Leg-A" / "Leg-B".
+    event = load_event("hangup_leg_b", **outbound("bridged", rec="recording"))
+    event["ActionData"] = {
+        "Type": "ReceiveDigits",
+        "Parameters": {"CallId": "call-id-b", "ParticipantTag": "LEG-B"},
+    }
+    for participant in event["CallDetails"]["Participants"]:
+        participant["ParticipantTag"] = participant["ParticipantTag"].replace("LEG", "Leg")
+    response = handle(event)
+    assert response["Actions"] == [
+        {"Type": "Hangup", "Parameters": {"CallId": "call-id-a", "SipResponseCode": "0"}}
+    ]
+    assert phase(response) == "ending"
 
 
 def test_one_leg_hanging_up_hangs_up_the_other(load_event: LoadEvent, outbound: Attrs) -> None:

@@ -41,17 +41,46 @@ attributes = st.fixed_dictionaries(
         "owner": st.just("+15555550100"),
         "sma": st.sampled_from(["+15555550199", "", "sma"]),
         "other": st.just("+15555550123"),
-        "recleg": st.sampled_from(["call-id-a", "call-id-b", ""]),
+        "recleg": st.sampled_from(["call-id-a", "call-id-b", "call-id-gone", ""]),
         "pending": st.sampled_from(["", "pause", "stop", "jump"]),
     },
 )
 
 
-def assert_well_formed(response: Any) -> None:
+def assert_well_formed(response: Any, event: Any = None) -> None:
     assert response_problems(response) == []
     attrs = response.get("TransactionAttributes", {})
     assert len(attrs) <= MAX_KEYS
     assert all(isinstance(v, str) and len(v) <= MAX_VALUE_CHARS for v in attrs.values())
+    assert_targets_connected_legs(response, event)
+
+
+def assert_targets_connected_legs(response: dict[str, Any], event: Any) -> None:
+    """Every action names a leg of the event that is still connected: the guide's CallId is
+    "CallId of participant in the CallDetails" (else InvalidActionParameter), and a disconnected
+    leg can neither hear a prompt nor be recorded."""
+    details = event.get("CallDetails") if isinstance(event, dict) else None
+    participants = details.get("Participants") if isinstance(details, dict) else None
+    if not isinstance(participants, list):
+        return
+    live = [
+        p
+        for p in participants
+        if isinstance(p, dict)
+        and isinstance(p.get("CallId"), str)
+        and p["CallId"]
+        and p.get("Status", "Connected") != "Disconnected"
+    ]
+    if not live:
+        return  # nothing usable: the fallback hangs up LEG-A, the leg every transaction has
+    call_ids = {p.get("CallId") for p in live}
+    tags = {str(p.get("ParticipantTag")).upper() for p in live}
+    for action in response["Actions"]:
+        params = action["Parameters"]
+        if "CallId" in params:
+            assert params["CallId"] in call_ids, f"{action['Type']} targets {params['CallId']!r}"
+        elif "ParticipantTag" in params:
+            assert params["ParticipantTag"] in tags, f"{action['Type']} targets a gone leg"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -69,7 +98,7 @@ def test_mutated_documented_events_get_a_valid_answer(
     event["CallDetails"]["TransactionAttributes"] = attrs
     if "ActionData" in event:
         event["ActionData"]["ReceivedDigits"] = digits
-    assert_well_formed(handle(event))
+    assert_well_formed(handle(copy.deepcopy(event)), event)
 
 
 @settings(max_examples=100, deadline=None)
@@ -91,10 +120,10 @@ def test_events_with_a_field_replaced_by_junk_get_a_valid_answer(
     if isinstance(target, dict):
         existing = list(target) or [path[-1]]
         target[existing[len(path[-1]) % len(existing)]] = junk
-    assert_well_formed(handle(event))
+    assert_well_formed(handle(copy.deepcopy(event)), event)
 
 
 @settings(max_examples=100, deadline=None)
 @given(event=json_value)
 def test_random_documents_get_a_valid_answer(event: Any) -> None:
-    assert_well_formed(handle(event))
+    assert_well_formed(handle(copy.deepcopy(event)), event)

@@ -12,7 +12,14 @@ from chalicelib.sma import actions
 from chalicelib.sma.config import SmaConfig
 from chalicelib.sma.events import ActionType, EventType, InvocationEvent
 from chalicelib.sma.numbers import to_e164
-from chalicelib.sma.state import MAX_KEYS, MAX_VALUE_CHARS, CallState, Phase, check_limits
+from chalicelib.sma.state import (
+    MAX_KEYS,
+    MAX_VALUE_CHARS,
+    CallState,
+    Phase,
+    check_limits,
+    with_cleared_keys,
+)
 
 LoadEvent = Callable[..., dict[str, Any]]
 
@@ -127,6 +134,14 @@ def test_receive_digits_regex_matches_only_the_control_digits() -> None:
 def test_state_round_trips_through_transaction_attributes() -> None:
     state = CallState(phase=Phase.BRIDGED, owner="+15555550100", tries=2, pending="pause")
     assert CallState.from_attributes(state.to_attributes()) == state
+
+
+def test_a_value_no_longer_set_is_sent_back_empty() -> None:
+    # "Using TransactionAttributes": leaving a key out does not clear it (only {} does).
+    before = {"phase": "bridged", "pending": "pause", "rec": "not_started", "foreign": "x"}
+    after = {"phase": "bridged", "rec": "paused"}
+    assert with_cleared_keys(before, after) == {"phase": "bridged", "rec": "paused", "pending": ""}
+    assert CallState.from_attributes(with_cleared_keys(before, after)).pending == ""
 
 
 def test_state_stays_within_ten_keys_and_1024_characters() -> None:

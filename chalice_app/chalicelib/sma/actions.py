@@ -82,7 +82,9 @@ def play_audio_and_get_digits(
 
 
 def dial_digits_regex() -> str:
-    return rf"^\d{{{DIAL_MIN_DIGITS},{DIAL_MAX_DIGITS}}}$"
+    """7-18 digits, then the ``#`` terminator if the owner pressed it: the guide's examples match
+    the terminator in the regex (``^\\d{2}#$`` with ``TerminatorDigits`` ``["#"]``)."""
+    return rf"^\d{{{DIAL_MIN_DIGITS},{DIAL_MAX_DIGITS}}}#?$"
 
 
 def receive_digits(call_id: str, digits: str) -> Action:

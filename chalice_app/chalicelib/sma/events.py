@@ -228,7 +228,8 @@ def _participant(raw: Any, index: int) -> Participant:
     if not isinstance(call_id, str) or not call_id:
         raise InvalidEventError(f"{where}.CallId is missing or empty")
     try:
-        tag = Leg(str(raw.get("ParticipantTag")))
+        # The guide's own HANGUP example of a bridged call spells the tags "Leg-A"/"Leg-B".
+        tag = Leg(str(raw.get("ParticipantTag")).upper())
     except ValueError as error:
         raise InvalidEventError(
             f"{where}.ParticipantTag {raw.get('ParticipantTag')!r} is not LEG-A or LEG-B"

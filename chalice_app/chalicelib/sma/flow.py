@@ -57,7 +57,13 @@ class Context:
         """CallId of the owner's leg (LEG-A outbound, LEG-B inbound), '' when not connected yet."""
         tag = Leg.A if self.state.direction is Direction.OUTBOUND else Leg.B
         leg = self.event.leg(tag)
-        return leg.call_id if leg else ""
+        return leg.call_id if leg and leg.connected else ""
+
+    @property
+    def recorded_leg_connected(self) -> bool:
+        """Recording actions name the CallId the recording runs on; a leg that is gone (or not in
+        this event's participants) cannot be targeted: Chime would answer InvalidActionParameter."""
+        return any(p.call_id == self.recorded_call_id for p in self.event.connected)
 
     @property
     def recorded_call_id(self) -> str:
@@ -362,7 +368,13 @@ def recording_started(ctx: Context) -> Outcome:
         RecordUpdate(values),
         log=f"recording to {destination or 'an unreported location'}",
     )
-    if not ctx.state.pending:
+    if ctx.state.pending not in set(Command):
+        if ctx.state.pending:
+            logger.warning(
+                "transaction %s: pending command %r is unknown; dropped",
+                ctx.event.transaction_id,
+                ctx.state.pending,
+            )
         return outcome
     # A command that arrived while the recording was starting is carried out now.
     follow = recording_command(
@@ -413,31 +425,45 @@ def control_digits(ctx: Context) -> Outcome:
 
 def api_update(ctx: Context) -> Outcome:
     raw = ctx.event.action_data.arguments.get(API_ARGUMENT, "").strip().lower()
-    try:
-        command = Command(raw)
-    except ValueError:
+    command = Command(raw) if raw in set(Command) else None
+    if ctx.state.recording is RecordingState.NOT_STARTED and ctx.config.auto_start:
+        return _restart_recording(ctx, command)
+    if command is None:
         reason = f"update ignored: Arguments.{API_ARGUMENT}={raw!r} is not start/stop/pause/resume"
         return Outcome(ctx.rearm(), ctx.state, RecordUpdate(appends=[ctx.note(reason)]), reason)
-    starting = ctx.state.recording is RecordingState.NOT_STARTED and ctx.config.auto_start
-    if starting and command in (Command.PAUSE, Command.STOP):
-        # The update interrupted the consent prompt and dropped the StartCallRecording queued
-        # after it: start again (consent first), and carry the command out once started.
-        return Outcome(
-            [
-                *ctx.rearm(),
-                *ctx.prompt_all(Prompt.CONSENT),
-                act.start_call_recording(ctx.recorded_call_id, ctx.config.recording_location),
-            ],
-            ctx.state.with_(pending=command.value),
-            log=f"api: {command.value} waits for the recording to start",
-        )
     return recording_command(ctx, command, "api")
+
+
+def _restart_recording(ctx: Context, command: Command | None) -> Outcome:
+    """An update arrived while the automatic start was still queued behind the consent prompt.
+
+    "Updating in-progress calls": the update's actions replace every action still queued (and an
+    interruptible PlayAudio is cut short), so that StartCallRecording is gone whatever the update
+    asked. Start again, consent first; a pause or stop is carried out once the start succeeds.
+    """
+    pending = command.value if command in (Command.PAUSE, Command.STOP) else ""
+    asked = command.value if command else "no recording command"
+    if not ctx.recorded_leg_connected:
+        reason = f"api: {asked} ignored: the recorded leg {ctx.recorded_call_id} is not connected"
+        return Outcome(ctx.rearm(), ctx.state, RecordUpdate(appends=[ctx.note(reason)]), reason)
+    return Outcome(
+        [
+            *ctx.rearm(),
+            *ctx.prompt_all(Prompt.CONSENT),
+            act.start_call_recording(ctx.recorded_call_id, ctx.config.recording_location),
+        ],
+        ctx.state.with_(pending=pending),
+        log=f"api: {asked} while the recording was starting; starting it again",
+    )
 
 
 def recording_command(ctx: Context, command: Command, by: str) -> Outcome:
     """Carry out ``command`` if the recording state allows it; always re-arm the owner's digits."""
     current = ctx.state.recording
     call_id = ctx.recorded_call_id
+    if not ctx.recorded_leg_connected:
+        reason = f"{by}: {command.value} ignored: the recorded leg {call_id} is not connected"
+        return Outcome(ctx.rearm(), ctx.state, RecordUpdate(appends=[ctx.note(reason)]), reason)
     transitions: dict[tuple[Command, RecordingState], tuple[Action | None, RecordingState, Prompt]]
     transitions = {
         (Command.PAUSE, RecordingState.RECORDING): (

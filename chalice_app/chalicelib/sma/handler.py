@@ -23,7 +23,7 @@ from chalicelib.sma.actions import Action
 from chalicelib.sma.config import PROMPTS_BUCKET, SmaConfig
 from chalicelib.sma.events import InvocationEvent
 from chalicelib.sma.prompts import Prompt
-from chalicelib.sma.state import CallState, Phase, check_limits
+from chalicelib.sma.state import CallState, Phase, check_limits, with_cleared_keys
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _response(
     response: dict[str, Any] = {"SchemaVersion": SCHEMA_VERSION, "Actions": actions}
     # Empty values mean "not set": attributes written by an older version compare equal.
     if {k: v for k, v in before.items() if v} != {k: v for k, v in after.items() if v}:
-        response["TransactionAttributes"] = after
+        response["TransactionAttributes"] = with_cleared_keys(before, after)
     return response
 
 
@@ -133,5 +133,5 @@ def _connected_call_ids(event: Any) -> list[str]:
             continue
         call_id, status = p.get("CallId"), p.get("Status", "Connected")
         if isinstance(call_id, str) and call_id and status != "Disconnected":
-            found.append((str(p.get("ParticipantTag", "")), call_id))
+            found.append((str(p.get("ParticipantTag", "")).upper(), call_id))
     return [call_id for _, call_id in sorted(found)]

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
+from typing import Final
 
 from chalicelib.channels import Direction
 from chalicelib.errors import InvalidEventError
@@ -80,8 +81,8 @@ class CallState:
             "recleg": self.recorded_call_id,
             "pending": self.pending,
         }
-        # Empty values are left out: Chime replaces the stored attributes with each returned
-        # key set, so an absent key is how a value is cleared.
+        # Empty values are left out; the handler sends a key that was set before and is now
+        # empty as "" (see with_cleared_keys), since leaving a key out does not clear it.
         attrs = {key: value for key, value in attrs.items() if value}
         check_limits(attrs)
         return attrs
@@ -111,6 +112,32 @@ class CallState:
 
     def describe(self) -> dict[str, object]:
         return {k: str(v) if isinstance(v, StrEnum) else v for k, v in asdict(self).items()}
+
+
+ATTRIBUTE_KEYS: Final = (
+    "phase",
+    "dir",
+    "owner",
+    "other",
+    "sma",
+    "rec",
+    "tries",
+    "recleg",
+    "pending",
+)
+
+
+def with_cleared_keys(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, str]:
+    """``after`` plus ``""`` for each state key ``before`` set that ``after`` no longer has.
+
+    The guide ("Using TransactionAttributes", "Updating TransactionAttributes") says a returned
+    map updates the stored one key by key, that new keys are added, and that omitting the
+    structure does not clear it (only ``{}`` clears everything): a key left out may well keep its
+    old value, so a value that is no longer set (e.g. ``pending`` once carried out) goes back
+    as an empty string, which decodes as unset either way.
+    """
+    cleared = {key: "" for key in ATTRIBUTE_KEYS if before.get(key) and key not in after}
+    return {**after, **cleared}
 
 
 def check_limits(attrs: Mapping[str, str]) -> None:
