@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.call_records import CallRecords
 from chalicelib.sma import flow
 from chalicelib.sma.events import ActionType, EventType
 from chalicelib.sma.handler import handle
@@ -358,6 +359,25 @@ def test_any_update_before_the_recording_runs_starts_it_again(
     assert params(response, "StartCallRecording")["CallId"] == "call-id-a"
     assert "consent.wav" in keys(response)
     assert not response.get("TransactionAttributes", {}).get("pending")
+
+
+def test_owner_pause_before_the_recording_runs_restarts_it_then_pauses(
+    load_event: LoadEvent, outbound: Attrs, call_table: str
+) -> None:
+    # "Responding to invocations with action lists": the DIGITS_RECEIVED answer replaces the
+    # queued StartCallRecording too.
+    response = handle(load_event("digits_received", **outbound("bridged")))
+    assert types(response)[-1] == "StartCallRecording"
+    assert response["TransactionAttributes"]["pending"] == "pause:owner"
+    started = load_event(
+        "action_successful_start_call_recording", **response["TransactionAttributes"]
+    )
+    follow = handle(started)
+    assert params(follow, "PauseCallRecording")["CallId"] == "call-id-a"
+    assert follow["TransactionAttributes"]["rec"] == "paused"
+    record = CallRecords().get("txn-0001")
+    assert record is not None
+    assert record["recording_events"][-1]["by"] == "owner"
 
 
 def test_update_before_an_on_demand_start_changes_nothing_by_itself(

@@ -368,8 +368,9 @@ def recording_started(ctx: Context) -> Outcome:
         RecordUpdate(values),
         log=f"recording to {destination or 'an unreported location'}",
     )
-    if ctx.state.pending not in set(Command):
-        if ctx.state.pending:
+    pending, _, by = ctx.state.pending.partition(":")
+    if pending not in set(Command):
+        if pending:
             logger.warning(
                 "transaction %s: pending command %r is unknown; dropped",
                 ctx.event.transaction_id,
@@ -378,7 +379,7 @@ def recording_started(ctx: Context) -> Outcome:
         return outcome
     # A command that arrived while the recording was starting is carried out now.
     follow = recording_command(
-        Context(ctx.event, started, ctx.config, ctx.now), Command(ctx.state.pending), "api"
+        Context(ctx.event, started, ctx.config, ctx.now), Command(pending), by or "api"
     )
     return Outcome(
         follow.actions,
@@ -418,34 +419,45 @@ def control_digits(ctx: Context) -> Outcome:
         ctx.config.stop_digit: Command.STOP,
     }
     command = commands.get(digit)
+    if _start_queued(ctx):
+        return _restart_recording(ctx, command, "owner")
     if command is None:
         return Outcome(ctx.rearm(), ctx.state, log=f"digits {digit!r} are no command")
     return recording_command(ctx, command, "owner")
 
 
+def _start_queued(ctx: Context) -> bool:
+    """The automatic StartCallRecording was sent and has not succeeded yet."""
+    return ctx.state.recording is RecordingState.NOT_STARTED and ctx.config.auto_start
+
+
 def api_update(ctx: Context) -> Outcome:
     raw = ctx.event.action_data.arguments.get(API_ARGUMENT, "").strip().lower()
     command = Command(raw) if raw in set(Command) else None
-    if ctx.state.recording is RecordingState.NOT_STARTED and ctx.config.auto_start:
-        return _restart_recording(ctx, command)
+    if _start_queued(ctx):
+        return _restart_recording(ctx, command, "api")
     if command is None:
         reason = f"update ignored: Arguments.{API_ARGUMENT}={raw!r} is not start/stop/pause/resume"
         return Outcome(ctx.rearm(), ctx.state, RecordUpdate(appends=[ctx.note(reason)]), reason)
     return recording_command(ctx, command, "api")
 
 
-def _restart_recording(ctx: Context, command: Command | None) -> Outcome:
-    """An update arrived while the automatic start was still queued behind the consent prompt.
+def _restart_recording(ctx: Context, command: Command | None, by: str) -> Outcome:
+    """A command (or anything) arrived while the automatic start was still queued behind the
+    consent prompt.
 
-    "Updating in-progress calls": the update's actions replace every action still queued (and an
-    interruptible PlayAudio is cut short), so that StartCallRecording is gone whatever the update
-    asked. Start again, consent first; a pause or stop is carried out once the start succeeds.
+    "Responding to invocations with action lists": the actions an invocation returns replace
+    the ones still queued ("Updating in-progress calls": an interruptible PlayAudio is even cut
+    short), so that StartCallRecording is gone whatever was asked. Start again, consent first;
+    a pause or stop is carried out once the start has succeeded.
     """
-    pending = command.value if command in (Command.PAUSE, Command.STOP) else ""
     asked = command.value if command else "no recording command"
     if not ctx.recorded_leg_connected:
-        reason = f"api: {asked} ignored: the recorded leg {ctx.recorded_call_id} is not connected"
+        reason = f"{by}: {asked} ignored: the recorded leg {ctx.recorded_call_id} is not connected"
         return Outcome(ctx.rearm(), ctx.state, RecordUpdate(appends=[ctx.note(reason)]), reason)
+    pending = ""
+    if command in (Command.PAUSE, Command.STOP):
+        pending = command.value if by == "api" else f"{command.value}:{by}"
     return Outcome(
         [
             *ctx.rearm(),
@@ -453,7 +465,7 @@ def _restart_recording(ctx: Context, command: Command | None) -> Outcome:
             act.start_call_recording(ctx.recorded_call_id, ctx.config.recording_location),
         ],
         ctx.state.with_(pending=pending),
-        log=f"api: {asked} while the recording was starting; starting it again",
+        log=f"{by}: {asked} while the recording was starting; starting it again",
     )
 
 
