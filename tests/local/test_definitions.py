@@ -22,7 +22,7 @@ def test_recordings_policy_confines_chime_by_account_and_sma() -> None:
     assert sorted(grant["Action"]) == ["s3:PutObject", "s3:PutObjectAcl"]
     assert grant["Resource"] == ["arn:aws:s3:::callrec-recordings/recordings/*"]
     assert grant["Condition"]["StringEquals"]["aws:SourceAccount"] == [ACCOUNT]
-    assert grant["Condition"]["ArnLike"]["aws:SourceArn"] == [
+    assert grant["Condition"]["StringEquals"]["aws:SourceArn"] == [
         f"arn:aws:chime:us-east-1:{ACCOUNT}:sma/sma-x"
     ]
 

@@ -12,9 +12,10 @@ locals {
 
   prompt_files = local.create && var.prompts_dir != null ? fileset(var.prompts_dir, "*.wav") : toset([])
 
+  # Exact values under StringEquals, as in the PlayAudio bucket policy of the Chime SDK guide.
   chime_conditions = [
     { test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] },
-    { test = "ArnLike", variable = "aws:SourceArn", values = var.sip_media_application_arns },
+    { test = "StringEquals", variable = "aws:SourceArn", values = var.sip_media_application_arns },
   ]
 }
 

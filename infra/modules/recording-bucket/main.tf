@@ -14,10 +14,11 @@ locals {
   source_arns     = distinct(concat(var.sip_media_application_arns, var.voice_connector_arns))
 
   # Confused-deputy protection for the Chime service principal, shared by the bucket policy and
-  # the KMS key policy: only this account's SIP media applications / Voice Connectors.
+  # the KMS key policy: only this account's SIP media applications / Voice Connectors. Both keys
+  # under StringEquals, as in the Chime SDK guide's bucket policies: exact values, no pattern.
   chime_conditions = [
     { test = "StringEquals", variable = "aws:SourceAccount", values = [local.account_id] },
-    { test = "ArnLike", variable = "aws:SourceArn", values = local.source_arns },
+    { test = "StringEquals", variable = "aws:SourceArn", values = local.source_arns },
   ]
 
   use_kms     = var.create_kms_key || var.kms_key_arn != null

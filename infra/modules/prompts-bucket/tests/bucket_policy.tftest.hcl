@@ -56,9 +56,9 @@ run "chime_is_confined_to_this_account_and_sma" {
   assert {
     condition = anytrue([
       for c in data.aws_iam_policy_document.chime_read.statement[0].condition :
-      c.variable == "aws:SourceArn" && contains(["ArnLike", "ArnEquals"], c.test) && toset(c.values) == toset(var.sip_media_application_arns)
+      c.variable == "aws:SourceArn" && c.test == "StringEquals" && toset(c.values) == toset(var.sip_media_application_arns)
     ])
-    error_message = "Missing aws:SourceArn = the SIP media application ARNs on the Chime statement."
+    error_message = "Missing StringEquals aws:SourceArn = the SIP media application ARNs on the Chime statement (the Chime SDK guide's form)."
   }
 }
 
