@@ -13,12 +13,17 @@ locals {
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.region
 
+  recordings_bucket   = trimprefix(var.recordings_bucket_arn, "arn:${local.partition}:s3:::")
   recordings_objects  = "${var.recordings_bucket_arn}/${var.recordings_prefix}/*"
   transcripts_objects = "${var.recordings_bucket_arn}/${var.transcripts_prefix}/*"
   reports_objects     = "${var.recordings_bucket_arn}/${var.reports_prefix}/*"
 
   functions     = local.create ? var.lambda_function_names : null
   function_keys = toset(local.create ? ["sma_handler", "start_transcription", "render_report"] : [])
+
+  # Transcribe job ARNs (Service Authorization Reference: callanalyticsjob, transcriptionjob).
+  call_analytics_jobs = "arn:${local.partition}:transcribe:${local.region}:${local.account_id}:analytics/*"
+  transcription_jobs  = "arn:${local.partition}:transcribe:${local.region}:${local.account_id}:transcription-job/*"
 
   table_arn = try(aws_dynamodb_table.this[0].arn, "")
   topic_arn = try(aws_sns_topic.this[0].arn, "")
@@ -287,9 +292,10 @@ data "aws_iam_policy_document" "dead_letter_send" {
 }
 
 # start_transcription: reads the recording's metadata, starts the Call Analytics (or standard,
-# for mono) job with the data access role, and writes the job name into the call record.
+# for mono) job with the data access role, and writes the job name into the call record. A
+# duplicate event gets ConflictException from Start*Job, so no Get*Job is needed here.
 data "aws_iam_policy_document" "start_transcription" {
-  #checkov:skip=CKV_AWS_356:only the Transcribe job actions use Resource *, listed one by one; job names are derived per recording at run time
+  #checkov:skip=CKV_AWS_356:transcribe:Start*Job have no resource type (Resource * is the only form); their output location is pinned by transcribe:Output* conditions
   statement {
     sid       = "ReadRecordings"
     actions   = ["s3:GetObject"]
@@ -310,18 +316,56 @@ data "aws_iam_policy_document" "start_transcription" {
     resources = [local.transcripts_objects]
   }
 
-  # Transcribe's Start*/Get* job actions do not support resource-level permissions for every
-  # job type, so the resource is "*"; the actions are listed one by one.
+  # transcribe:Start*Job have no resource type in the Service Authorization Reference, so
+  # Resource is "*"; their condition keys pin where the output may go: the transcripts prefix of
+  # the recordings bucket, under the bucket's KMS key when it has one. No Tags are sent, so no
+  # transcribe:TagResource.
   statement {
-    sid = "TranscriptionJobs"
-    actions = [
-      "transcribe:StartCallAnalyticsJob",
-      "transcribe:StartTranscriptionJob",
-      "transcribe:GetCallAnalyticsJob",
-      "transcribe:GetTranscriptionJob",
-      "transcribe:TagResource",
-    ]
+    sid       = "StartCallAnalyticsJobsIntoTranscripts"
+    actions   = ["transcribe:StartCallAnalyticsJob"]
     resources = ["*"]
+
+    condition {
+      test     = "StringLike"
+      variable = "transcribe:OutputLocation"
+      values   = ["s3://${local.recordings_bucket}/${var.transcripts_prefix}/*"]
+    }
+
+    dynamic "condition" {
+      for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+      content {
+        test     = "StringEquals"
+        variable = "transcribe:OutputEncryptionKMSKeyId"
+        values   = [condition.value]
+      }
+    }
+  }
+
+  statement {
+    sid       = "StartTranscriptionJobsIntoTranscripts"
+    actions   = ["transcribe:StartTranscriptionJob"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "transcribe:OutputBucketName"
+      values   = [local.recordings_bucket]
+    }
+
+    condition {
+      test     = "StringLike"
+      variable = "transcribe:OutputKey"
+      values   = ["${var.transcripts_prefix}/*"]
+    }
+
+    dynamic "condition" {
+      for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+      content {
+        test     = "StringEquals"
+        variable = "transcribe:OutputEncryptionKMSKeyId"
+        values   = [condition.value]
+      }
+    }
   }
 
   statement {
@@ -340,7 +384,6 @@ data "aws_iam_policy_document" "start_transcription" {
 # render_report: reads the transcript, writes the report, presigns links to both and publishes
 # them; presigned GETs run with this role's permissions, hence s3:GetObject on the reports.
 data "aws_iam_policy_document" "render_report" {
-  #checkov:skip=CKV_AWS_356:only transcribe:Get*Job (listed) uses Resource *; job names are derived per recording at run time
   statement {
     sid       = "ReadTranscriptsAndRecordings"
     actions   = ["s3:GetObject"]
@@ -353,10 +396,18 @@ data "aws_iam_policy_document" "render_report" {
     resources = [local.reports_objects]
   }
 
+  # transcribe:Get*Job support resource-level permissions (callanalyticsjob, transcriptionjob):
+  # this account's jobs in this Region.
   statement {
     sid       = "ReadJobs"
-    actions   = ["transcribe:GetCallAnalyticsJob", "transcribe:GetTranscriptionJob"]
-    resources = ["*"]
+    actions   = ["transcribe:GetCallAnalyticsJob"]
+    resources = [local.call_analytics_jobs]
+  }
+
+  statement {
+    sid       = "ReadTranscriptionJobs"
+    actions   = ["transcribe:GetTranscriptionJob"]
+    resources = [local.transcription_jobs]
   }
 
   statement {

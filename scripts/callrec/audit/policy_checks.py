@@ -48,6 +48,20 @@ NARROWING_KEYS = frozenset(
     }
 )
 
+# Actions the Service Authorization Reference lists with no resource type: Resource "*" is the
+# only form IAM accepts for them, so CR051 does not apply (compared in lower case).
+ACTIONS_WITHOUT_RESOURCE_TYPES = frozenset(
+    {
+        "transcribe:startcallanalyticsjob",
+        "transcribe:starttranscriptionjob",
+        "transcribe:startmedicaltranscriptionjob",
+        "transcribe:startstreamtranscription",
+        "transcribe:startcallanalyticsstreamtranscription",
+        "transcribe:listcallanalyticsjobs",
+        "transcribe:listtranscriptionjobs",
+    }
+)
+
 
 class _Emitter:
     def __init__(self, target: PolicyTarget) -> None:
@@ -401,7 +415,10 @@ def _check_identity(emit: _Emitter, statement: Statement) -> None:
             emit.add("CR050", f"{statement.label}: Action {action!r}", statement)
         elif wildcard_in(action):
             emit.add("CR053", f"{statement.label}: Action {action!r} is a pattern", statement)
-    if "*" in statement.resources:
+    needs_resource = [
+        a for a in statement.actions if a.lower() not in ACTIONS_WITHOUT_RESOURCE_TYPES
+    ]
+    if "*" in statement.resources and needs_resource:
         emit.add(
             "CR051",
             f'{statement.label}: {list(statement.actions)} on Resource "*"',

@@ -119,6 +119,62 @@ run "transcribe_reads_recordings_and_writes_transcripts_with_the_key" {
   }
 }
 
+# Service Authorization Reference (Amazon Transcribe): Start*Job have no resource type but
+# transcribe:Output* condition keys; Get*Job take callanalyticsjob / transcriptionjob ARNs.
+run "transcribe_job_actions_are_narrowed" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for document in [data.aws_iam_policy_document.start_transcription, data.aws_iam_policy_document.render_report] : [
+        for s in document.statement : !contains(s.resources, "*") || alltrue([
+          for action in s.actions : contains(["transcribe:StartCallAnalyticsJob", "transcribe:StartTranscriptionJob"], action)
+        ])
+      ]
+    ]))
+    error_message = "Only transcribe:Start*Job (no resource type) may use Resource \"*\"."
+  }
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.start_transcription.statement :
+      s.actions == toset(["transcribe:StartCallAnalyticsJob"]) && anytrue([
+        for c in s.condition : c.test == "StringLike" && c.variable == "transcribe:OutputLocation" && toset(c.values) == toset(["s3://callrec-recordings-test/transcriptions/*"])
+        ]) && anytrue([
+        for c in s.condition : c.test == "StringEquals" && c.variable == "transcribe:OutputEncryptionKMSKeyId" && toset(c.values) == toset([var.kms_key_arn])
+      ])
+    ])
+    error_message = "StartCallAnalyticsJob must be confined to the transcripts prefix (transcribe:OutputLocation) and the bucket key."
+  }
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.start_transcription.statement :
+      s.actions == toset(["transcribe:StartTranscriptionJob"]) && anytrue([
+        for c in s.condition : c.test == "StringEquals" && c.variable == "transcribe:OutputBucketName" && toset(c.values) == toset(["callrec-recordings-test"])
+        ]) && anytrue([
+        for c in s.condition : c.test == "StringLike" && c.variable == "transcribe:OutputKey" && toset(c.values) == toset(["transcriptions/*"])
+      ])
+    ])
+    error_message = "StartTranscriptionJob must be confined to the recordings bucket (transcribe:OutputBucketName) and the transcripts prefix (transcribe:OutputKey)."
+  }
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.render_report.statement : s.resources if anytrue([for a in s.actions : startswith(a, "transcribe:Get")])
+      ])) == toset([
+      "arn:aws:transcribe:us-east-1:111122223333:analytics/*",
+      "arn:aws:transcribe:us-east-1:111122223333:transcription-job/*",
+    ])
+    error_message = "transcribe:Get*Job must name this account's callanalyticsjob / transcriptionjob ARNs."
+  }
+  assert {
+    condition = !anytrue(flatten([
+      for s in data.aws_iam_policy_document.start_transcription.statement : [
+        for a in s.actions : startswith(a, "transcribe:Get") || a == "transcribe:TagResource"
+      ]
+    ]))
+    error_message = "start_transcription neither reads jobs back nor tags them."
+  }
+}
+
 run "call_records_table_has_pitr_ttl_and_key" {
   command = plan
 
