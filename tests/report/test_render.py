@@ -136,3 +136,50 @@ def test_two_hour_call_renders_quickly(synthetic_call: Callable[..., dict[str, A
 def test_invalid_json_is_a_transcript_error() -> None:
     with pytest.raises(TranscriptError, match="not valid JSON"):
         parse_document(b"{not json")
+
+
+def _shaded(run: Any) -> str | None:
+    shading = run._r.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}shd")
+    return (
+        None
+        if shading is None
+        else shading.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}fill")
+    )
+
+
+def test_transcript_marks_highlights_by_their_character_offsets(example: dict[str, Any]) -> None:
+    """ActionItemsDetected Begin 23 / End 64 of 'Okay I've got that and I will email ...': only
+    those characters are shaded, and the cell still reads as the turn's Content."""
+    rows = open_docx(render(example)).tables[-1].rows[1:]
+    turn = next(t for t in example["Transcript"] if t.get("ActionItemsDetected"))
+    offsets = turn["ActionItemsDetected"][0]["CharacterOffsets"]
+    cell = next(r.cells[4] for r in rows if r.cells[4].text == turn["Content"])
+    shaded = "".join(run.text for run in cell.paragraphs[0].runs if _shaded(run))
+    assert shaded == turn["Content"][offsets["Begin"] : offsets["End"]].strip()
+    issue_turn = next(r.cells[4] for r in rows if r.cells[4].text.startswith("I'm trying"))
+    assert {_shaded(run) for run in issue_turn.paragraphs[0].runs} == {"FFE08A"}
+
+
+def test_transcript_marks_the_turns_that_interrupt(example: dict[str, Any]) -> None:
+    rows = open_docx(render(example)).tables[-1].rows[1:]
+    marked = [
+        r.cells[0].text for r in rows if any(run.bold for run in r.cells[0].paragraphs[0].runs)
+    ]
+    assert marked == ["0:19", "2:46"]  # the two AGENT interruptions at 18.74 s and 166.44 s
+
+
+def test_markdown_tags_each_highlight_once(example: dict[str, Any]) -> None:
+    text = render(example, report_format=ReportFormat.MARKDOWN).decode()
+    assert "Okay I've got that and [Action item] **I will email you a confirmation is [PII].**" in (
+        text
+    )
+    assert text.count("[Issue] **") == 1
+    assert "| 0:19 ⚡ |" in text
+
+
+def test_offsets_that_do_not_match_the_words_mark_nothing(example: dict[str, Any]) -> None:
+    turn = next(t for t in example["Transcript"] if t.get("ActionItemsDetected"))
+    turn["Content"] = "Something else entirely than the items say."
+    rows = open_docx(render(example)).tables[-1].rows[1:]
+    cell = next(r.cells[4] for r in rows if "I will email you" in r.cells[4].text)
+    assert not any(_shaded(run) for run in cell.paragraphs[0].runs)

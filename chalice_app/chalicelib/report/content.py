@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from chalicelib.report.model import CallAnalysis, Highlight, Turn
+from chalicelib.report.model import CallAnalysis, Highlight, Span, Turn
 
 ROLE_LABELS = {"AGENT": "Agent", "CUSTOMER": "Customer"}
 SENTIMENT_LABELS = {
@@ -53,18 +53,26 @@ class CallContext:
         )
 
 
+class Run(NamedTuple):
+    """A stretch of a turn's text with one look: consecutive words of the same style joined."""
+
+    text: str
+    low_confidence: bool = False
+    highlight: str = ""  # "Issue", "Action item" or "Outcome" when the text is one
+
+
 @dataclass(frozen=True)
 class TranscriptRow:
     start: str
     duration: str
     speaker: str
     sentiment: str
-    # (text, low_confidence) runs: consecutive words with the same flag joined
-    runs: tuple[tuple[str, bool], ...]
+    runs: tuple[Run, ...]
+    interrupting: bool = False  # this turn's speaker interrupted the other party
 
     @property
     def text(self) -> str:
-        return "".join(text for text, _ in self.runs)
+        return "".join(run.text for run in self.runs)
 
 
 @dataclass
@@ -141,7 +149,11 @@ def build(analysis: CallAnalysis, context: CallContext | None = None) -> ReportC
         for c in analysis.categories()
     ]
     content.highlights = [_highlight_row(h) for h in analysis.highlights()]
-    content.transcript = [_transcript_row(turn) for turn in analysis.turns]
+    interruptions = analysis.interruptions()
+    content.transcript = [
+        _transcript_row(turn, _interrupts(turn, interruptions.get(turn.role, [])))
+        for turn in analysis.turns
+    ]
     return content
 
 
@@ -183,7 +195,7 @@ def _highlight_row(highlight: Highlight) -> tuple[str, str, str, str]:
     )
 
 
-def _transcript_row(turn: Turn) -> TranscriptRow:
+def _transcript_row(turn: Turn, interrupting: bool = False) -> TranscriptRow:
     span = turn.span
     return TranscriptRow(
         start=clock(span.begin_ms),
@@ -191,29 +203,51 @@ def _transcript_row(turn: Turn) -> TranscriptRow:
         speaker=role_label(turn.role),
         sentiment=SENTIMENT_LABELS.get(turn.sentiment, turn.sentiment.title()),
         runs=_runs(turn),
+        interrupting=interrupting,
     )
 
 
-def _runs(turn: Turn) -> tuple[tuple[str, bool], ...]:
+def _interrupts(turn: Turn, spans: list[Span]) -> bool:
+    """True when one of the speaker's interruptions starts during this turn."""
+    span = turn.span
+    return any(span.begin_ms <= s.begin_ms <= span.end_ms for s in spans)
+
+
+def _runs(turn: Turn) -> tuple[Run, ...]:
+    """The turn's words as styled runs: low-confidence words and highlighted ranges marked.
+
+    Words are joined as Transcribe joins them into ``Content`` (a space before each word, none
+    before punctuation), so a highlight's CharacterOffsets select the same words here.
+    """
+    highlights = [(h.begin_char, h.end_char, h.kind) for h in turn.highlights()]
     words = turn.words
     if not words:
-        return ((turn.content, False),) if turn.content else ()
-    runs: list[list[Any]] = []
+        kind = highlights[0][2] if highlights else ""
+        return (Run(turn.content, False, kind),) if turn.content else ()
+    pieces: list[tuple[str, str, bool]] = []  # (separator, word, low confidence)
     for word in words:
-        text = word.content if word.is_punctuation or not runs else f" {word.content}"
-        flag = word.low_confidence
-        if runs and runs[-1][1] == flag:
-            runs[-1][0] += text
-        elif flag and text.startswith(" "):
-            # keep the space outside the marked run
-            if runs:
-                runs[-1][0] += " "
-            else:
-                runs.append([" ", False])
-            runs.append([text[1:], True])
+        separator = "" if word.is_punctuation or not pieces else " "
+        pieces.append((separator, word.content, word.low_confidence))
+    if highlights and "".join(a + b for a, b, _ in pieces) != turn.content:
+        highlights = []  # the words do not rebuild the text: offsets would select wrong words
+    runs: list[list[Any]] = []
+    position = 0
+    for separator, text, low in pieces:
+        begin = position + len(separator)
+        position = begin + len(text)
+        kind = next((k for b, e, k in highlights if b < position and begin < e), "")
+        style = (low, kind)
+        if runs and (runs[-1][1], runs[-1][2]) == style:
+            runs[-1][0] += separator + text
+        elif not low and not kind:  # the separator joins the plain run
+            runs.append([separator + text, low, kind])
         else:
-            runs.append([text, flag])
-    return tuple((str(text), bool(flag)) for text, flag in runs)
+            if runs and not runs[-1][1] and not runs[-1][2]:
+                runs[-1][0] += separator
+            elif separator:
+                runs.append([separator, False, ""])
+            runs.append([text, low, kind])
+    return tuple(Run(str(text), bool(low), str(kind)) for text, low, kind in runs)
 
 
 def _clock_key(value: str) -> tuple[int, ...]:

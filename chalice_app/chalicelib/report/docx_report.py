@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
 from chalicelib.report import charts
@@ -13,6 +13,12 @@ from chalicelib.report.content import ReportContent, clock
 from chalicelib.report.model import CallAnalysis
 
 LOW_CONFIDENCE_COLOUR = (0xC0, 0x50, 0x00)
+INTERRUPTION_COLOUR = (0xC6, 0x28, 0x28)
+HIGHLIGHT_FILLS = {  # background of issue, action item and outcome text in the transcript
+    "Issue": (0xFF, 0xE0, 0x8A),
+    "Action item": (0xC8, 0xE6, 0xC9),
+    "Outcome": (0xE1, 0xBE, 0xE7),
+}
 SENTIMENT_COLOURS = {
     "Positive": (0x2E, 0x7D, 0x32),
     "Negative": (0xC6, 0x28, 0x28),
@@ -128,45 +134,97 @@ def _categories_and_highlights(document: Any, content: ReportContent) -> None:
 def _transcript(document: Any, content: ReportContent) -> None:
     """The turn-by-turn table, written as WordprocessingML directly: python-docx's per-cell API
     costs about a millisecond a row, far too slow for a two-hour call's thousands of turns."""
-    from docx.shared import RGBColor
-
     document.add_heading("Transcript", level=1)
-    if any(flag for row in content.transcript for _, flag in row.runs):
-        legend = document.add_paragraph("Words in ")
-        marked = legend.add_run("orange italics")
-        marked.italic = True
-        marked.font.color.rgb = RGBColor(*LOW_CONFIDENCE_COLOUR)
-        legend.add_run(" were recognised with low confidence.")
+    _transcript_legend(document, content)
     widths = TRANSCRIPT_WIDTHS
     table = _table(document, ("Start", "Length", "Speaker", "Sentiment", "Text"), [], widths=widths)
     _repeat_as_header(table.rows[0])
     twips = [str(int(w * 1440)) for w in widths]
     low = _hex(LOW_CONFIDENCE_COLOUR)
+    interrupting = _hex(INTERRUPTION_COLOUR)
+    fills = {kind: _hex(fill) for kind, fill in HIGHLIGHT_FILLS.items()}
     rows = []
     for row in content.transcript:
         sentiment_colour = SENTIMENT_COLOURS.get(row.sentiment)
-        cells: list[list[tuple[str, str | None, bool]]] = [
-            [(row.start, None, False)],
-            [(row.duration, None, False)],
-            [(row.speaker, None, False)],
-            [(row.sentiment, _hex(sentiment_colour) if sentiment_colour else None, False)],
-            [(text, low if flag else None, flag) for text, flag in row.runs],
+        cells: list[list[_Style]] = [
+            [_Style(row.start, interrupting if row.interrupting else None, bold=row.interrupting)],
+            [_Style(row.duration)],
+            [_Style(row.speaker)],
+            [_Style(row.sentiment, _hex(sentiment_colour) if sentiment_colour else None)],
+            [
+                _Style(
+                    run.text,
+                    low if run.low_confidence else None,
+                    italic=run.low_confidence,
+                    fill=fills.get(run.highlight),
+                )
+                for run in row.runs
+            ],
         ]
         rows.append(_row_xml(twips, cells))
     _append_rows(table._tbl, rows)
 
 
-def _row_xml(twips: Sequence[str], cells: Sequence[Sequence[tuple[str, str | None, bool]]]) -> str:
+def _transcript_legend(document: Any, content: ReportContent) -> None:
+    """Say what the transcript's marks mean, naming only the marks that occur."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import RGBColor
+
+    runs = [run for row in content.transcript for run in row.runs]
+    kinds = [kind for kind in HIGHLIGHT_FILLS if any(run.highlight == kind for run in runs)]
+    low = any(run.low_confidence for run in runs)
+    interrupting = any(row.interrupting for row in content.transcript)
+    if not (kinds or low or interrupting):
+        return
+    legend = document.add_paragraph("Marks: ")
+    parts: list[tuple[str, Any]] = []
+    if low:
+        parts.append(("low-confidence words", "low"))
+    parts += [(kind.lower(), kind) for kind in kinds]
+    if interrupting:
+        parts.append(("start of a turn that interrupts", "interrupting"))
+    for index, (label, mark) in enumerate(parts):
+        if index:
+            legend.add_run(", ")
+        run = legend.add_run(label)
+        if mark == "low":
+            run.italic = True
+            run.font.color.rgb = RGBColor(*LOW_CONFIDENCE_COLOUR)
+        elif mark == "interrupting":
+            run.bold = True
+            run.font.color.rgb = RGBColor(*INTERRUPTION_COLOUR)
+        else:
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:fill"), _hex(HIGHLIGHT_FILLS[mark]))
+            run._r.get_or_add_rPr().append(shading)
+    legend.add_run(".")
+
+
+class _Style(NamedTuple):
+    text: str
+    colour: str | None = None
+    italic: bool = False
+    bold: bool = False
+    fill: str | None = None
+
+
+def _row_xml(twips: Sequence[str], cells: Sequence[Sequence[_Style]]) -> str:
     """One ``w:tr`` as text: building strings and parsing once is far cheaper than lxml calls."""
     parts = ["<w:tr>"]
     for width, runs in zip(twips, cells, strict=True):
         parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>')
-        for text, colour, italic in runs:
-            properties = ("<w:i/>" if italic else "") + (
-                f'<w:color w:val="{colour}"/>' if colour else ""
+        for run in runs:
+            # w:rPr children in the schema's order: b, i, color, shd
+            properties = (
+                ("<w:b/>" if run.bold else "")
+                + ("<w:i/>" if run.italic else "")
+                + (f'<w:color w:val="{run.colour}"/>' if run.colour else "")
+                + (f'<w:shd w:val="clear" w:color="auto" w:fill="{run.fill}"/>' if run.fill else "")
             )
             run_properties = f"<w:rPr>{properties}</w:rPr>" if properties else ""
-            safe = xml_escape(_XML_UNSAFE.sub("", text))
+            safe = xml_escape(_XML_UNSAFE.sub("", run.text))
             parts.append(f'<w:r>{run_properties}<w:t xml:space="preserve">{safe}</w:t></w:r>')
         parts.append("</w:p></w:tc>")
     parts.append("</w:tr>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.report.content import ReportContent, clock
+from chalicelib.report.content import ReportContent, Run, clock
 
 
 def render(content: ReportContent) -> str:
@@ -58,17 +58,22 @@ def render(content: ReportContent) -> str:
         lines += ["## Issues, action items and outcomes", ""]
         lines += _table(("Kind", "At", "Speaker", "What was said"), content.highlights)
     lines += ["## Transcript", ""]
-    if any(low for row in content.transcript for _, low in row.runs):
+    runs = [run for row in content.transcript for run in row.runs]
+    if any(run.low_confidence for run in runs):
         lines += ["Words in _italics_ were recognised with low confidence.", ""]
+    if any(run.highlight for run in runs):
+        lines += ["Issues, action items and outcomes are in **bold**, tagged with their kind.", ""]
+    if any(row.interrupting for row in content.transcript):
+        lines += ["A start time marked ⚡ begins a turn that interrupts the other speaker.", ""]
     lines += _table(
         ("Start", "Length", "Speaker", "Sentiment", "Text"),
         [
             (
-                row.start,
+                f"{row.start} ⚡" if row.interrupting else row.start,
                 row.duration,
                 row.speaker,
                 row.sentiment,
-                "".join(_mark(text) if low else text for text, low in row.runs),
+                _text(row.runs),
             )
             for row in content.transcript
         ],
@@ -76,9 +81,25 @@ def render(content: ReportContent) -> str:
     return "\n".join(lines)
 
 
-def _mark(text: str) -> str:
+def _text(runs: Sequence[Run]) -> str:
+    """A turn's text: low-confidence words in italics, highlights in bold, each highlight tagged
+    with its kind once where it starts."""
+    parts = []
+    previous = ""
+    for run in runs:
+        text = _mark(run.text, "_") if run.low_confidence else run.text
+        if run.highlight:
+            tag = f"[{run.highlight}] " if run.highlight != previous else ""
+            text = _mark(text, "**", tag)
+        if run.text.strip():
+            previous = run.highlight
+        parts.append(text)
+    return "".join(parts)
+
+
+def _mark(text: str, marker: str, tag: str = "") -> str:
     stripped = text.strip()
-    return text.replace(stripped, f"_{stripped}_") if stripped else text
+    return text.replace(stripped, f"{tag}{marker}{stripped}{marker}") if stripped else text
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

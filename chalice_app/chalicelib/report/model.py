@@ -54,6 +54,8 @@ class Highlight:
     text: str
     turn_begin_ms: int
     role: str
+    begin_char: int = 0  # CharacterOffsets into the turn's Content
+    end_char: int = 0
 
 
 class Turn:
@@ -112,8 +114,10 @@ class Turn:
             for entry in self._raw.get(field) or []:
                 offsets = entry.get("CharacterOffsets", {}) if isinstance(entry, Mapping) else {}
                 begin, end = int(offsets.get("Begin", 0)), int(offsets.get("End", 0))
-                text = self.content[begin:end].strip() or self.content
-                found.append(Highlight(kind, text, self.span.begin_ms, self.role))
+                text = self.content[begin:end].strip()
+                if not text:  # offsets missing or out of range: the whole turn
+                    begin, end, text = 0, len(self.content), self.content
+                found.append(Highlight(kind, text, self.span.begin_ms, self.role, begin, end))
         return found
 
 
