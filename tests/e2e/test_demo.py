@@ -17,14 +17,11 @@ KEY = re.compile(
     r"^recordings/(\d{4})/(\d{2})/(\d{2})/"
     r"(\d{4})-(\d{2})-(\d{2})-\d{2}-\d{2}-\d{2}-\d{3}_(?P<tx>[A-Za-z0-9-]+)_(?P<call>[A-Za-z0-9-]+)\.wav$"
 )
-KEY_PHRASES = (
-    "replacement card",
-    "water last week",
-    "home address",
-    "five business days",
-    "thank you so much",
-    "goodbye",
-)
+# Key phrases of the default scenario by who says them: the owner is on the recorded leg (LEG-A,
+# incoming track = left = channel 0 = AGENT), the customer is heard on its outgoing track.
+OWNER_PHRASES = ("replacement card", "five business days")
+CUSTOMER_PHRASES = ("water last week", "home address", "thank you so much")
+KEY_PHRASES = (*OWNER_PHRASES, *CUSTOMER_PHRASES, "goodbye")
 
 pytestmark = pytest.mark.slow
 
@@ -65,6 +62,16 @@ def test_transcript_holds_the_key_phrases_per_party(demo: DemoResult) -> None:
         assert phrase in text, phrase
     roles = {t["ParticipantRole"] for t in document["Transcript"]}
     assert roles == {"AGENT", "CUSTOMER"}
+    said = {
+        role: " ".join(
+            t["Content"].lower() for t in document["Transcript"] if t["ParticipantRole"] == role
+        )
+        for role in roles
+    }
+    for phrase in OWNER_PHRASES:
+        assert phrase in said["AGENT"] and phrase not in said["CUSTOMER"], phrase
+    for phrase in CUSTOMER_PHRASES:
+        assert phrase in said["CUSTOMER"] and phrase not in said["AGENT"], phrase
     assert document["ConversationCharacteristics"]["Interruptions"]["TotalCount"] >= 1
 
 
