@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 from botocore.stub import Stubber
@@ -53,6 +54,7 @@ def opus_ogg_bytes(channels: int) -> bytes:
 
 
 def s3_event(*keys: str, bucket: str = BUCKET, name: str = "ObjectCreated:Put") -> dict[str, Any]:
+    """An S3 notification for ``keys``, each URL-encoded as S3 encodes it (spaces as ``+``)."""
     template = json.loads((EVENTS / "s3" / "object_created_sma_recording.json").read_text())
     record = template["Records"][0]
     records = []
@@ -60,7 +62,7 @@ def s3_event(*keys: str, bucket: str = BUCKET, name: str = "ObjectCreated:Put") 
         entry = json.loads(json.dumps(record))
         entry["eventName"] = name
         entry["s3"]["bucket"]["name"] = bucket
-        entry["s3"]["object"]["key"] = key
+        entry["s3"]["object"]["key"] = quote_plus(key, safe="/")
         records.append(entry)
     return {"Records": records}
 

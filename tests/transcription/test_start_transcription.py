@@ -316,3 +316,19 @@ def test_call_id_metadata_that_disagrees_with_the_key_is_noted(stack: Stack) -> 
     )
     handle_s3_event(support.s3_event(SMA_KEY))
     assert any("call-id other-call differs" in note for note in stack.notes(SMA_TX))
+
+
+def test_encoded_key_with_spaces_and_plus_in_its_prefix_is_decoded(stack: Stack) -> None:
+    """S3 event keys are URL-encoded with spaces as '+': 'a+b c' arrives as 'a%2Bb+c'."""
+    key = SMA_KEY.replace("recordings/", "recordings/tech+support sales/", 1)
+    stack.put(key, support.wav_bytes(2))
+    event = support.s3_event(key)
+    assert "tech%2Bsupport+sales" in event["Records"][0]["s3"]["object"]["key"]
+    stack.transcribe.add_response(
+        "start_call_analytics_job",
+        analytics_response(job_name(BUCKET, key)),
+        {**expected_analytics(key, 0), "CallAnalyticsJobName": job_name(BUCKET, key)},
+    )
+    [result] = handle_s3_event(event)
+    assert (result.outcome, result.key) == (Outcome.STARTED, key)
+    assert stack.record(SMA_TX)["recording_key"] == key
