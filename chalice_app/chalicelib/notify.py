@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 TOPIC_ENV = "NOTIFICATION_TOPIC_ARN"
 EXPIRY_ENV = "REPORT_LINK_EXPIRY_SECONDS"
 SIGV4_MAX_EXPIRY = 604800  # seconds: S3's limit for SigV4 presigned URLs (7 days)
-SUBJECT_MAX = 100  # SNS subject limit
+SUBJECT_MAX = 99  # SNS: subjects are "less than 100 characters long"
 
 
 def link_expiry_seconds() -> int:

@@ -50,3 +50,31 @@ def test_unusable_link_expiry_is_a_configuration_error(
 def test_without_a_topic_nothing_is_published(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NOTIFICATION_TOPIC_ARN", raising=False)
     assert notify.publish("subject", {"event": "report-ready"}) is None
+
+
+def test_published_subject_obeys_sns_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SNS subjects: no line breaks or control characters, less than 100 characters long."""
+    import json
+
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib import aws
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        aws.reset_clients()
+        topic = boto3.client("sns").create_topic(Name="callrec-reports")["TopicArn"]
+        sqs = boto3.client("sqs")
+        queue = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        boto3.client("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+        monkeypatch.setenv("NOTIFICATION_TOPIC_ARN", topic)
+        assert notify.publish("Call report ready:\n" + "x" * 200, {"event": "report-ready"})
+        [message] = sqs.receive_message(QueueUrl=queue)["Messages"]
+        subject = json.loads(message["Body"])["Subject"]
+        aws.reset_clients()
+    assert len(subject) == notify.SUBJECT_MAX < 100
+    assert subject.startswith("Call report ready:x")
