@@ -207,3 +207,11 @@ def test_cli_rejects_numbers_that_are_not_e164() -> None:
 
 def test_cli_city_needs_a_state() -> None:
     assert main(["phone-number", "order", "--city", "Seattle"]) == 2
+
+
+@pytest.mark.parametrize("count", ["0", "501"])
+def test_cli_count_stays_within_the_search_limit(count: str) -> None:
+    """SearchAvailablePhoneNumbers accepts MaxResults 1-500; anything else is a usage error."""
+    with pytest.raises(SystemExit) as exited:
+        main(["phone-number", "order", "--area-code", "206", "--count", count])
+    assert exited.value.code == 2

@@ -196,10 +196,14 @@ def _e164(value: str) -> str:
     return value
 
 
-def _positive(value: str) -> int:
+# SearchAvailablePhoneNumbers takes MaxResults 1-500: one search must find every number ordered.
+MAX_SEARCH_RESULTS = 500
+
+
+def _search_count(value: str) -> int:
     number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    if not 1 <= number <= MAX_SEARCH_RESULTS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_SEARCH_RESULTS}")
     return number
 
 
@@ -216,7 +220,9 @@ def register(subparsers: Any) -> None:
     where.add_argument("--toll-free-prefix", help="toll-free numbers with this prefix, e.g. 844")
     order_parser.add_argument("--state", help="state for --city")
     order_parser.add_argument("--country", default="US", help="ISO country code (default US)")
-    order_parser.add_argument("--count", type=_positive, default=1, help="how many numbers")
+    order_parser.add_argument(
+        "--count", type=_search_count, default=1, help="how many numbers (1-500)"
+    )
     order_parser.add_argument("--name", help="order name")
     order_parser.add_argument(
         "--timeout", type=float, default=300.0, help="seconds to wait for the order (default 300)"
