@@ -43,7 +43,8 @@ def downsample(
 
 
 def loudness_chart(analysis: CallAnalysis) -> bytes | None:
-    """Loudness per speaker over the call, interruptions shaded; None without loudness data."""
+    """Loudness per speaker over the call, interruptions and non-talk time shaded; None without
+    loudness data."""
     series = {role: downsample(list(analysis.loudness_series(role))) for role in analysis.roles}
     series = {role: points for role, points in series.items() if points}
     if not series:
@@ -57,6 +58,14 @@ def loudness_chart(analysis: CallAnalysis) -> bytes | None:
             markersize=2.5,
             color=role_colour(role, index),
             label=role.title(),
+        )
+    for index, span in enumerate(analysis.non_talk()[1]):
+        axes.axvspan(
+            span.begin_ms / 60000,
+            max(span.end_ms, span.begin_ms + 500) / 60000,
+            color=NON_TALK_COLOUR,
+            alpha=0.3,
+            label=None if index else "Non-talk",
         )
     marked = False
     for spans in analysis.interruptions().values():
