@@ -115,6 +115,42 @@ def test_recording_key_follows_the_documented_format() -> None:
     assert recording.location.endswith("_sim-t_sim-t-leg-a.wav")
 
 
+def test_update_cuts_an_interruptible_prompt_short_after_the_handler_answers() -> None:
+    # "Updating in-progress calls": the update invokes the handler, its actions replace the
+    # rest of the list, and the cut-short PlayAudio is reported afterwards, for information.
+    doc = scenario(
+        callee={"number": "+12065550123", "answer_after": 2},
+        timeline=[*BASE["timeline"][:1], {"at": 10, "api": {"recording": "pause"}}],
+    )
+    steps = simulation.run(doc).transcript.steps
+    kinds = [s.event_type for s in steps]
+    update = kinds.index("CALL_UPDATE_REQUESTED")
+    assert kinds[update + 1] == "ACTION_INTERRUPTED"
+    assert steps[update + 1].event["ActionData"]["Type"] == "PlayAudio"
+    assert kinds.count("ACTION_INTERRUPTED") == 1
+
+
+@pytest.mark.parametrize(("at", "running"), [(3, "PlayAudioAndGetDigits"), (8, "CallAndBridge")])
+def test_update_waits_for_an_action_that_cannot_be_interrupted(at: float, running: str) -> None:
+    doc = scenario(
+        callee={"number": "+12065550123", "answer_after": 5},
+        timeline=[*BASE["timeline"][:1], {"at": at, "api": {"recording": "pause"}}],
+    )
+    outcome = simulation.run(doc)
+    kinds = [s.event_type for s in outcome.transcript.steps]
+    assert "CALL_UPDATE_REQUESTED" in kinds
+    assert "ACTION_INTERRUPTED" not in kinds
+    # The handler answers an update before the bridge with no actions, which keeps the running
+    # ones: the number is still taken, the callee still bridged and the call still recorded.
+    done = [
+        s.event["ActionData"]["Type"]
+        for s in outcome.transcript.steps
+        if s.event_type == "ACTION_SUCCESSFUL"
+    ]
+    assert running in done
+    assert [r.leg for r in outcome.transcript.recordings] == ["LEG-A"]
+
+
 def test_dtmf_without_a_listener_is_ignored_and_noted() -> None:
     doc = scenario(timeline=[*BASE["timeline"][:1], {"at": 20, "party": "callee", "dtmf": "5"}])
     transcript = simulation.run(doc).transcript

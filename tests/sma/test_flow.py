@@ -148,10 +148,17 @@ def test_other_prompt_failure_ends_politely(load_event: LoadEvent, outbound: Att
     assert keys(response) == ["apology.wav"]
 
 
-def test_update_while_collecting_asks_again(load_event: LoadEvent, outbound: Attrs) -> None:
-    event = load_event("call_update_requested", **outbound("collecting"))
+@pytest.mark.parametrize("phase_name", ["collecting", "connecting"])
+def test_update_before_the_bridge_leaves_the_running_actions_alone(
+    load_event: LoadEvent, outbound: Attrs, phase_name: str
+) -> None:
+    # PlayAudioAndGetDigits and CallAndBridge are not interruptible, and an empty action set
+    # keeps the existing actions: the owner's digits or the ringing callee are not disturbed.
+    event = load_event("call_update_requested", **outbound(phase_name))
     event["CallDetails"]["Participants"] = event["CallDetails"]["Participants"][:1]
-    assert types(handle(event)) == ["PlayAudioAndGetDigits"]
+    response = handle(event)
+    assert response["Actions"] == []
+    assert "TransactionAttributes" not in response
 
 
 # --- bridging ------------------------------------------------------------------------------------

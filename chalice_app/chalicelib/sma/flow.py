@@ -285,15 +285,6 @@ def _retry_or_give_up(ctx: Context, prompt: Prompt, reason: str) -> Outcome:
     )
 
 
-def reprompt(ctx: Context) -> Outcome:
-    """An API update interrupted the number prompt: recording cannot change yet; ask again."""
-    return Outcome(
-        [_ask_for_number(ctx, ctx.event.leg_a.call_id)],
-        ctx.state,
-        log="update before the call was bridged: recording commands need a bridged call",
-    )
-
-
 # --- bridging ------------------------------------------------------------------------------------
 
 
@@ -331,7 +322,14 @@ def bridge_failed(ctx: Context) -> Outcome:
 
 
 def update_too_early(ctx: Context) -> Outcome:
-    return Outcome([], ctx.state, log="update while connecting: ignored until the call is bridged")
+    """Recording commands need a bridged call. No actions: "If the SIP media application
+    receives a NULL action set, it keeps the existing actions", so the number prompt or the
+    CallAndBridge under way (neither of them interruptible) carries on undisturbed."""
+    return Outcome(
+        [],
+        ctx.state,
+        log=f"update while {ctx.state.phase.value}: ignored until the call is bridged",
+    )
 
 
 # --- recording -----------------------------------------------------------------------------------
@@ -550,7 +548,7 @@ TRANSITIONS: Final[dict[Key, Handler]] = {
     (P.COLLECTING, E.ACTION_SUCCESSFUL, A.PLAY_AUDIO_AND_GET_DIGITS): digits_entered,
     (P.COLLECTING, E.ACTION_FAILED, A.PLAY_AUDIO_AND_GET_DIGITS): digits_failed,
     (P.COLLECTING, E.ACTION_FAILED, ANY): failed_end,
-    (P.COLLECTING, E.CALL_UPDATE_REQUESTED, ANY): reprompt,
+    (P.COLLECTING, E.CALL_UPDATE_REQUESTED, ANY): update_too_early,
     (P.CONNECTING, E.ACTION_SUCCESSFUL, A.CALL_AND_BRIDGE): bridged,
     (P.CONNECTING, E.ACTION_SUCCESSFUL, A.PLAY_AUDIO): acknowledge,
     (P.CONNECTING, E.ACTION_FAILED, A.CALL_AND_BRIDGE): bridge_failed,

@@ -8,10 +8,12 @@ participants (LEG-A the call into the SMA, LEG-B the leg ``CallAndBridge`` creat
 ``Status``; a list of actions runs in order and reports ``ACTION_SUCCESSFUL`` with the
 ``ActionData`` of the last action, or ``ACTION_FAILED`` for the first that fails (the rest are
 dropped); recording failures report ``Error`` ("Type: message"), the others ``ErrorType`` and
-``ErrorMessage``; an ``UpdateSipMediaApplicationCall`` while an action runs interrupts it
-(``ACTION_INTERRUPTED``, then ``CALL_UPDATE_REQUESTED`` with ``Arguments``); DTMF reaches the
-handler only through ``PlayAudioAndGetDigits`` or an armed ``ReceiveDigits`` on that party's
-leg; a response that breaks the action schema comes back as ``INVALID_LAMBDA_RESPONSE``.
+``ErrorMessage``; an ``UpdateSipMediaApplicationCall`` while an action runs invokes the handler
+with ``CALL_UPDATE_REQUESTED`` (``Arguments``) and its actions replace the rest of the list: an
+interruptible action (``PlayAudio``, ``RecordAudio``, ``Pause``) is cut short and reported with an
+informational ``ACTION_INTERRUPTED`` whose answer is ignored, any other finishes first; DTMF
+reaches the handler only through ``PlayAudioAndGetDigits`` or an armed ``ReceiveDigits`` on that
+party's leg; a response that breaks the action schema comes back as ``INVALID_LAMBDA_RESPONSE``.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ RECORDING_ACTIONS = {
     "StopCallRecording",
 }
 START_MS = 1_700_000_000_000
+# "Updating in-progress calls": the only actions an update cuts short.
+INTERRUPTIBLE_ACTIONS = {"PlayAudio", "RecordAudio", "Pause"}
 
 
 def call_id_for(transaction_id: str, leg_tag: str) -> str:
@@ -309,8 +313,15 @@ class ChimeSimulator:
             self.runs[action_type] = self.runs.get(action_type, 0) + 1
             result = self._injected(action_type) or self.executor.run(action_type, params, self)
             interruption = self._interruption(result.duration)
-            if interruption is not None:
+            if interruption is not None and interruption.kind is EntryKind.HANGUP:
                 return self._interrupt(interruption, action, happenings)
+            update = None
+            if interruption is not None:
+                update = self._update_during(interruption, action, happenings)
+                if action_type in INTERRUPTIBLE_ACTIONS and _actions(update):
+                    # Informational only: the SIP media application ignores its answer.
+                    self._send("ACTION_INTERRUPTED", copy.deepcopy(action))
+                    return update
             self.clock += result.duration
             happenings.extend(f"{self.clock:6.1f} s  {h}" for h in result.happenings)
             if not result.ok:
@@ -323,6 +334,12 @@ class ChimeSimulator:
             if action_type == "StartCallRecording":
                 self._note_recording(params, result)
             last = (action, result)
+            if _actions(update):
+                happenings.append(
+                    f"{self.clock:6.1f} s  {action_type} (not interruptible) done; the update's"
+                    " actions replace the rest of the list"
+                )
+                return update
         if hung_up is not None:
             return self._send("HANGUP", _hangup_data(hung_up, "0"))
         assert last is not None
@@ -351,21 +368,31 @@ class ChimeSimulator:
     def _interrupt(
         self, entry: TimelineEntry, action: dict[str, Any], happenings: list[str]
     ) -> Any:
+        """A party hangs up while ``action`` runs."""
         self.pending.remove(entry)
         self.clock = max(self.clock, entry.at)
-        if entry.kind is EntryKind.HANGUP:
-            leg = next(g for g in self.legs if g.call_id == self._call_id_of(entry.party))
-            happenings.append(
-                f"{self.clock:6.1f} s  {entry.party} hangs up during {action['Type']}"
-            )
-            if action.get("Type") == "CallAndBridge":
-                self.legs = [g for g in self.legs if g.tag == "LEG-A"]
-            self.disconnect(leg.call_id)
-            return self._send("HANGUP", _hangup_data(leg, "0"))
-        happenings.append(f"{self.clock:6.1f} s  API update interrupts {action['Type']}")
-        self._send("ACTION_INTERRUPTED", copy.deepcopy(action))
+        leg = next(g for g in self.legs if g.call_id == self._call_id_of(entry.party))
+        happenings.append(f"{self.clock:6.1f} s  {entry.party} hangs up during {action['Type']}")
+        if action.get("Type") == "CallAndBridge":
+            self.legs = [g for g in self.legs if g.tag == "LEG-A"]
+        self.disconnect(leg.call_id)
+        return self._send("HANGUP", _hangup_data(leg, "0"))
+
+    def _update_during(
+        self, entry: TimelineEntry, action: dict[str, Any], happenings: list[str]
+    ) -> Any:
+        """``UpdateSipMediaApplicationCall`` while ``action`` runs: the handler is invoked at once
+        ("Updating in-progress calls"). The caller decides what its answer does: it cuts an
+        interruptible action short, replaces the rest of the list after any other, and an empty
+        answer keeps the existing actions ("Responding to invocations with action lists")."""
+        self.pending.remove(entry)
+        started, self.clock = self.clock, max(self.clock, entry.at)
+        happenings.append(f"{self.clock:6.1f} s  API update during {action['Type']}")
         data = {"Type": "CallUpdateRequest", "Parameters": {"Arguments": dict(entry.arguments)}}
-        return self._send("CALL_UPDATE_REQUESTED", data)
+        response = self._send("CALL_UPDATE_REQUESTED", data)
+        if not (action["Type"] in INTERRUPTIBLE_ACTIONS and _actions(response)):
+            self.clock = started  # the action runs on to its end
+        return response
 
     def _note_recording(self, params: Mapping[str, Any], result: ActionResult) -> None:
         call_id = str(params.get("CallId", ""))

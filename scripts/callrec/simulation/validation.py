@@ -1,6 +1,6 @@
 """Does a handler response follow the documented action schema? (Chime's INVALID_LAMBDA_RESPONSE.)
 
-Checks the envelope (``SchemaVersion`` "1.0", an ``Actions`` list, string-valued
+Checks the envelope (``SchemaVersion`` "1.0", an ``Actions`` list of at most 10, string-valued
 ``TransactionAttributes`` within the documented 100 pairs / 20 KB) and each action's required
 parameters and documented ranges, for the action types this project uses.
 """
@@ -17,6 +17,7 @@ DIGITS = set("0123456789*#")
 TRACKS = {"BOTH", "INCOMING", "OUTGOING"}
 HANGUP_CODES = {"0", "480", "486"}
 MAX_ATTRIBUTES = 100
+MAX_ACTIONS = 10  # "Responding to invocations with action lists": at most 10 per invocation
 MAX_ATTRIBUTES_BYTES = 20 * 1024
 
 Check = Callable[[Mapping[str, Any]], list[str]]
@@ -33,6 +34,8 @@ def response_problems(response: Any) -> list[str]:
     if not isinstance(actions, list):
         problems.append("Actions is not a list")
         actions = []
+    if len(actions) > MAX_ACTIONS:
+        problems.append(f"{len(actions)} actions (max {MAX_ACTIONS} per invocation)")
     for index, action in enumerate(actions):
         problems += [f"Actions[{index}]: {p}" for p in action_problems(action)]
     attrs = response.get("TransactionAttributes")
