@@ -235,6 +235,34 @@ def test_pipeline_without_stream_media_reports_permanent_failure(backends: Backe
     assert last["eventType"] == "chime:MediaInsightsPermanentFailure"
     assert "no fragments" in last["failureReason"]
     assert last["transactionId"] == TX
+    assert [(e["type"], e["status"]) for e in last["mediaInsightsPipelineElementStatuses"]] == [
+        ("S3RecordingSink", "Failed")
+    ]
+
+
+def test_state_changes_and_get_report_only_the_elements_that_have_a_status(
+    backends: Backends,
+) -> None:
+    """The S3 recording sink has an element status; the Kinesis data stream sink has none."""
+    feed_stream_audio(backends)
+    play_call(backends)
+    backends.emulator.wait_idle()
+    statuses = [
+        (e["detail"]["eventType"], e["detail"]["mediaInsightsPipelineElementStatuses"])
+        for e in backends.emulator.events
+    ]
+    assert [
+        (kind, [(x["type"], x["status"]) for x in elements]) for kind, elements in statuses
+    ] == [
+        ("chime:MediaInsightsInProgress", [("S3RecordingSink", "InProgress")]),
+        ("chime:MediaInsightsStopped", [("S3RecordingSink", "Stopped")]),
+    ]
+    assert all(isinstance(x["updatedOn"], int) for _, elements in statuses for x in elements)
+    (pipeline,) = backends.emulator.pipelines.values()
+    described = backends.emulator.get_pipeline(pipeline.id)["MediaPipeline"]
+    assert described["MediaInsightsPipeline"]["ElementStatuses"] == [
+        {"Type": "S3RecordingSink", "Status": "Stopped"}
+    ]
 
 
 @pytest.mark.parametrize("file_format", ["Wav", "Opus"])

@@ -58,6 +58,8 @@ TOKEN = re.compile(r"^[-_a-zA-Z0-9]{2,64}$")
 SELECTOR_TYPES = {"ProducerTimestamp", "ServerTimestamp"}
 FORMATS = {"Wav": "wav", "Opus": "ogg"}
 ELEMENT_TYPES = {"S3RecordingSink", "KinesisDataStreamSink"}
+# Element statuses an EventBridge state change reports (NotStarted, InProgress, Stopped, Failed).
+ELEMENT_STATUS = {"Initializing": "NotStarted", "Failed": "Failed"}
 IDLE_TIMEOUT_S = 30.0
 POLL_INTERVAL_S = 0.05  # how quickly stop() is noticed by the HTTP server loop
 
@@ -122,10 +124,9 @@ class Pipeline:
             "MediaInsightsPipelineConfigurationArn": self.configuration.arn,
             "Status": self.status,
             "CreatedTimestamp": self.created,
-            "ElementStatuses": [
-                {"Type": "S3RecordingSink", "Status": self.status},
-                {"Type": "KinesisDataStreamSink", "Status": self.status},
-            ],
+            # Only processors and the S3 recording sink have element statuses ("Understanding
+            # the call analytics statuses"); the Kinesis data stream sink has none.
+            "ElementStatuses": [{"Type": "S3RecordingSink", "Status": self.status}],
         }
         for key in (
             "KinesisVideoStreamRecordingSourceRuntimeConfiguration",
@@ -440,6 +441,15 @@ class MediaPipelinesEmulator:
             "mediaInsightsPipelineArn": pipeline.arn,
             "eventType": event_type,
             **{k: v for k, v in metadata.items() if isinstance(v, str)},
+            # The configuration has several elements, so the event lists the statuses of those
+            # that have one: here the S3 recording sink.
+            "mediaInsightsPipelineElementStatuses": [
+                {
+                    "type": "S3RecordingSink",
+                    "status": ELEMENT_STATUS.get(pipeline.status, pipeline.status),
+                    "updatedOn": int(datetime.now(UTC).timestamp() * 1000),
+                }
+            ],
         }
         if failure:
             detail["failureReason"] = failure
