@@ -3,6 +3,7 @@ insights pipeline flows through the same transcription, report and notification 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,21 @@ def test_media_insights_path_ends_in_a_report(tmp_path: Path) -> None:
     assert record["transcription_kind"] == "call-analytics"
     assert result.report.stat().st_size > 0
     assert result.notification.startswith("Call report ready")
+    # The Kinesis recording metadata and the state changes reached the call record.
+    assert float(record["recording_duration"]) > 30
+    assert [e["event_type"] for e in record["media_pipeline_events"]] == [
+        "chime:MediaInsightsInProgress",
+        "chime:MediaInsightsStopped",
+    ]
+    # Caller first = channel 0: the owner (who dials out) is the AGENT, the customer the CUSTOMER.
+    assert result.transcript is not None
+    turns = json.loads(result.transcript.read_text())["Transcript"]
+    said = {
+        role: " ".join(t["Content"].lower() for t in turns if t["ParticipantRole"] == role)
+        for role in ("AGENT", "CUSTOMER")
+    }
+    assert "replacement card" in said["AGENT"] and "replacement card" not in said["CUSTOMER"]
+    assert "home address" in said["CUSTOMER"] and "home address" not in said["AGENT"]
     assert [line.split("]")[0] + "]" for line in lines] == [
         "[setup]",
         "[call]",
