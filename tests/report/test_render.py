@@ -183,3 +183,23 @@ def test_offsets_that_do_not_match_the_words_mark_nothing(example: dict[str, Any
     rows = open_docx(render(example)).tables[-1].rows[1:]
     cell = next(r.cells[4] for r in rows if "I will email you" in r.cells[4].text)
     assert not any(_shaded(run) for run in cell.paragraphs[0].runs)
+
+
+@pytest.mark.parametrize("junk", [None, 7, "text", [], {}])
+def test_null_or_malformed_optional_sections_render_without_them(
+    example: dict[str, Any], junk: Any
+) -> None:
+    """A section that is null or of the wrong type reads as absent, never a crash."""
+    for key in ("Categories", "ContentMetadata", "Participants", "ContactSummary"):
+        example[key] = junk
+    characteristics = example["ConversationCharacteristics"]
+    for key in [*characteristics, "TalkSpeed"]:
+        characteristics[key] = junk
+    characteristics["Sentiment"] = {"OverallSentiment": junk, "SentimentByPeriod": junk}
+    for turn in example["Transcript"]:
+        turn["LoudnessScores"] = junk
+        turn["IssuesDetected"] = [{"CharacterOffsets": junk}]
+    found = headings(open_docx(render(example)))
+    assert "Loudness and interruptions" not in found
+    assert found[-1] == "Transcript"
+    assert render(example, report_format=ReportFormat.MARKDOWN).startswith(b"# Call report")
