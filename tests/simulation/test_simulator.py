@@ -151,6 +151,26 @@ def test_update_waits_for_an_action_that_cannot_be_interrupted(at: float, runnin
     assert [r.leg for r in outcome.transcript.recordings] == ["LEG-A"]
 
 
+def test_hangup_of_a_bridged_leg_is_reported_before_the_rest_of_the_list_runs() -> None:
+    # "Hangup": Chime disconnects LEG-B, invokes the handler with HANGUP for LEG-B and runs what
+    # it answers; the last leg's HANGUP is only reported.
+    doc = scenario(
+        timeline=BASE["timeline"][:1],
+        failures=[{"reject_response_to": 3, "error_type": "ActionNotAllowed"}],
+    )
+    steps = simulation.run(doc).transcript.steps
+    hangups = [s for s in steps if s.event_type == "HANGUP"]
+    assert [h.event["ActionData"]["Parameters"]["ParticipantTag"] for h in hangups] == [
+        "LEG-B",
+        "LEG-A",
+    ]
+    assert [a["Type"] for a in hangups[0].actions] == ["Hangup"]
+    legs = {
+        p["ParticipantTag"]: p["Status"] for p in hangups[0].event["CallDetails"]["Participants"]
+    }
+    assert legs == {"LEG-A": "Connected", "LEG-B": "Disconnected"}
+
+
 def test_dtmf_without_a_listener_is_ignored_and_noted() -> None:
     doc = scenario(timeline=[*BASE["timeline"][:1], {"at": 20, "party": "callee", "dtmf": "5"}])
     transcript = simulation.run(doc).transcript

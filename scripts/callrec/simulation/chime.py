@@ -305,7 +305,6 @@ class ChimeSimulator:
     def _execute(self, actions: list[dict[str, Any]]) -> Any:
         """Run a list of actions in order; return the handler's answer to the resulting event."""
         happenings = self.transcript.steps[-1].happenings
-        hung_up: _Leg | None = None
         last: tuple[dict[str, Any], ActionResult] | None = None
         for action in actions:
             action_type = str(action.get("Type"))
@@ -328,9 +327,14 @@ class ChimeSimulator:
                 happenings.append(f"{self.clock:6.1f} s  {action_type} failed: {result.error_type}")
                 return self._send("ACTION_FAILED", _failure_data(action, result))
             if action_type == "Hangup":
+                # "Hangup": the leg is disconnected, then the handler gets HANGUP for that leg,
+                # and what it answers runs next (with no leg left, the answer is ignored).
                 hung_up = next(
-                    (g for g in self.legs if g.call_id == self._target_call_id(params)), hung_up
+                    (g for g in self.legs if g.call_id == self._target_call_id(params)), None
                 )
+                if hung_up is not None:
+                    code = str(params.get("SipResponseCode", "0"))
+                    return self._send("HANGUP", _hangup_data(hung_up, code))
             if action_type == "StartCallRecording":
                 self._note_recording(params, result)
             last = (action, result)
@@ -340,8 +344,6 @@ class ChimeSimulator:
                     " actions replace the rest of the list"
                 )
                 return update
-        if hung_up is not None:
-            return self._send("HANGUP", _hangup_data(hung_up, "0"))
         assert last is not None
         action, result = last
         data = copy.deepcopy(action)
