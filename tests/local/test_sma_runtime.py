@@ -119,6 +119,28 @@ def test_recording_for_another_sma_fails_with_no_access_to_destination(s3: Any) 
     assert local.recordings == []
 
 
+def test_recording_without_put_object_acl_fails_with_no_access_to_destination(s3: Any) -> None:
+    """StartCallRecording needs s3:PutObject and s3:PutObjectAcl for the Chime principal."""
+    local = chime(s3)
+    policy = json.loads(s3.get_bucket_policy(Bucket=definitions.RECORDINGS_BUCKET)["Policy"])
+    for statement in policy["Statement"]:
+        if statement["Effect"] == "Allow":
+            actions = statement["Action"]
+            statement["Action"] = [
+                a
+                for a in ([actions] if isinstance(actions, str) else actions)
+                if a != "s3:PutObjectAcl"
+            ]
+    s3.put_bucket_policy(Bucket=definitions.RECORDINGS_BUCKET, Policy=json.dumps(policy))
+    outcome = run(SCENARIO, executor=local, records=Records.OFF)
+    recording_failures = [f for f in failures(outcome) if f["Type"] == "StartCallRecording"]
+    assert recording_failures[0]["Error"] == (
+        "NoAccessToDestination: Error while accessing destination"
+    )
+    assert any(r.startswith("s3:PutObjectAcl ") for r in local.refusals), local.refusals
+    assert local.recordings == []
+
+
 def test_recording_is_written_with_key_and_metadata(s3: Any) -> None:
     local = chime(s3)
     outcome = run(SCENARIO, executor=local, records=Records.OFF)

@@ -8,8 +8,8 @@
   real length is how long it plays, and its audio goes to that leg's outgoing track;
 * ``CallAndBridge`` (inherited) rings the scripted callee; the bridge carries the parties' speech;
 * ``StartCallRecording`` checks the destination bucket exists and its policy admits
-  ``voiceconnector.chime.amazonaws.com`` for ``s3:PutObject`` with this account as
-  ``aws:SourceAccount`` and this SIP media application as ``aws:SourceArn``; otherwise
+  ``voiceconnector.chime.amazonaws.com`` for ``s3:PutObject`` and ``s3:PutObjectAcl`` with this
+  account as ``aws:SourceAccount`` and this SIP media application as ``aws:SourceArn``; otherwise
   ``ACTION_FAILED`` with ``NoAccessToDestination: Error while accessing destination``;
 * ``Pause/Resume/StopCallRecording`` shape the recording; ``Hangup`` (inherited) ends legs.
 
@@ -40,6 +40,7 @@ WAV_CONTENT_TYPE = "audio/wav"
 MAX_PROMPT_BYTES = 50 * 1024 * 1024  # PlayAudio: PCM WAV files of no more than 50 MB
 INVALID_AUDIO = ("InvalidAudioSource", "Audio Source parameter value is invalid.")
 NO_ACCESS = ("NoAccessToDestination", "Error while accessing destination")
+RECORDING_ACTIONS = ("s3:PutObject", "s3:PutObjectAcl")
 
 
 @dataclass
@@ -217,15 +218,18 @@ class LocalChime(ActionExecutor):
                 f"recording bucket {bucket}: {error.response['Error'].get('Code')}"
             )
             return False
-        request = bucket_policy.chime_request(
-            "s3:PutObject", bucket, key, self.definitions.account_id, self.definitions.sma_arn
-        )
-        decision = bucket_policy.evaluate(policy, request)
-        if decision is not bucket_policy.Decision.ALLOW:
-            self.refusals.append(
-                f"s3:PutObject s3://{bucket}/{key} for {self.definitions.sma_arn}: {decision.value}"
+        # StartCallRecording: the Location must be one "for which Amazon Chime SDK has
+        # permissions to the s3:PutObject and s3:PutObjectAcl actions".
+        for action in RECORDING_ACTIONS:
+            request = bucket_policy.chime_request(
+                action, bucket, key, self.definitions.account_id, self.definitions.sma_arn
             )
-            return False
+            decision = bucket_policy.evaluate(policy, request)
+            if decision is not bucket_policy.Decision.ALLOW:
+                self.refusals.append(
+                    f"{action} s3://{bucket}/{key} for {self.definitions.sma_arn}: {decision.value}"
+                )
+                return False
         return True
 
     def _recording_of(
