@@ -58,7 +58,8 @@ def assert_well_formed(response: Any, event: Any = None) -> None:
 def assert_targets_connected_legs(response: dict[str, Any], event: Any) -> None:
     """Every action names a leg of the event that is still connected: the guide's CallId is
     "CallId of participant in the CallDetails" (else InvalidActionParameter), and a disconnected
-    leg can neither hear a prompt nor be recorded."""
+    leg can neither hear a prompt nor be recorded. A call that is being ended hangs up every
+    connected leg ("CallAndBridge": one leg hanging up does not hang up the other)."""
     details = event.get("CallDetails") if isinstance(event, dict) else None
     participants = details.get("Participants") if isinstance(details, dict) else None
     if not isinstance(participants, list):
@@ -75,6 +76,15 @@ def assert_targets_connected_legs(response: dict[str, Any], event: Any) -> None:
         return  # nothing usable: the fallback hangs up LEG-A, the leg every transaction has
     call_ids = {p.get("CallId") for p in live}
     tags = {str(p.get("ParticipantTag")).upper() for p in live}
+    before = details.get("TransactionAttributes")
+    was_ending = isinstance(before, dict) and before.get("phase") == Phase.ENDING.value
+    ending = response.get("TransactionAttributes", {}).get("phase") == Phase.ENDING.value
+    if ending and not was_ending:
+        # Ending the call leaves no leg behind: every connected leg gets its Hangup.
+        hung_up = {
+            a["Parameters"].get("CallId") for a in response["Actions"] if a["Type"] == "Hangup"
+        }
+        assert call_ids <= hung_up, f"ending but {call_ids - hung_up} stay connected"
     for action in response["Actions"]:
         params = action["Parameters"]
         if "CallId" in params:
