@@ -295,6 +295,22 @@ def test_validation_catches_undocumented_actions(action: dict[str, Any], problem
     assert any(problem in p for p in problems)
 
 
+def test_validation_holds_responses_to_the_documented_limits() -> None:
+    hangup = {"Type": "Hangup", "Parameters": {"ParticipantTag": "LEG-A", "SipResponseCode": "0"}}
+    # "Responding to invocations with action lists": at most 10 actions per invocation.
+    assert response_problems({"SchemaVersion": "1.0", "Actions": [hangup] * 10}) == []
+    assert response_problems({"SchemaVersion": "1.0", "Actions": [hangup] * 11})
+    # "Invalid inputs": an 11-pair TransactionAttributes map is rejected.
+    attrs = {f"key{i}": f"value{i}" for i in range(1, 12)}
+    assert response_problems(
+        {"SchemaVersion": "1.0", "Actions": [], "TransactionAttributes": attrs}
+    )
+    del attrs["key11"]
+    assert not response_problems(
+        {"SchemaVersion": "1.0", "Actions": [], "TransactionAttributes": attrs}
+    )
+
+
 # --- command -------------------------------------------------------------------------------------
 
 

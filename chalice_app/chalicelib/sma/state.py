@@ -2,8 +2,9 @@
 
 Chime stores the attributes a response returns and sends them back in every later event of the
 transaction (``CallDetails.TransactionAttributes``), so the Lambda keeps nothing in memory. The
-documented ceiling is generous (100 pairs, 20 KB); this flow holds itself to 10 keys of at most
-1,024 characters each so the state stays small and readable in logs.
+guide gives 100 pairs and 20 KB, yet its "Invalid inputs" example rejects 11 pairs ("Maximum
+number of mappings is 10"); this flow holds itself to 10 keys of at most 1,024 characters each,
+within either reading, and small enough to read in logs.
 
 =========  ================================================================
 key        value
