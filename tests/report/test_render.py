@@ -203,3 +203,16 @@ def test_null_or_malformed_optional_sections_render_without_them(
     assert "Loudness and interruptions" not in found
     assert found[-1] == "Transcript"
     assert render(example, report_format=ReportFormat.MARKDOWN).startswith(b"# Call report")
+
+
+def test_sentiment_trend_follows_each_part_of_the_call() -> None:
+    """A centred moving mean, not the running mean of the whole call: a call that turns from
+    negative to positive ends on a positive trend."""
+    from chalicelib.report.charts import moving_mean
+
+    points = [(float(t), -1) for t in range(10)] + [(float(t), 1) for t in range(10, 20)]
+    trend = moving_mean(points, 5)
+    assert [round(v, 2) for _, v in trend[:3]] == [-1.0, -1.0, -1.0]
+    assert trend[9][1] == pytest.approx(-0.2) and trend[10][1] == pytest.approx(0.2)
+    assert trend[-1] == (19.0, 1.0)
+    assert [t for t, _ in trend] == [t for t, _ in points]

@@ -86,34 +86,32 @@ def loudness_chart(analysis: CallAnalysis) -> bytes | None:
 
 
 def sentiment_trend_chart(analysis: CallAnalysis, role: str = "CUSTOMER") -> bytes | None:
-    """Per-turn sentiment of ``role`` (+1 positive, -1 negative) with its running mean."""
+    """Per-turn sentiment of ``role`` (+1 positive, -1 negative) and its trend: a moving mean
+    over a window of turns that grows with the call, so the line follows the mood of each part
+    of the call instead of settling on the whole call's average."""
     points = analysis.sentiment_trend(role)
     if not points:
         return None
-    running: list[tuple[float, float]] = []
-    total = 0.0
-    for index, (seconds, value) in enumerate(points, start=1):
-        total += value
-        running.append((seconds, total / index))
-    running = downsample(running)
+    window = max(3, len(points) // 15)
+    trend = downsample(moving_mean(points, window))
     figure, axes = _figure(height=2.2)
-    scatter = downsample([(s, float(v)) for s, v in points])
+    if len(points) <= MAX_POINTS:  # more dots than that only blur into bands
+        axes.plot(
+            [p[0] / 60 for p in points],
+            [p[1] for p in points],
+            "o",
+            markersize=2.5,
+            color=role_colour(role),
+            alpha=0.45,
+            label="Turn",
+        )
     axes.plot(
-        [p[0] / 60 for p in scatter],
-        [p[1] for p in scatter],
-        "o",
-        markersize=2.5,
-        color=role_colour(role),
-        alpha=0.45,
-        label="Turn",
-    )
-    axes.plot(
-        [p[0] / 60 for p in running],
-        [p[1] for p in running],
+        [p[0] / 60 for p in trend],
+        [p[1] for p in trend],
         "-",
         linewidth=1.6,
         color=role_colour(role),
-        label="Running mean",
+        label=f"Trend (mean of {window} turns)",
     )
     axes.axhline(0, color="#888888", linewidth=0.6)
     axes.set_ylim(-1.1, 1.1)
@@ -121,6 +119,19 @@ def sentiment_trend_chart(analysis: CallAnalysis, role: str = "CUSTOMER") -> byt
     axes.set_xlabel("Minutes")
     axes.legend(loc="lower right", fontsize=7, ncol=2, frameon=False)
     return _png(figure)
+
+
+def moving_mean(points: Sequence[tuple[float, int]], window: int) -> list[tuple[float, float]]:
+    """Centred mean of the values over ``window`` points (fewer at the ends), per point."""
+    prefix = [0]
+    for _, value in points:
+        prefix.append(prefix[-1] + value)
+    half = window // 2
+    smoothed = []
+    for index, (when, _) in enumerate(points):
+        low, high = max(0, index - half), min(len(points), index + half + 1)
+        smoothed.append((when, (prefix[high] - prefix[low]) / (high - low)))
+    return smoothed
 
 
 def quarter_sentiment_chart(analysis: CallAnalysis) -> bytes | None:
