@@ -111,7 +111,11 @@ def test_injected_recording_failure_uses_the_documented_error_field() -> None:
 
 def test_recording_key_follows_the_documented_format() -> None:
     recording = simulation.run(scenario()).transcript.recordings[0]
-    assert recording.location.startswith("callrec-recordings/recordings/2023/11/14/2023-11-14-")
+    # Dated by the recorded leg's start (LEG-A joined at StartTimeInMilliseconds 1700000000000,
+    # 2023-11-14 22:13:20 UTC), not by the moment the recording began.
+    assert recording.location.startswith(
+        "callrec-recordings/recordings/2023/11/14/2023-11-14-22-13-20-000_"
+    )
     assert recording.location.endswith("_sim-t_sim-t-leg-a.wav")
 
 

@@ -124,7 +124,13 @@ class _Leg:
 
     def info(self) -> LegInfo:
         return LegInfo(
-            self.call_id, self.tag, self.to_number, self.from_number, self.direction, self.connected
+            self.call_id,
+            self.tag,
+            self.to_number,
+            self.from_number,
+            self.direction,
+            self.connected,
+            self.start_ms,
         )
 
     def participant(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class LegInfo:
     from_number: str
     direction: str
     connected: bool
+    start_ms: int = 0  # StartTimeInMilliseconds: when the leg joined the call (epoch ms)
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,10 @@ class ActionExecutor:
         """The documented key: bucket/prefix/YYYY/MM/DD/YYYY-MM-DD-HH-MM-SS-mmm_txn_callId.wav."""
         bucket, _, prefix = location.partition("/")
         prefix = prefix or DEFAULT_RECORDING_PREFIX
-        when = call.wall_clock(call.now)
+        # "Specifying a recording destination": dated by the call leg's start, not the moment
+        # the recording began.
+        leg = call.leg_by_call_id(call_id)
+        when = epoch(leg.start_ms) if leg and leg.start_ms else call.wall_clock(call.now)
         stamp = when.strftime("%Y-%m-%d-%H-%M-%S-") + f"{when.microsecond // 1000:03d}"
         return f"{bucket}/{prefix}/{when:%Y/%m/%d}/{stamp}_{call.transaction_id}_{call_id}.wav"
 
