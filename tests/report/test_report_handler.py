@@ -94,6 +94,11 @@ def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -
             MediaFormat="wav",
             MediaSampleRateHertz=8000,
             CompletionTime=datetime(2026, 11, 20, 14, 9, 40, tzinfo=UTC),
+            Settings={
+                "VocabularyName": "bank-phrases",
+                "VocabularyFilterName": "profanity",
+                "VocabularyFilterMethod": "mask",
+            },
         ),
         {"CallAnalyticsJobName": NAME},
     )
@@ -105,6 +110,8 @@ def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -
     facts = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
     assert facts["Customer (other party)"] == "+15550199"
     assert (facts["Media"], facts["Transcribed"]) == ("WAV 8000 Hz", "2026-11-20T14:09:40+00:00")
+    assert facts["Custom vocabulary"] == "bank-phrases"
+    assert facts["Vocabulary filter"] == "profanity (mask)"
     record = pipeline.stack.record(SMA_TX)
     assert (record["transcription_status"], record["report_key"]) == ("COMPLETED", REPORT_KEY)
     [message] = pipeline.messages()

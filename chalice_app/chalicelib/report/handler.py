@@ -173,7 +173,8 @@ def _describe_job(kind: JobKind, name: str) -> _Job:
 
 
 def _job_facts(job: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-    """Media format, sample rate, vocabulary and completion time, as GetJob reports them."""
+    """Media format, sample rate, vocabulary, vocabulary filter and completion time, as
+    GetCallAnalyticsJob / GetTranscriptionJob report them."""
     facts = []
     media = " ".join(
         part
@@ -185,9 +186,19 @@ def _job_facts(job: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     )
     if media:
         facts.append(("Media", media))
-    vocabulary = (job.get("Settings") or {}).get("VocabularyName")
+    settings = job.get("Settings") or {}
+    vocabulary = settings.get("VocabularyName")
     if vocabulary:
         facts.append(("Custom vocabulary", str(vocabulary)))
+    vocabulary_filter = settings.get("VocabularyFilterName")
+    if vocabulary_filter:
+        method = settings.get("VocabularyFilterMethod")
+        facts.append(
+            (
+                "Vocabulary filter",
+                f"{vocabulary_filter} ({method})" if method else str(vocabulary_filter),
+            )
+        )
     completed = job.get("CompletionTime")
     if completed:
         text = completed.isoformat() if hasattr(completed, "isoformat") else str(completed)
