@@ -449,6 +449,16 @@ def test_documented_leg_b_hangup_example_hangs_up_leg_a(
     assert phase(response) == "ending"
 
 
+def test_the_leg_that_hung_up_is_read_from_the_participants(
+    load_event: LoadEvent, outbound: Attrs, caplog: pytest.LogCaptureFixture
+) -> None:
+    event = load_event("hangup_leg_b", **outbound("bridged", rec="recording"))
+    event["ActionData"] = {"Type": "ReceiveDigits", "Parameters": {"CallId": "call-id-a"}}
+    caplog.set_level("INFO")
+    handle(event)
+    assert "LEG-B hung up" in caplog.text
+
+
 def test_one_leg_hanging_up_hangs_up_the_other(load_event: LoadEvent, outbound: Attrs) -> None:
     response = handle(load_event("hangup_leg_b", **outbound("bridged", rec="recording")))
     assert response["Actions"] == [

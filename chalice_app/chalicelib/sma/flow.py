@@ -157,7 +157,10 @@ def on_hangup(ctx: Context) -> Outcome:
     """A leg hung up (a party, or our Hangup): hang up the rest; none left: close the record."""
     if ctx.state.phase is Phase.ENDED:
         return Outcome([], ctx.state, log="hangup after the call ended")
-    who = str(ctx.event.action_data.parameters.get("ParticipantTag") or "a leg")
+    # The participants' Status says who is gone: a party's HANGUP can carry the ActionData of
+    # the action that was running ("Ending a call" shows a ReceiveDigits).
+    gone = [p.tag.value for p in ctx.event.participants if not p.connected]
+    who = "/".join(gone) or str(ctx.event.action_data.parameters.get("ParticipantTag") or "a leg")
     if ctx.event.connected:
         return Outcome(
             _hangups(ctx.event),
