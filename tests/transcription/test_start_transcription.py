@@ -332,3 +332,14 @@ def test_encoded_key_with_spaces_and_plus_in_its_prefix_is_decoded(stack: Stack)
     [result] = handle_s3_event(event)
     assert (result.outcome, result.key) == (Outcome.STARTED, key)
     assert stack.record(SMA_TX)["recording_key"] == key
+
+
+def test_record_that_is_not_an_object_is_logged_not_silently_dropped(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    event = support.s3_event("recordings/2026/11/20/readme.txt")
+    event["Records"].append("not a record")
+    with caplog.at_level("WARNING"):
+        results = handle_s3_event(event)
+    assert [r.outcome for r in results] == [Outcome.IGNORED]
+    assert "skipped 1 S3 event record" in caplog.text

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from chalicelib.errors import InvalidEventError
 from chalicelib.recording_keys import decode_event_key
+
+logger = logging.getLogger(__name__)
 
 
 class S3EventRecord:
@@ -52,6 +55,11 @@ class S3Event:
                 "the S3 event has no Records list", hint="pass the notification as S3 sends it"
             )
         self._records = [S3EventRecord(record) for record in records if isinstance(record, Mapping)]
+        if len(self._records) != len(records):
+            logger.warning(
+                "skipped %d S3 event record(s) that are not JSON objects",
+                len(records) - len(self._records),
+            )
 
     def __iter__(self) -> Iterator[S3EventRecord]:
         return iter(self._records)
