@@ -270,6 +270,10 @@ class _Pipeline:
             f"[recording] {self.result.recording_uri} ({first.channels} channels, "
             f"{first.metadata['recording-duration']} s)"
         )
+        self.progress(
+            "[recording]   object metadata: "
+            + ", ".join(f"{name}={value}" for name, value in sorted(first.metadata.items()))
+        )
         return delivered
 
     # --- transcription -------------------------------------------------------------------------
