@@ -111,6 +111,7 @@ def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -
     assert facts["Customer (other party)"] == "+15550199"
     assert (facts["Media"], facts["Transcribed"]) == ("WAV 8000 Hz", "2026-11-20T14:09:40+00:00")
     assert facts["Custom vocabulary"] == "bank-phrases"
+    assert facts["Started"] == "2026-11-20T14:01:05.123000+00:00"  # the key's, the record has none
     assert facts["Vocabulary filter"] == "profanity (mask)"
     record = pipeline.stack.record(SMA_TX)
     assert (record["transcription_status"], record["report_key"]) == ("COMPLETED", REPORT_KEY)

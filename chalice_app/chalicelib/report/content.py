@@ -40,7 +40,10 @@ class CallContext:
         record: Mapping[str, Any] | None,
         transaction_id: str = "",
         job_facts: tuple[tuple[str, str], ...] = (),
+        recording_started_at: str = "",
     ) -> CallContext:
+        """``recording_started_at`` (the recording key's timestamp) stands in for the call's
+        start when the record has none, e.g. when no call record describes the call."""
         record = record or {}
         return cls(
             job_facts=job_facts,
@@ -48,7 +51,7 @@ class CallContext:
             direction=str(record.get("direction", "")),
             owner_number=str(record.get("owner_number", "")),
             other_number=str(record.get("other_number", "")),
-            started_at=str(record.get("started_at", "")),
+            started_at=str(record.get("started_at") or recording_started_at),
             recording_location=str(record.get("recording_location", "")),
         )
 

@@ -96,7 +96,10 @@ def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
         return ReportResult(name, ReportOutcome.DUPLICATE, report_key=str(record["report_key"]))
     try:
         document = render.parse_document(_read(job.transcript_uri))
-        data = render.render(document, CallContext.from_record(record, tx, job.facts))
+        context = CallContext.from_record(
+            record, tx, job.facts, recording_started_at=job.recording.started_at.isoformat()
+        )
+        data = render.render(document, context)
     except TranscriptError as error:
         text = f"report for job {name} not rendered: {error}"
         logger.error(text)
