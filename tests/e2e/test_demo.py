@@ -26,10 +26,30 @@ KEY_PHRASES = (*OWNER_PHRASES, *CUSTOMER_PHRASES, "goodbye")
 pytestmark = pytest.mark.slow
 
 
+PROGRESS: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
     out = tmp_path_factory.mktemp("demo")
-    return run(DemoOptions(out_dir=out), progress=lambda line: None)
+    return run(DemoOptions(out_dir=out), progress=PROGRESS.append)
+
+
+def test_progress_names_every_stage_and_shows_the_handler_actions(demo: DemoResult) -> None:
+    stages = [line.split("]", 1)[0].lstrip("[") for line in PROGRESS]
+    assert list(dict.fromkeys(stages)) == [
+        "setup",
+        "call",
+        "recording",
+        "transcription",
+        "report",
+        "notification",
+    ]
+    calls = [line for line in PROGRESS if line.startswith("[call]   ")]
+    assert len(calls) == 6  # one line per invocation of sma_handler
+    assert calls[0].endswith("NEW_INBOUND_CALL -> PlayAudioAndGetDigits enter-number.wav on LEG-A")
+    assert any("StartCallRecording BOTH on LEG-A" in line for line in calls)
+    assert any(f"transaction-id={demo.transaction_id}" in line for line in PROGRESS)
 
 
 def test_recording_has_the_documented_key_and_metadata(demo: DemoResult) -> None:
