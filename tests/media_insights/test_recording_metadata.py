@@ -55,6 +55,18 @@ def test_recording_record_locates_the_recording_like_the_sma_path(backends: Back
     assert record["media_pipeline_id"] == "e40ee45e-2ed1-408e-9156-f52b8208a491"
 
 
+@pytest.mark.parametrize(
+    ("seconds", "stored"),
+    [(68.3, "68.3"), (7, "7"), (3600.125, "3600.125"), (28799.999, "28799.999"), ("12.5", "12.5")],
+)
+def test_recording_duration_keeps_millisecond_precision(
+    backends: Backends, seconds: float | str, stored: str
+) -> None:
+    data = encoded("kds_recording.json", recordingDurationSeconds=seconds)
+    assert consume([kinesis_record("1", data)], backends.records) == {"batchItemFailures": []}
+    assert backends.record(TX)["recording_duration"] == stored
+
+
 def test_siprec_metadata_is_kept(backends: Backends) -> None:
     consume([kinesis_record("1", encoded("kds_recording.json"))], backends.records)
     record = backends.record(TX)

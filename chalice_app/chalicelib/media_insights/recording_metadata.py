@@ -146,7 +146,9 @@ class MetadataRecord:
             raise InvalidEventError(f"recordingDurationSeconds {raw!r} is not a number") from error
         if seconds < 0:
             raise InvalidEventError(f"recordingDurationSeconds {raw!r} is negative")
-        return f"{seconds:g}"
+        # Milliseconds, trailing zeros dropped ("68.3", "3600.125"): the precision of the SMA
+        # path's recording-duration; ``:g`` would round long calls to 6 significant digits.
+        return f"{seconds:.3f}".rstrip("0").rstrip(".")
 
 
 def _siprec_values(record: MetadataRecord) -> dict[str, Any]:
