@@ -109,6 +109,20 @@ def test_injected_recording_failure_uses_the_documented_error_field() -> None:
     assert failed.event["ActionData"]["Error"].startswith("NoAccessToDestination:")
 
 
+def test_other_failures_use_error_type_and_message() -> None:
+    # "Understanding telephony events": ACTION_FAILED carries ErrorType and ErrorMessage; only
+    # StartCallRecording's page shows the single "Error" field.
+    doc = scenario(
+        timeline=[*BASE["timeline"][:1], {"at": 20, "party": "owner", "dtmf": "5"}],
+        failures=[{"action": "PauseCallRecording", "error_type": "SystemException"}],
+    )
+    steps = simulation.run(doc).transcript.steps
+    failed = next(s for s in steps if s.event_type == "ACTION_FAILED")
+    assert failed.event["ActionData"]["Type"] == "PauseCallRecording"
+    assert failed.event["ActionData"]["ErrorType"] == "SystemException"
+    assert "Error" not in failed.event["ActionData"]
+
+
 def test_recording_key_follows_the_documented_format() -> None:
     recording = simulation.run(scenario()).transcript.recordings[0]
     # Dated by the recorded leg's start (LEG-A joined at StartTimeInMilliseconds 1700000000000,

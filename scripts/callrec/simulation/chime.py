@@ -7,13 +7,14 @@ What it reproduces from the developer guide: ``Sequence`` increments per invocat
 participants (LEG-A the call into the SMA, LEG-B the leg ``CallAndBridge`` creates) with their
 ``Status``; a list of actions runs in order and reports ``ACTION_SUCCESSFUL`` with the
 ``ActionData`` of the last action, or ``ACTION_FAILED`` for the first that fails (the rest are
-dropped); recording failures report ``Error`` ("Type: message"), the others ``ErrorType`` and
-``ErrorMessage``; an ``UpdateSipMediaApplicationCall`` while an action runs invokes the handler
-with ``CALL_UPDATE_REQUESTED`` (``Arguments``) and its actions replace the rest of the list: an
-interruptible action (``PlayAudio``, ``RecordAudio``, ``Pause``) is cut short and reported with an
-informational ``ACTION_INTERRUPTED`` whose answer is ignored, any other finishes first; DTMF
-reaches the handler only through ``PlayAudioAndGetDigits`` or an armed ``ReceiveDigits`` on that
-party's leg; a response that breaks the action schema comes back as ``INVALID_LAMBDA_RESPONSE``.
+dropped); a ``StartCallRecording`` failure reports ``Error`` ("Type: message"), the others
+``ErrorType`` and ``ErrorMessage``; an ``UpdateSipMediaApplicationCall`` while an action runs
+invokes the handler with ``CALL_UPDATE_REQUESTED`` (``Arguments``) and its actions replace the
+rest of the list: an interruptible action (``PlayAudio``, ``RecordAudio``, ``Pause``) is cut short
+and reported with an informational ``ACTION_INTERRUPTED`` whose answer is ignored, any other
+finishes first; a ``Hangup`` is reported at once with ``HANGUP`` for that leg; DTMF reaches the
+handler only through ``PlayAudioAndGetDigits`` or an armed ``ReceiveDigits`` on that party's
+leg; a response that breaks the action schema comes back as ``INVALID_LAMBDA_RESPONSE``.
 """
 
 from __future__ import annotations
@@ -34,12 +35,9 @@ from chalicelib.errors import CallRecError
 Invoke = Callable[[dict[str, Any]], Any]
 
 MAX_INVOCATIONS = 200
-RECORDING_ACTIONS = {
-    "StartCallRecording",
-    "PauseCallRecording",
-    "ResumeCallRecording",
-    "StopCallRecording",
-}
+# Only StartCallRecording's failure is documented with one "Error": "Type: message" field; every
+# other ACTION_FAILED carries ErrorType and ErrorMessage ("Understanding telephony events").
+ERROR_FIELD_ACTIONS = {"StartCallRecording"}
 START_MS = 1_700_000_000_000
 # "Updating in-progress calls": the only actions an update cuts short.
 INTERRUPTIBLE_ACTIONS = {"PlayAudio", "RecordAudio", "Pause"}
@@ -532,7 +530,7 @@ def _hangup_data(leg: _Leg, code: str) -> dict[str, Any]:
 
 def _failure_data(action: dict[str, Any], result: ActionResult) -> dict[str, Any]:
     data = copy.deepcopy(action)
-    if action.get("Type") in RECORDING_ACTIONS:
+    if action.get("Type") in ERROR_FIELD_ACTIONS:
         data["Error"] = f"{result.error_type}: {result.error_message}"
     else:
         data["ErrorType"] = result.error_type
