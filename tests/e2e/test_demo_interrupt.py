@@ -15,7 +15,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def test_ctrl_c_stops_the_stack_and_frees_the_ports(tmp_path: Path) -> None:
+# After set-up, and while the Transcribe emulator's decoder processes run (right after the
+# recording stage, the transcription job is being decoded).
+@pytest.mark.parametrize("interrupt_after", ["[setup]", "[recording]"])
+def test_ctrl_c_stops_the_stack_and_frees_the_ports(tmp_path: Path, interrupt_after: str) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "callrec.cli", "demo", "--out", str(tmp_path)],
         stdout=subprocess.PIPE,
@@ -23,12 +26,12 @@ def test_ctrl_c_stops_the_stack_and_frees_the_ports(tmp_path: Path) -> None:
         text=True,
     )
     assert process.stdout is not None
-    setup = ""
+    line, ports = "", []
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and "[setup]" not in setup:
-        setup = process.stdout.readline()
-    ports = [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", setup)]
-    assert len(ports) == 2, setup
+    while time.monotonic() < deadline and not line.startswith(interrupt_after):
+        line = process.stdout.readline()
+        ports += [int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", line)]
+    assert len(ports) == 2, line
     process.send_signal(signal.SIGINT)
     try:
         _, stderr = process.communicate(timeout=30)
