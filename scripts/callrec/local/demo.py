@@ -173,8 +173,12 @@ class _Pipeline:
         self.result.seconds["call+recording"] = time.perf_counter() - mark
         if not delivered:
             return
+        self._process_recording(transcribe)
+
+    def _process_recording(self, transcribe: TranscribeService) -> None:
+        """The stages after the recording lands, the same for both recording paths."""
         mark = time.perf_counter()
-        job = self._transcription(delivered[0])
+        job = self._transcription()
         self.result.seconds["transcription"] = time.perf_counter() - mark
         timings = transcribe.jobs.timings
         if timings:
@@ -282,7 +286,7 @@ class _Pipeline:
 
         return CallRecords(self.provisioned.table_name).get(self.result.transaction_id) or {}
 
-    def _transcription(self, delivered: Delivered) -> dict[str, Any]:
+    def _transcription(self) -> dict[str, Any]:
         self._pump(lambda: bool(self._record().get("transcription_job")), Stage.TRANSCRIPTION)
         record = self._record()
         name = str(record["transcription_job"])

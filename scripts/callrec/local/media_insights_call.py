@@ -322,17 +322,7 @@ class _MediaInsightsFlow(_Pipeline):
         call = self._stream_call()
         self._media_recording(call)
         self.result.seconds["call+recording"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        job = self._transcription(None)  # type: ignore[arg-type]  # the SMA-only argument is unused
-        self.result.seconds["transcription"] = time.perf_counter() - mark
-        timings = transcribe.jobs.timings
-        if timings:
-            self.result.decode_seconds = timings[-1]["decode_s"]
-            self.result.audio_seconds = timings[-1]["audio_s"]
-        mark = time.perf_counter()
-        self._report(job)
-        self.result.seconds["report"] = time.perf_counter() - mark
-        self._notification()
+        self._process_recording(transcribe)
 
     def _stream_call(self) -> VoiceConnectorCall:
         call = call_from_scenario(self.scenario, self.options.scenario.parent)
