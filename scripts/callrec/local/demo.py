@@ -23,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from callrec import environment
 from callrec.local import definitions as defs
 from callrec.local.delivery import EventDelivery
 from callrec.local.moto_service import MotoService
@@ -101,16 +102,9 @@ def _load_scenario(path: Path) -> Any:
 
 @contextmanager
 def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
+    with environment.preserved(values):
+        os.environ.update(values)
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _chalice_app() -> Any:

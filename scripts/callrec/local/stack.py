@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from types import FrameType, TracebackType
 from typing import Any, Protocol
 
+from callrec import environment
 from chalicelib import aws
 
 REGION = "us-east-1"
@@ -143,11 +144,7 @@ class LocalStack:
         aws.reset_clients()
 
     def _restore_environment(self) -> None:
-        for name, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        environment.restore(self._saved_env)
         self._saved_env.clear()
 
     def _install_signal_handlers(self) -> None:

@@ -21,6 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from callrec import environment
 from callrec.simulation import expectations
 from callrec.simulation.chime import (
     START_MS,
@@ -139,8 +140,7 @@ def run(
 
 @contextmanager
 def _handler_env(scenario: Scenario, records: Records) -> Iterator[None]:
-    saved = {name: os.environ.get(name) for name in HANDLER_ENV}
-    try:
+    with environment.preserved(HANDLER_ENV):
         if records is not Records.ENVIRONMENT:
             os.environ.pop("CALL_RECORDS_TABLE", None)
         for name, default in DEFAULT_ENV.items():
@@ -148,12 +148,6 @@ def _handler_env(scenario: Scenario, records: Records) -> Iterator[None]:
         os.environ["OWNER_PHONE_NUMBER"] = scenario.owner
         os.environ.update(scenario.env)
         yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @contextmanager
@@ -169,10 +163,10 @@ def _call_records(records: Records) -> Iterator[None]:
         ) from error
     from chalicelib import aws
 
-    saved = {k: os.environ.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
-    saved_region = os.environ.get("AWS_DEFAULT_REGION")
+    credentials = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+    saved = environment.snapshot([*credentials, "AWS_DEFAULT_REGION", "CALL_RECORDS_TABLE"])
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    for key in saved:
+    for key in credentials:
         os.environ.setdefault(key, "simulated")
     aws.reset_clients()
     try:
@@ -186,13 +180,8 @@ def _call_records(records: Records) -> Iterator[None]:
             os.environ["CALL_RECORDS_TABLE"] = SIM_TABLE
             yield
     finally:
-        os.environ.pop("CALL_RECORDS_TABLE", None)
+        environment.restore(saved)
         aws.reset_clients()
-        for key, value in [*saved.items(), ("AWS_DEFAULT_REGION", saved_region)]:
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 __all__ = [
