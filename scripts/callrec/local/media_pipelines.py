@@ -43,7 +43,8 @@ from typing import Any
 from urllib.parse import quote
 
 from callrec.local import audio
-from callrec.local.ports import LOOPBACK, endpoint_url
+from callrec.local.http_server import LoopbackHttpServer
+from callrec.local.ports import LOOPBACK
 from callrec.local.stack import ACCOUNT_ID, REGION
 
 logger = logging.getLogger(__name__)
@@ -600,30 +601,19 @@ class MediaPipelinesService:
 
     def __init__(self, emulator: MediaPipelinesEmulator | None = None) -> None:
         self.emulator = emulator or MediaPipelinesEmulator()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http: LoopbackHttpServer | None = None
         self.url = ""
 
     def start(self) -> Mapping[str, str]:
         handler = type("Handler", (_Handler,), {"emulator": self.emulator})
-        self._server = ThreadingHTTPServer((LOOPBACK, 0), handler)
-        self._server.daemon_threads = True
-        self.url = endpoint_url(self._server.server_address[1])
-        self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": POLL_INTERVAL_S},
-            name="media-pipelines-http",
-            daemon=True,
+        self._http = LoopbackHttpServer(
+            ThreadingHTTPServer((LOOPBACK, 0), handler), "media-pipelines-http", POLL_INTERVAL_S
         )
-        self._thread.start()
+        self.url = self._http.start()
         return {SERVICE: self.url}
 
     def stop(self) -> None:
         self.emulator.shutdown()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        if self._http is not None:
+            self._http.stop()
+            self._http = None

@@ -8,12 +8,12 @@ Only the operations the app uses are served; anything else is answered with
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from callrec.local.ports import LOOPBACK, endpoint_url
+from callrec.local.http_server import LoopbackHttpServer
+from callrec.local.ports import LOOPBACK
 from callrec.local.stack import ACCOUNT_ID, REGION
 from callrec.local.transcribe.jobs import JobService, ServiceError
 
@@ -83,8 +83,6 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
     def __init__(self, jobs: JobService) -> None:
         super().__init__((LOOPBACK, 0), _Handler)
         self.jobs = jobs
@@ -111,8 +109,7 @@ class TranscribeService:
             service_url=lambda: self.url,
             processes=processes,
         )
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._http: LoopbackHttpServer | None = None
         self.url = ""
 
     def _call_client(self, service: str) -> Any:
@@ -124,23 +121,15 @@ class TranscribeService:
             self._client = stack.client
 
     def start(self) -> Mapping[str, str]:
-        self._server = _Server(self.jobs)
-        self.url = endpoint_url(self._server.server_address[1])
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="transcribe-emulator", daemon=True
-        )
-        self._thread.start()
+        self._http = LoopbackHttpServer(_Server(self.jobs), "transcribe-emulator")
+        self.url = self._http.start()
         self.jobs.warm_up()
         return {"transcribe": self.url}
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        if self._http is not None:
+            self._http.stop()
+            self._http = None
         self.jobs.shutdown()
 
 
