@@ -1,4 +1,4 @@
-"""Lazily created, cached boto3 clients.
+"""Lazily created, cached boto3 clients, and how this app reads AWS failures.
 
 boto3 is imported on first use only, so the SMA handler's cold start does not pay for it until
 it writes a call record. Endpoints come from the standard AWS_ENDPOINT_URL_<SERVICE> variables,
@@ -8,7 +8,12 @@ which is how the offline stack and moto are reached without any local-only branc
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from chalicelib.errors import TransientAwsError
+
+T = TypeVar("T")
 
 _clients: dict[str, Any] = {}
 _lock = threading.Lock()
@@ -30,3 +35,66 @@ def reset_clients() -> None:
     """Forget every cached client (tests and the local stack call this when endpoints change)."""
     with _lock:
         _clients.clear()
+
+
+# --- failures: transient (retry via Lambda) or permanent (record and stop) ----------------------
+TRANSIENT_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "LimitExceededException",
+        "ProvisionedThroughputExceededException",
+        "InternalFailureException",
+        "InternalFailure",
+        "InternalError",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "SlowDown",
+        "RequestTimeout",
+        "RequestTimeoutException",
+    }
+)
+
+
+def error_code(error: BaseException | None) -> str:
+    """The AWS error code of a botocore ClientError ('' for anything else)."""
+    response = getattr(error, "response", None)
+    if not isinstance(response, dict):
+        return ""
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+def http_status(error: Exception) -> int:
+    response = getattr(error, "response", None)
+    if not isinstance(response, dict):
+        return 0
+    return int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+
+
+def is_transient(error: Exception) -> bool:
+    """True for throttling, server-side and network failures: worth retrying later."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        return error_code(error) in TRANSIENT_CODES or http_status(error) >= 500
+    return isinstance(error, BotoCoreError)
+
+
+def call(what: str, operation: Callable[..., T], /, **params: Any) -> T:
+    """Run one AWS call; a transient failure becomes TransientAwsError, others propagate as-is."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return operation(**params)
+    except (ClientError, BotoCoreError) as error:
+        if is_transient(error):
+            raise TransientAwsError(
+                f"{what} failed transiently: {error_code(error) or error}",
+                hint="Lambda retries the event; after the retries it lands in the dead-letter "
+                "queue, from which `callrec replay` re-drives it",
+            ) from error
+        raise

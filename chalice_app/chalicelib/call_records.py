@@ -48,9 +48,14 @@ TABLE_ENV = "CALL_RECORDS_TABLE"
 RETENTION_ENV = "CALL_RECORDS_RETENTION_DAYS"
 
 
+def iso_utc(moment: datetime) -> str:
+    """``moment`` as ISO 8601 UTC with milliseconds and ``Z``, the format of every record time."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def utc_now_iso() -> str:
-    """Current time as ISO 8601 UTC with milliseconds, the format used throughout the records."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """The current time in the records' format (see :func:`iso_utc`)."""
+    return iso_utc(datetime.now(UTC))
 
 
 class CallRecords:
@@ -115,9 +120,8 @@ class CallRecords:
         try:
             result: dict[str, Any] = getattr(aws.client("dynamodb"), operation)(**params)
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "Unknown")
             raise StorageError(
-                f"DynamoDB {operation} on {self.table_name} failed: {code}",
+                f"DynamoDB {operation} on {self.table_name} failed: {aws.error_code(error)}",
                 hint="check the table exists and the function's role may use it",
             ) from error
         except BotoCoreError as error:

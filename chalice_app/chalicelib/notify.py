@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import aws, settings
-from chalicelib.transcription import aws_calls
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +60,7 @@ def publish(subject: str, message: Mapping[str, Any]) -> str | None:
         return None
     clean_subject = "".join(ch for ch in subject if 32 <= ord(ch) < 127)[:SUBJECT_MAX]
     client = aws.client("sns")
-    response = aws_calls.call(
+    response = aws.call(
         f"SNS Publish to {topic}",
         client.publish,
         TopicArn=topic,

@@ -21,11 +21,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from chalicelib import aws
-from chalicelib.call_records import CallRecords, utc_now_iso
+from chalicelib.call_records import CallRecords, iso_utc, utc_now_iso
 from chalicelib.channels import Direction, Leg
 from chalicelib.errors import InvalidEventError, MediaPipelineError, StorageError
 from chalicelib.media_insights.events import (
@@ -110,7 +110,7 @@ def _on_started(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
         **_parties(event),
     }
     try:
-        values[_stream_attr(side, "started_at")] = _iso(event.start_time)
+        values[_stream_attr(side, "started_at")] = iso_utc(event.start_time)
     except InvalidEventError as error:
         # The stream is still worth filing: ENDED repeats startTime, and the note says why the
         # recording may not be created.
@@ -138,13 +138,13 @@ def _on_ended(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
         "source_path": SOURCE_PATH,
         "recorded_leg": Leg.A.value,
         _stream_attr(side, "stream_arn"): event.stream_arn,
-        _stream_attr(side, "ended_at"): _iso(event.end_time),
+        _stream_attr(side, "ended_at"): iso_utc(event.end_time),
         **_parties(event),
     }
     # ENDED repeats startTime: a lost STARTED event (EventBridge delivery is best effort) does
     # not lose the stream's start.
     if event.detail.get("startTime"):
-        values[_stream_attr(side, "started_at")] = _iso(event.start_time)
+        values[_stream_attr(side, "started_at")] = iso_utc(event.start_time)
     records.update(event.transaction_id, values)
     record = records.get(event.transaction_id) or {}
     if not _both_streams_ended(record):
@@ -153,7 +153,7 @@ def _on_ended(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
     ends = [_time(record, _stream_attr(s, "ended_at")) for s in StreamSide]
     records.update(
         event.transaction_id,
-        {"started_at": _iso(min(starts)), "ended_at": _iso(max(ends))},
+        {"started_at": iso_utc(min(starts)), "ended_at": iso_utc(max(ends))},
     )
     if StartMode.from_env() is StartMode.VOICE_CONNECTOR:
         # The configuration is associated with the Voice Connector: it records every call.
@@ -231,11 +231,6 @@ def start_pipeline(
     return pipeline_id
 
 
-def _iso(moment: datetime) -> str:
-    """ISO 8601 UTC with milliseconds and Z, as everywhere in the call records."""
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def _time(record: Mapping[str, Any], attribute: str) -> datetime:
     return parse_timestamp(str(record[attribute]), attribute)
 
@@ -275,7 +270,7 @@ def stop_pipeline(
         _call("delete_media_pipeline", MediaPipelineId=pipeline_id)
         action, status = "deleted-pipeline", "Stopping"
     except MediaPipelineError as error:
-        if _error_code(error.__cause__) != "NotFoundException":
+        if aws.error_code(error.__cause__) != "NotFoundException":
             raise
         action, status = "pipeline-already-gone", "Stopped"
     if transaction_id:
@@ -297,10 +292,10 @@ def _claim(records: CallRecords, transaction_id: str, token: str) -> bool:
             ExpressionAttributeValues={":token": {"S": token}},
         )
     except ClientError as error:
-        if _error_code(error) == "ConditionalCheckFailedException":
+        if aws.error_code(error) == "ConditionalCheckFailedException":
             return False
         raise StorageError(
-            f"claiming the pipeline request for {transaction_id} failed: {_error_code(error)}",
+            f"claiming the pipeline request for {transaction_id} failed: {aws.error_code(error)}",
             hint="check the call records table and the function's dynamodb:UpdateItem permission",
         ) from error
     return True
@@ -319,7 +314,7 @@ def _release_claim(records: CallRecords, transaction_id: str) -> None:
         )
     except ClientError as error:
         raise StorageError(
-            f"releasing the pipeline claim for {transaction_id} failed: {_error_code(error)}",
+            f"releasing the pipeline claim for {transaction_id} failed: {aws.error_code(error)}",
             hint=f"remove {CLAIM_ATTRIBUTE} from the call record by hand, then retry",
         ) from error
 
@@ -330,7 +325,7 @@ def _call(operation: str, **params: Any) -> dict[str, Any]:
     try:
         result: dict[str, Any] = getattr(aws.client(SERVICE), operation)(**params)
     except ClientError as error:
-        code = _error_code(error)
+        code = aws.error_code(error)
         message = error.response.get("Error", {}).get("Message", "")
         raise MediaPipelineError(
             f"{operation} failed: {code}: {message}",
@@ -341,11 +336,6 @@ def _call(operation: str, **params: Any) -> dict[str, Any]:
             f"{operation} failed: {error}", hint="check network access and the endpoint"
         ) from error
     return result
-
-
-def _error_code(error: BaseException | None) -> str:
-    response = getattr(error, "response", None) or {}
-    return str(response.get("Error", {}).get("Code", "Unknown"))
 
 
 _HINTS = {

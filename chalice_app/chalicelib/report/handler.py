@@ -26,7 +26,6 @@ from chalicelib.report import model, render
 from chalicelib.report.content import CallContext, clock
 from chalicelib.report.job_events import JobStateChange, JobStatus
 from chalicelib.report.locations import split_s3_uri
-from chalicelib.transcription import aws_calls
 from chalicelib.transcription.config import TranscriptionConfig
 from chalicelib.transcription.jobs import JobKind
 
@@ -133,9 +132,9 @@ def _describe(kind: JobKind, name: str) -> _Job:
     try:
         return _describe_job(kind, name)
     except ClientError as error:
-        if aws_calls.error_code(error) in {"NotFoundException", "BadRequestException"}:
+        if aws.error_code(error) in {"NotFoundException", "BadRequestException"}:
             raise TranscriptError(
-                f"Transcribe does not know job {name}: {aws_calls.error_code(error)}",
+                f"Transcribe does not know job {name}: {aws.error_code(error)}",
                 hint="the job was deleted, or it belongs to another account or region",
             ) from error
         raise
@@ -144,14 +143,14 @@ def _describe(kind: JobKind, name: str) -> _Job:
 def _describe_job(kind: JobKind, name: str) -> _Job:
     client = aws.client("transcribe")
     if kind is JobKind.CALL_ANALYTICS:
-        response = aws_calls.call(
+        response = aws.call(
             f"Transcribe GetCallAnalyticsJob {name}",
             client.get_call_analytics_job,
             CallAnalyticsJobName=name,
         )
         job = response.get("CallAnalyticsJob", {})
     else:
-        response = aws_calls.call(
+        response = aws.call(
             f"Transcribe GetTranscriptionJob {name}",
             client.get_transcription_job,
             TranscriptionJobName=name,
@@ -237,11 +236,11 @@ def _read(uri: str) -> bytes:
         )
     bucket, key = split_s3_uri(uri)
     try:
-        response = aws_calls.call(
+        response = aws.call(
             f"S3 GetObject {uri}", aws.client("s3").get_object, Bucket=bucket, Key=key
         )
     except ClientError as error:
-        if aws_calls.error_code(error) in {"NoSuchKey", "404"}:
+        if aws.error_code(error) in {"NoSuchKey", "404"}:
             raise TranscriptError(
                 f"the transcript {uri} does not exist", hint="it was deleted or never written"
             ) from error
@@ -253,7 +252,7 @@ def _read(uri: str) -> bytes:
 def _store(job: _Job, data: bytes) -> str:
     config = TranscriptionConfig.from_env()
     key = report_key_for(job.recording, config.reports_prefix)
-    aws_calls.call(
+    aws.call(
         f"S3 PutObject s3://{job.recording_bucket}/{key}",
         aws.client("s3").put_object,
         Bucket=job.recording_bucket,

@@ -29,7 +29,7 @@ from chalicelib.recording_keys import (
     parse_recording_key,
     transaction_id_hint,
 )
-from chalicelib.transcription import audio_probe, aws_calls, jobs
+from chalicelib.transcription import audio_probe, jobs
 from chalicelib.transcription.config import TranscriptionConfig, recordings_prefix
 from chalicelib.transcription.s3_events import S3Event, S3EventRecord
 
@@ -257,14 +257,14 @@ def _head(bucket: str, key: str) -> _ObjectHead | None:
     from botocore.exceptions import ClientError
 
     try:
-        response = aws_calls.call(
+        response = aws.call(
             f"S3 HeadObject s3://{bucket}/{key}",
             aws.client("s3").head_object,
             Bucket=bucket,
             Key=key,
         )
     except ClientError as error:
-        if aws_calls.error_code(error) in {"404", "NoSuchKey", "NotFound"}:
+        if aws.error_code(error) in {"404", "NoSuchKey", "NotFound"}:
             return None
         raise
     metadata = {str(k).lower(): str(v) for k, v in response.get("Metadata", {}).items()}
@@ -280,7 +280,7 @@ def _first_bytes(bucket: str, key: str) -> bytes:
     from botocore.exceptions import ClientError
 
     try:
-        response = aws_calls.call(
+        response = aws.call(
             f"S3 GetObject s3://{bucket}/{key}",
             aws.client("s3").get_object,
             Bucket=bucket,
@@ -288,7 +288,7 @@ def _first_bytes(bucket: str, key: str) -> bytes:
             Range=f"bytes=0-{audio_probe.PROBE_BYTES - 1}",
         )
     except ClientError as error:
-        if aws_calls.error_code(error) in {"NoSuchKey", "404"}:
+        if aws.error_code(error) in {"NoSuchKey", "404"}:
             raise UnprocessableRecordingError(
                 "the recording disappeared while it was being read", hint="nothing to transcribe"
             ) from error

@@ -16,7 +16,6 @@ from typing import Any
 from chalicelib import aws
 from chalicelib.errors import ConfigurationError, UnprocessableRecordingError
 from chalicelib.recording_keys import RecordingKey
-from chalicelib.transcription import aws_calls
 from chalicelib.transcription.config import TranscriptionConfig
 
 logger = logging.getLogger(__name__)
@@ -152,9 +151,9 @@ def start(kind: JobKind, request: dict[str, Any]) -> StartedJob:
             "TranscriptionJobStatus",
         )
     try:
-        response = aws_calls.call(f"Transcribe start {kind.value} job {name}", operation, **request)
+        response = aws.call(f"Transcribe start {kind.value} job {name}", operation, **request)
     except ClientError as error:
-        code = aws_calls.error_code(error)
+        code = aws.error_code(error)
         if code == "ConflictException":
             logger.info("job %s already exists: duplicate event, nothing more to do", name)
             return StartedJob(name=name, kind=kind, status="", already_existed=True)

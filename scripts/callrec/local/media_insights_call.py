@@ -43,6 +43,7 @@ from callrec.local.resources import app_environment, provision
 from callrec.local.sma_runtime import phrases
 from callrec.local.stack import ACCOUNT_ID, REGION, LocalStack
 from callrec.local.transcribe.server import TranscribeService
+from chalicelib.call_records import iso_utc
 
 VOICE_CONNECTOR_ID = "callreclocalvc0000000001"
 METADATA_STREAM = "callrec-media-insights-metadata"
@@ -88,7 +89,7 @@ class VoiceConnectorCall:
             "isCaller": is_caller,
             "mediaType": "audio/L16",
             "startFragmentNumber": str(91343852333181437344442219794598596340754947404 + is_caller),
-            "startTime": _iso(self.started),
+            "startTime": iso_utc(self.started),
             "streamArn": self.stream_arn(is_caller),
             "toNumber": self.to_number,
             "transactionId": self.transaction_id,
@@ -97,12 +98,8 @@ class VoiceConnectorCall:
             "version": "0",
         }
         if status == "ENDED":
-            detail["endTime"] = _iso(self.ended)
+            detail["endTime"] = iso_utc(self.ended)
         return detail
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def call_from_scenario(scenario: Any, base_dir: Path | None = None) -> VoiceConnectorCall:

@@ -46,6 +46,7 @@ from callrec.local import audio
 from callrec.local.http_server import LoopbackHttpServer
 from callrec.local.ports import LOOPBACK
 from callrec.local.stack import ACCOUNT_ID, REGION
+from chalicelib.call_records import utc_now_iso
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +80,6 @@ def _bad(message: str) -> ApiError:
     return ApiError(HTTPStatus.BAD_REQUEST, "BadRequestException", message)
 
 
-def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def _timestamp(value: Any, name: str) -> datetime:
     """botocore sends REST-JSON body timestamps as epoch seconds."""
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -113,7 +110,7 @@ class Pipeline:
     arn: str
     configuration: Configuration
     request: dict[str, Any]
-    created: str = field(default_factory=_now_iso)
+    created: str = field(default_factory=utc_now_iso)
     status: str = "Initializing"
     recording_key: str = ""
     failure: str = ""
@@ -400,7 +397,7 @@ class MediaPipelinesEmulator:
         pipeline.recording_key = key
         duration = max(len(c) for c in channels) / audio.RATE
         record = {
-            "time": _now_iso(),
+            "time": utc_now_iso(),
             "service-type": "CallAnalytics",
             "detail-type": "Recording",
             "mediaInsightsPipelineId": pipeline.id,

@@ -28,13 +28,6 @@ ABSENT_CODES = {
 }
 
 
-def _error_code(error: Exception) -> str:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
-
-
 def caller_account() -> str | None:
     """The account of the credentials in use, or None when STS cannot say."""
     from botocore.exceptions import BotoCoreError, ClientError
@@ -74,7 +67,7 @@ class _LiveBucket:
         try:
             return method(Bucket=self.name, **kwargs)
         except ClientError as error:
-            code = _error_code(error)
+            code = aws.error_code(error)
             if code in ABSENT_CODES:
                 return None
             if code in ("NoSuchBucket", "404"):
@@ -174,7 +167,7 @@ class _LiveBucket:
                 Finding(
                     "CR063",
                     self.resource,
-                    f"KMS key policy of {key} could not be read ({_error_code(error)})",
+                    f"KMS key policy of {key} could not be read ({aws.error_code(error)})",
                 )
             )
             return None

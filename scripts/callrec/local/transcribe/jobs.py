@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
-from urllib.parse import unquote, urlparse
 
 from callrec.local import audio
 from callrec.local.transcribe import analytics, output
 from callrec.local.transcribe.asr import PhraseModel, Word, decode_segments
+from chalicelib.errors import TranscriptError
+from chalicelib.report.locations import split_s3_uri
 
 JOB_NAME = re.compile(r"^[0-9a-zA-Z._-]+$")
 ROLES = ("AGENT", "CUSTOMER")
@@ -77,19 +78,13 @@ class Job:
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
-    """(bucket, key) of an ``s3://`` or S3 https URI (path or virtual-hosted style)."""
-    parsed = urlparse(uri)
-    if parsed.scheme == "s3" and parsed.netloc and parsed.path.strip("/"):
-        return parsed.netloc, unquote(parsed.path.lstrip("/"))
-    if parsed.scheme in {"http", "https"} and parsed.netloc:
-        host = parsed.netloc
-        path = unquote(parsed.path.lstrip("/"))
-        if ".s3." in host or host.endswith(".s3.amazonaws.com"):
-            return host.split(".s3", 1)[0], path
-        bucket, _, key = path.partition("/")
-        if bucket and key:
-            return bucket, key
-    raise bad_request(f"The S3 URI {uri!r} isn't valid. Check the URI and try again.")
+    """(bucket, key) of an ``s3://`` or S3 https URI, refused in the service's words."""
+    try:
+        return split_s3_uri(uri)
+    except TranscriptError as error:
+        raise bad_request(
+            f"The S3 URI {uri!r} isn't valid. Check the URI and try again."
+        ) from error
 
 
 def _validate_name(name: Any, field_name: str) -> str:
