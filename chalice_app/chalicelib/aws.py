@@ -15,19 +15,27 @@ from chalicelib.errors import TransientAwsError
 
 T = TypeVar("T")
 
-_clients: dict[str, Any] = {}
+_clients: dict[tuple[str, str | None], Any] = {}
 _lock = threading.Lock()
 
 
-def client(service: str) -> Any:
-    """Return the process-wide boto3 client for ``service``, creating it on first use."""
+def client(service: str, *, signature_version: str | None = None) -> Any:
+    """Return the process-wide boto3 client for ``service``, creating it on first use.
+
+    ``signature_version`` (e.g. ``s3v4`` for presigned S3 URLs) gets a client of its own.
+    """
     with _lock:
-        existing = _clients.get(service)
+        existing = _clients.get((service, signature_version))
         if existing is None:
             import boto3  # deferred: keeps boto3 off the SMA handler's cold path
 
-            existing = boto3.client(service)
-            _clients[service] = existing
+            if signature_version is None:
+                existing = boto3.client(service)
+            else:
+                from botocore.config import Config
+
+                existing = boto3.client(service, config=Config(signature_version=signature_version))
+            _clients[(service, signature_version)] = existing
         return existing
 
 

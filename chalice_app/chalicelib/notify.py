@@ -42,10 +42,7 @@ def presigned_get(bucket: str, key: str, expires_in: int) -> str:
     boto3's S3 client still presigns with SigV2 by default unless told otherwise, and SigV2
     is deprecated; a client configured for ``s3v4`` is used here for that reason.
     """
-    import boto3
-    from botocore.config import Config
-
-    client = boto3.client("s3", config=Config(signature_version="s3v4"))
+    client = aws.client("s3", signature_version="s3v4")
     url: str = client.generate_presigned_url(
         "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=expires_in
     )
