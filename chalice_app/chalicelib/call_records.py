@@ -106,6 +106,37 @@ class CallRecords:
             },
         )
 
+    def claim(self, transaction_id: str, attribute: str, value: str) -> bool:
+        """Set ``attribute`` only when the record has none yet; False when another writer has.
+
+        A conditional write, so of concurrent or repeated invocations exactly one wins.
+        """
+        try:
+            self._call(
+                "update_item",
+                TableName=self.table_name,
+                Key={"transaction_id": {"S": transaction_id}},
+                UpdateExpression="SET #a = :value",
+                ConditionExpression="attribute_not_exists(#a)",
+                ExpressionAttributeNames={"#a": attribute},
+                ExpressionAttributeValues={":value": _to_dynamo(value)},
+            )
+        except StorageError as error:
+            if aws.error_code(error.__cause__) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def remove(self, transaction_id: str, attribute: str) -> None:
+        """Remove ``attribute`` from the record (releases a :meth:`claim`)."""
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"transaction_id": {"S": transaction_id}},
+            UpdateExpression="REMOVE #a",
+            ExpressionAttributeNames={"#a": attribute},
+        )
+
     def note(self, transaction_id: str, text: str) -> None:
         """Append a timestamped human-readable note to the record."""
         self.append(transaction_id, "notes", {"at": utc_now_iso(), "text": text})

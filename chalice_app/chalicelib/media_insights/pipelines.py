@@ -27,7 +27,7 @@ from typing import Any
 from chalicelib import aws
 from chalicelib.call_records import CallRecords, iso_utc, utc_now_iso
 from chalicelib.channels import Direction, Leg
-from chalicelib.errors import InvalidEventError, MediaPipelineError, StorageError
+from chalicelib.errors import InvalidEventError, MediaPipelineError
 from chalicelib.media_insights.events import (
     StreamingStatus,
     StreamingStatusEvent,
@@ -149,11 +149,9 @@ def _on_ended(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
     record = records.get(event.transaction_id) or {}
     if not _both_streams_ended(record):
         return Outcome(event.transaction_id, f"ended-{side.value}-stream-waiting-for-other")
-    starts = [_time(record, _stream_attr(s, "started_at")) for s in StreamSide]
-    ends = [_time(record, _stream_attr(s, "ended_at")) for s in StreamSide]
+    started, ended = _call_span(record)
     records.update(
-        event.transaction_id,
-        {"started_at": iso_utc(min(starts)), "ended_at": iso_utc(max(ends))},
+        event.transaction_id, {"started_at": iso_utc(started), "ended_at": iso_utc(ended)}
     )
     if StartMode.from_env() is StartMode.VOICE_CONNECTOR:
         # The configuration is associated with the Voice Connector: it records every call.
@@ -193,23 +191,22 @@ def start_pipeline(
     """Create the call's pipeline unless another invocation already did; returns its id."""
     pipeline = PipelineSettings.from_env()
     sides = (StreamSide.CALLER, StreamSide.CALLEE)
-    starts = [_time(record, _stream_attr(s, "started_at")) for s in sides]
-    ends = [_time(record, _stream_attr(s, "ended_at")) for s in sides]
     request = build_create_request(
         pipeline,
         transaction_id=transaction_id,
         stream_arns=[str(record[_stream_attr(s, "stream_arn")]) for s in sides],
-        selector=FragmentSelector(pipeline.selector_type, min(starts), max(ends)),
+        selector=FragmentSelector(pipeline.selector_type, *_call_span(record)),
         runtime_metadata=_runtime_metadata(transaction_id, record),
     )
     token = request["ClientRequestToken"]
-    if not _claim(records, transaction_id, token):
+    if not records.claim(transaction_id, CLAIM_ATTRIBUTE, token):
         logger.info("pipeline for %s already requested: duplicate event ignored", transaction_id)
         return None
     try:
         response = _call("create_media_insights_pipeline", **request)
     except MediaPipelineError:
-        _release_claim(records, transaction_id)
+        # Let a retry of the failed create try again (the request token still prevents duplicates).
+        records.remove(transaction_id, CLAIM_ATTRIBUTE)
         raise
     created = response.get("MediaInsightsPipeline", {})
     pipeline_id = str(created.get("MediaPipelineId", ""))
@@ -229,6 +226,13 @@ def start_pipeline(
     )
     logger.info("created media insights pipeline %s for %s", pipeline_id, transaction_id)
     return pipeline_id
+
+
+def _call_span(record: Mapping[str, Any]) -> tuple[datetime, datetime]:
+    """[first stream start, last stream end] of a call whose streams have both ended."""
+    starts = [_time(record, _stream_attr(s, "started_at")) for s in StreamSide]
+    ends = [_time(record, _stream_attr(s, "ended_at")) for s in StreamSide]
+    return min(starts), max(ends)
 
 
 def _time(record: Mapping[str, Any], attribute: str) -> datetime:
@@ -277,46 +281,6 @@ def stop_pipeline(
         records.update(transaction_id, {"media_pipeline_status": status})
         records.note(transaction_id, f"media insights pipeline {pipeline_id}: {action}")
     return Outcome(transaction_id, action, pipeline_id)
-
-
-def _claim(records: CallRecords, transaction_id: str, token: str) -> bool:
-    from botocore.exceptions import ClientError
-
-    try:
-        aws.client("dynamodb").update_item(
-            TableName=records.table_name,
-            Key={"transaction_id": {"S": transaction_id}},
-            UpdateExpression="SET #c = :token",
-            ConditionExpression="attribute_not_exists(#c)",
-            ExpressionAttributeNames={"#c": CLAIM_ATTRIBUTE},
-            ExpressionAttributeValues={":token": {"S": token}},
-        )
-    except ClientError as error:
-        if aws.error_code(error) == "ConditionalCheckFailedException":
-            return False
-        raise StorageError(
-            f"claiming the pipeline request for {transaction_id} failed: {aws.error_code(error)}",
-            hint="check the call records table and the function's dynamodb:UpdateItem permission",
-        ) from error
-    return True
-
-
-def _release_claim(records: CallRecords, transaction_id: str) -> None:
-    """Let a retry of a failed create try again (the request token still prevents duplicates)."""
-    from botocore.exceptions import ClientError
-
-    try:
-        aws.client("dynamodb").update_item(
-            TableName=records.table_name,
-            Key={"transaction_id": {"S": transaction_id}},
-            UpdateExpression="REMOVE #c",
-            ExpressionAttributeNames={"#c": CLAIM_ATTRIBUTE},
-        )
-    except ClientError as error:
-        raise StorageError(
-            f"releasing the pipeline claim for {transaction_id} failed: {aws.error_code(error)}",
-            hint=f"remove {CLAIM_ATTRIBUTE} from the call record by hand, then retry",
-        ) from error
 
 
 def _call(operation: str, **params: Any) -> dict[str, Any]:
