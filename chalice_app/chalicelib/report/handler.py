@@ -15,7 +15,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import PurePosixPath
 from typing import Any
 
 from chalicelib import aws, notify
@@ -27,11 +26,9 @@ from chalicelib.report.content import CallContext, clock
 from chalicelib.report.job_events import JobStateChange, JobStatus
 from chalicelib.report.locations import split_s3_uri
 from chalicelib.transcription.config import TranscriptionConfig
-from chalicelib.transcription.jobs import JobKind
+from chalicelib.transcription.jobs import JOB_NAME_PREFIX, JobKind
 
 logger = logging.getLogger(__name__)
-
-JOB_NAME_PREFIX = "callrec-"
 
 
 class ReportOutcome(StrEnum):
@@ -94,11 +91,11 @@ def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
         logger.info("job %s already has report %s: duplicate event", name, record["report_key"])
         return ReportResult(name, ReportOutcome.DUPLICATE, report_key=str(record["report_key"]))
     try:
-        document = render.parse_document(_read(job.transcript_uri))
+        analysis = model.load(render.parse_document(_read(job.transcript_uri)))
         context = CallContext.from_record(
             record, tx, job.facts, recording_started_at=job.recording.started_at.isoformat()
         )
-        data = render.render(document, context)
+        data = render.render_analysis(analysis, context)
     except TranscriptError as error:
         text = f"report for job {name} not rendered: {error}"
         logger.error(text)
@@ -107,7 +104,7 @@ def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
         _notify_failure(job, name, text)
         return ReportResult(name, ReportOutcome.UNREADABLE, detail=str(error))
     report_key = _store(job, data)
-    _notify_report(job, name, report_key, record, _headline(document))
+    _notify_report(job, name, report_key, record, _headline(analysis))
     records.update(
         tx,
         {
@@ -123,7 +120,7 @@ def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
 
 def report_key_for(recording: RecordingKey, reports_prefix: str) -> str:
     """``<reports prefix>/YYYY/MM/DD/<recording file stem>.docx``."""
-    return f"{reports_prefix}/{recording.date_path}/{PurePosixPath(recording.key).stem}.docx"
+    return f"{reports_prefix}/{recording.date_path}/{recording.stem}.docx"
 
 
 def _describe(kind: JobKind, name: str) -> _Job:
@@ -264,9 +261,8 @@ def _store(job: _Job, data: bytes) -> str:
     return key
 
 
-def _headline(document: Mapping[str, Any]) -> dict[str, Any]:
+def _headline(analysis: model.CallAnalysis) -> dict[str, Any]:
     """A few figures for the notification, so a reader knows what the report is about."""
-    analysis = model.load(document)
     headline: dict[str, Any] = {
         "duration": clock(analysis.duration_ms),
         "turns": len(analysis.turns),

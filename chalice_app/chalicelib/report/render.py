@@ -46,7 +46,15 @@ def render(
     report_format: ReportFormat = ReportFormat.DOCX,
 ) -> bytes:
     """Render a Call Analytics (or standard) output document in ``report_format``."""
-    analysis = model.load(document)
+    return render_analysis(model.load(document), context, report_format)
+
+
+def render_analysis(
+    analysis: model.CallAnalysis,
+    context: content.CallContext | None = None,
+    report_format: ReportFormat = ReportFormat.DOCX,
+) -> bytes:
+    """Render an already loaded document (callers that also read figures from it load it once)."""
     report = content.build(analysis, context)
     if report_format is ReportFormat.DOCX:
         from chalicelib.report import docx_report

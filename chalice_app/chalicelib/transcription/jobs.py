@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 JOB_NAME_MAX = 200  # CallAnalyticsJobName / TranscriptionJobName: 1-200 of [0-9a-zA-Z._-]
 _INVALID_NAME_CHARS = re.compile(r"[^0-9A-Za-z._-]+")
-_NAME_PREFIX = "callrec-"
+JOB_NAME_PREFIX = "callrec-"  # also how the report Lambda tells this app's jobs apart
 _DIGEST_CHARS = 16
 
 
@@ -63,8 +63,8 @@ def job_name(bucket: str, key: str) -> str:
     digest = hashlib.sha256(f"{bucket}/{key}".encode()).hexdigest()[:_DIGEST_CHARS]
     stem = key.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     readable = _INVALID_NAME_CHARS.sub("-", stem).strip("-.") or "recording"
-    room = JOB_NAME_MAX - len(_NAME_PREFIX) - len(digest) - 1
-    return f"{_NAME_PREFIX}{readable[:room]}-{digest}"
+    room = JOB_NAME_MAX - len(JOB_NAME_PREFIX) - len(digest) - 1
+    return f"{JOB_NAME_PREFIX}{readable[:room]}-{digest}"
 
 
 def output_folder(config: TranscriptionConfig, recording: RecordingKey) -> str:
