@@ -7,11 +7,13 @@ app loads this module, so heavy libraries are imported inside the handlers that 
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
 
 from chalice import Chalice
 from chalice.app import CloudWatchEvent, KinesisEvent, S3Event
+
+from chalicelib import settings
+from chalicelib.transcription.config import recordings_prefix
 
 app = Chalice(app_name="callrec")
 app.log.setLevel(logging.INFO)
@@ -34,7 +36,7 @@ def sma_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 #   media_insights_recording_metadata Kinesis data stream sink of the pipeline configuration
 #   stop_media_insights_pipeline      direct invoke: {"transactionId"} or {"mediaPipelineId"}
 # The stream name is a packaging-time choice (chalice package); it matches the Terraform default.
-MEDIA_INSIGHTS_METADATA_STREAM = os.environ.get(
+MEDIA_INSIGHTS_METADATA_STREAM = settings.optional(
     "MEDIA_INSIGHTS_METADATA_STREAM", "callrec-media-insights-metadata"
 )
 
@@ -92,14 +94,14 @@ def stop_media_insights_pipeline(event: dict[str, Any], context: Any) -> dict[st
 # Call Analytics jobs and for standard jobs (the mono fallback); other statuses and jobs that this
 # app did not start are ignored in code. Both raise on transient AWS errors so that Lambda's
 # asynchronous retry and the dead-letter queue apply; `callrec replay` re-drives that queue.
-RECORDINGS_BUCKET = os.environ.get("RECORDINGS_BUCKET", "callrec-recordings")
-RECORDINGS_PREFIX = os.environ.get("RECORDINGS_PREFIX", "recordings").strip("/")
+# The prefix is read by the same function the handler filters with, so the two always agree.
+RECORDINGS_BUCKET = settings.optional("RECORDINGS_BUCKET", "callrec-recordings")
 
 
 @app.on_s3_event(
     bucket=RECORDINGS_BUCKET,
     events=["s3:ObjectCreated:*"],
-    prefix=f"{RECORDINGS_PREFIX}/" if RECORDINGS_PREFIX else None,
+    prefix=recordings_prefix() or None,
     name="start_transcription",
 )
 def start_transcription(event: S3Event) -> list[dict[str, str]]:
