@@ -14,7 +14,7 @@ other_number           E.164 of the other party
 sma_number             E.164 of the SIP media application's number
 recorded_leg           ``LEG-A`` | ``LEG-B``: the leg whose tracks were recorded
 started_at, ended_at   ISO 8601 UTC
-recording_state        ``not_started`` | ``recording`` | ``paused`` | ``stopped`` | ``failed``
+recording_state        RecordingState (``not_started``, ``recording``, ``paused``, ...)
 recording_events       list of {at, state, by}
 recording_location     ``s3://bucket/key`` of the recording object
 recording_bucket       bucket of the recording object
@@ -37,6 +37,7 @@ import logging
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from chalicelib import aws, settings
@@ -46,6 +47,16 @@ logger = logging.getLogger(__name__)
 
 TABLE_ENV = "CALL_RECORDS_TABLE"
 RETENTION_ENV = "CALL_RECORDS_RETENTION_DAYS"
+
+
+class RecordingState(StrEnum):
+    """The ``recording_state`` attribute, written by both recording paths."""
+
+    NOT_STARTED = "not_started"
+    RECORDING = "recording"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+    FAILED = "failed"
 
 
 def iso_utc(moment: datetime) -> str:

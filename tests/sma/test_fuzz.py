@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from callrec.simulation.validation import response_problems
+from chalicelib.call_records import RecordingState
 from chalicelib.sma.events import EventType
 from chalicelib.sma.handler import handle
-from chalicelib.sma.state import MAX_KEYS, MAX_VALUE_CHARS, Phase, RecordingState
+from chalicelib.sma.state import MAX_KEYS, MAX_VALUE_CHARS, Phase
 
 EVENTS = Path(__file__).resolve().parent.parent / "events" / "sma"
 SAMPLES = [json.loads(p.read_text()) for p in sorted(EVENTS.glob("*.json"))]

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import aws
-from chalicelib.call_records import CallRecords, iso_utc, utc_now_iso
+from chalicelib.call_records import CallRecords, RecordingState, iso_utc, utc_now_iso
 from chalicelib.channels import Direction, Leg
 from chalicelib.errors import InvalidEventError, MediaPipelineError
 from chalicelib.media_insights.events import (
@@ -40,11 +40,11 @@ from chalicelib.media_insights.request import (
     StartMode,
     build_create_request,
 )
+from chalicelib.recording_keys import RecordingSource
 
 logger = logging.getLogger(__name__)
 
 SERVICE = "chime-sdk-media-pipelines"
-SOURCE_PATH = "media-insights"
 CLAIM_ATTRIBUTE = "media_pipeline_request"
 
 
@@ -103,7 +103,7 @@ def handle_streaming_event(event: Mapping[str, Any], records: CallRecords | None
 def _on_started(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
     side = event.side
     values: dict[str, Any] = {
-        "source_path": SOURCE_PATH,
+        "source_path": RecordingSource.MEDIA_INSIGHTS.value,
         # Streams are passed caller first, so the caller is channel 0 (left) as on the SMA path.
         "recorded_leg": Leg.A.value,
         _stream_attr(side, "stream_arn"): event.stream_arn,
@@ -135,7 +135,7 @@ def _on_updated(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
 def _on_ended(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
     side = event.side
     values: dict[str, Any] = {
-        "source_path": SOURCE_PATH,
+        "source_path": RecordingSource.MEDIA_INSIGHTS.value,
         "recorded_leg": Leg.A.value,
         _stream_attr(side, "stream_arn"): event.stream_arn,
         _stream_attr(side, "ended_at"): iso_utc(event.end_time),
@@ -166,7 +166,7 @@ def _on_ended(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
 
 def _on_failed(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
     reason = event.failure_reason or "no reason given"
-    records.update(event.transaction_id, {"recording_state": "failed"})
+    records.update(event.transaction_id, {"recording_state": RecordingState.FAILED.value})
     records.note(event.transaction_id, f"Voice Connector streaming failed: {reason}")
     logger.error("streaming of %s failed: %s", event.transaction_id, reason)
     record = records.get(event.transaction_id) or {}
@@ -216,13 +216,17 @@ def start_pipeline(
             "media_pipeline_id": pipeline_id,
             "media_pipeline_arn": str(created.get("MediaPipelineArn", "")),
             "media_pipeline_status": str(created.get("Status", "Initializing")),
-            "recording_state": "recording",
+            "recording_state": RecordingState.RECORDING.value,
         },
     )
     records.append(
         transaction_id,
         "recording_events",
-        {"at": utc_now_iso(), "state": "recording", "by": "media-insights-pipeline"},
+        {
+            "at": utc_now_iso(),
+            "state": RecordingState.RECORDING.value,
+            "by": "media-insights-pipeline",
+        },
     )
     logger.info("created media insights pipeline %s for %s", pipeline_id, transaction_id)
     return pipeline_id

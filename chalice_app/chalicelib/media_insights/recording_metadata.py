@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, unquote_plus, urlparse
 
-from chalicelib.call_records import CallRecords
+from chalicelib.call_records import CallRecords, RecordingState
 from chalicelib.errors import CallRecError, InvalidEventError
+from chalicelib.recording_keys import RecordingSource
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ def _siprec_values(record: MetadataRecord) -> dict[str, Any]:
 
 def _call_values(record: MetadataRecord) -> dict[str, Any]:
     metadata = record.metadata
-    values: dict[str, Any] = {"source_path": "media-insights"}
+    values: dict[str, Any] = {"source_path": RecordingSource.MEDIA_INSIGHTS.value}
     for source, target in (("voiceConnectorId", "voice_connector_id"), ("callId", "call_id")):
         if metadata.get(source):
             values[target] = str(metadata[source])
@@ -193,7 +194,7 @@ def apply_record(record: MetadataRecord, records: CallRecords) -> str:
             "recording_key": location.key,
             "recording_duration": record.duration_seconds,
             "recording_format": FORMATS[extension],
-            "recording_state": "stopped",
+            "recording_state": RecordingState.STOPPED.value,
         }
         records.update(record.transaction_id, values)
         return "recording"

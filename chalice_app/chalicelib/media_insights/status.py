@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.call_records import CallRecords, utc_now_iso
+from chalicelib.call_records import CallRecords, RecordingState, utc_now_iso
 from chalicelib.media_insights.events import MediaInsightsEventType, MediaInsightsStateEvent
 from chalicelib.media_insights.pipelines import Outcome
 
@@ -52,7 +52,7 @@ def handle_state_change(event: Mapping[str, Any], records: CallRecords | None = 
         MediaInsightsEventType.CREATE_FAILED,
     }
     if permanent:
-        values["recording_state"] = "failed"
+        values["recording_state"] = RecordingState.FAILED.value
     records.update(transaction_id, values)
     records.append(
         transaction_id,

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+from chalicelib.call_records import RecordingState
 from chalicelib.channels import Direction, Leg
 from chalicelib.errors import InvalidEventError
+from chalicelib.recording_keys import RecordingSource
 from chalicelib.sma import actions as act
 from chalicelib.sma.actions import Action
 from chalicelib.sma.config import SmaConfig
@@ -28,7 +30,7 @@ from chalicelib.sma.events import ActionType, EventType, InvocationEvent
 from chalicelib.sma.numbers import is_e164, to_e164
 from chalicelib.sma.prompts import Prompt
 from chalicelib.sma.records import RecordUpdate
-from chalicelib.sma.state import CallState, Phase, RecordingState
+from chalicelib.sma.state import CallState, Phase
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +200,7 @@ def start_call(ctx: Context) -> Outcome:
         "started_at": ctx.now,
         "recording_state": RecordingState.NOT_STARTED.value,
         "recorded_leg": Leg.A.value,
-        "source_path": "sma",
+        "source_path": RecordingSource.SMA.value,
     }
     if leg_a.from_number == ctx.config.owner_number:
         state = CallState(

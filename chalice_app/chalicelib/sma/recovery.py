@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 
+from chalicelib.call_records import RecordingState
 from chalicelib.channels import Direction, Leg
 from chalicelib.sma.config import SmaConfig
 from chalicelib.sma.events import ActionType, EventType, InvocationEvent
-from chalicelib.sma.state import CallState, Phase, RecordingState
+from chalicelib.sma.state import CallState, Phase
 
 logger = logging.getLogger(__name__)
 

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Final
 
+from chalicelib.call_records import RecordingState
 from chalicelib.channels import Direction
 from chalicelib.errors import InvalidEventError
 
@@ -42,16 +43,6 @@ class Phase(StrEnum):
     BRIDGED = "bridged"  # both parties connected
     ENDING = "ending"  # goodbye / apology and Hangup sent
     ENDED = "ended"  # every leg disconnected
-
-
-class RecordingState(StrEnum):
-    """Same vocabulary as the call record's ``recording_state``."""
-
-    NOT_STARTED = "not_started"
-    RECORDING = "recording"
-    PAUSED = "paused"
-    STOPPED = "stopped"
-    FAILED = "failed"
 
 
 @dataclass(frozen=True)
