@@ -165,10 +165,6 @@ class CallAnalysis:
         return str(self._raw.get("LanguageCode", ""))
 
     @property
-    def job_status(self) -> str:
-        return str(self._raw.get("JobStatus", ""))
-
-    @property
     def is_call_analytics(self) -> bool:
         return not self._raw.get("_standard")
 

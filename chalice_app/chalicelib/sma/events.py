@@ -205,9 +205,6 @@ class InvocationEvent:
     def leg(self, tag: Leg) -> Participant | None:
         return next((p for p in self.participants if p.tag is tag), None)
 
-    def by_call_id(self, call_id: str) -> Participant | None:
-        return next((p for p in self.participants if p.call_id == call_id), None)
-
     @property
     def leg_a(self) -> Participant:
         leg = self.leg(Leg.A)

@@ -35,11 +35,6 @@ class S3EventRecord:
         return decode_event_key(str(self._s3.get("object", {}).get("key", "")))
 
     @property
-    def size(self) -> int | None:
-        size = self._s3.get("object", {}).get("size")
-        return int(size) if size is not None else None
-
-    @property
     def _s3(self) -> Mapping[str, Any]:
         s3 = self._raw.get("s3")
         return s3 if isinstance(s3, Mapping) else {}

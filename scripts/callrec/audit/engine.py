@@ -52,10 +52,5 @@ def _unique(findings: Iterable[Finding]) -> list[Finding]:
     return out
 
 
-def worst(findings: Iterable[Finding]) -> Severity | None:
-    severities = [f.severity for f in findings]
-    return max(severities) if severities else None
-
-
 def fails(findings: Iterable[Finding], fail_on: Severity) -> bool:
     return any(f.severity >= fail_on for f in findings)

@@ -40,12 +40,6 @@ class Principals:
     federated: tuple[str, ...] = ()
     canonical_users: tuple[str, ...] = ()
 
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.anyone or self.services or self.aws or self.federated or self.canonical_users
-        )
-
     def describe(self) -> str:
         parts: list[str] = []
         if self.anyone:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from callrec.audit.conditions import has_wildcard
-from callrec.audit.policy import is_symbolic, literal_text
+from callrec.audit.policy import literal_text
 
 VOICE_CONNECTOR_PRINCIPAL = "voiceconnector.chime.amazonaws.com"
 MEDIA_PIPELINES_PRINCIPAL = "mediapipelines.chime.amazonaws.com"
@@ -68,7 +68,3 @@ def action_matches(pattern: str, action: str) -> bool:
         ".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern.lower()
     )
     return re.fullmatch(regex, action.lower()) is not None
-
-
-def symbolic(value: str) -> bool:
-    return is_symbolic(value)

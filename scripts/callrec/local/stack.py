@@ -14,8 +14,7 @@ import functools
 import os
 import signal
 import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from types import FrameType, TracebackType
 from typing import Any, Protocol
 
@@ -162,10 +161,3 @@ class LocalStack:
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
-
-
-@contextmanager
-def running(services: Sequence[LocalService]) -> Iterator[LocalStack]:
-    """``with running([...]) as stack:`` — the functional spelling of LocalStack."""
-    with LocalStack(services) as stack:
-        yield stack

@@ -173,12 +173,6 @@ class JobService:
         self.timings: list[dict[str, float]] = []
 
     # --- lifecycle ---------------------------------------------------------------------------
-    def set_phrases(self, phrases: Sequence[str]) -> None:
-        """The domain phrase list (the local counterpart of a custom vocabulary/LM)."""
-        with self._lock:
-            self._phrases = list(phrases)
-            self._model = None
-
     def warm_up(self) -> None:
         """Start the decoder processes ahead of the first job (they take a moment to spawn)."""
         pool = self._process_pool()
