@@ -68,6 +68,10 @@ TRANSIENT_CODES = frozenset(
 )
 
 
+# What S3 answers for an object that does not exist (HeadObject has no body, so only "404").
+OBJECT_MISSING_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+
+
 def error_code(error: BaseException | None) -> str:
     """The AWS error code of a botocore ClientError ('' for anything else)."""
     response = getattr(error, "response", None)
@@ -106,3 +110,20 @@ def call(what: str, operation: Callable[..., T], /, **params: Any) -> T:
                 "queue, from which `callrec replay` re-drives it",
             ) from error
         raise
+
+
+def read_object(bucket: str, key: str, *, first_bytes: int | None = None) -> bytes | None:
+    """The object's bytes (only its first ``first_bytes`` when given); None when it is missing."""
+    from botocore.exceptions import ClientError
+
+    params: dict[str, Any] = {"Bucket": bucket, "Key": key}
+    if first_bytes is not None:
+        params["Range"] = f"bytes=0-{first_bytes - 1}"
+    try:
+        response = call(f"S3 GetObject s3://{bucket}/{key}", client("s3").get_object, **params)
+    except ClientError as error:
+        if error_code(error) in OBJECT_MISSING_CODES:
+            return None
+        raise
+    body: bytes = response["Body"].read()
+    return body

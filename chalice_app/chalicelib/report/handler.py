@@ -225,24 +225,15 @@ def _job_failed(records: CallRecords, job: _Job, event: JobStateChange, name: st
 
 
 def _read(uri: str) -> bytes:
-    from botocore.exceptions import ClientError
-
     if not uri:
         raise TranscriptError(
             "the job lists no transcript file", hint="check the job in Transcribe"
         )
-    bucket, key = split_s3_uri(uri)
-    try:
-        response = aws.call(
-            f"S3 GetObject {uri}", aws.client("s3").get_object, Bucket=bucket, Key=key
+    data = aws.read_object(*split_s3_uri(uri))
+    if data is None:
+        raise TranscriptError(
+            f"the transcript {uri} does not exist", hint="it was deleted or never written"
         )
-    except ClientError as error:
-        if aws.error_code(error) in {"NoSuchKey", "404"}:
-            raise TranscriptError(
-                f"the transcript {uri} does not exist", hint="it was deleted or never written"
-            ) from error
-        raise
-    data: bytes = response["Body"].read()
     return data
 
 

@@ -264,7 +264,7 @@ def _head(bucket: str, key: str) -> _ObjectHead | None:
             Key=key,
         )
     except ClientError as error:
-        if aws.error_code(error) in {"404", "NoSuchKey", "NotFound"}:
+        if aws.error_code(error) in aws.OBJECT_MISSING_CODES:
             return None
         raise
     metadata = {str(k).lower(): str(v) for k, v in response.get("Metadata", {}).items()}
@@ -277,21 +277,9 @@ def _metadata_if_present(bucket: str, key: str) -> Mapping[str, str]:
 
 
 def _first_bytes(bucket: str, key: str) -> bytes:
-    from botocore.exceptions import ClientError
-
-    try:
-        response = aws.call(
-            f"S3 GetObject s3://{bucket}/{key}",
-            aws.client("s3").get_object,
-            Bucket=bucket,
-            Key=key,
-            Range=f"bytes=0-{audio_probe.PROBE_BYTES - 1}",
+    head = aws.read_object(bucket, key, first_bytes=audio_probe.PROBE_BYTES)
+    if head is None:
+        raise UnprocessableRecordingError(
+            "the recording disappeared while it was being read", hint="nothing to transcribe"
         )
-    except ClientError as error:
-        if aws.error_code(error) in {"NoSuchKey", "404"}:
-            raise UnprocessableRecordingError(
-                "the recording disappeared while it was being read", hint="nothing to transcribe"
-            ) from error
-        raise
-    body: bytes = response["Body"].read()
-    return body
+    return head
