@@ -131,6 +131,12 @@ def transaction_id_hint(key: str) -> str | None:
     return match.group(0) if match else None
 
 
+def key_timestamp(moment: datetime) -> str:
+    """``moment`` as the keys' ``YYYY-MM-DD-HH-MM-SS-mmm`` in UTC (what the recorders write)."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%d-%H-%M-%S-") + f"{utc.microsecond // 1000:03d}"
+
+
 def _timestamp(stamp: str, key: str) -> datetime:
     try:
         parsed = datetime.strptime(stamp[:-4], "%Y-%m-%d-%H-%M-%S")

@@ -47,6 +47,7 @@ from callrec.local.http_server import LoopbackHttpServer
 from callrec.local.ports import LOOPBACK
 from callrec.local.stack import ACCOUNT_ID, REGION
 from chalicelib.call_records import utc_now_iso
+from chalicelib.recording_keys import key_timestamp
 
 logger = logging.getLogger(__name__)
 
@@ -483,8 +484,7 @@ def recording_key(
     prefix: str, metadata: Mapping[str, str], pipeline_id: str, start: datetime, extension: str
 ) -> str:
     """``<prefix>/<voiceConnectorId>/<transactionId>_YYYY-MM-DD-HH-MM-SS-mmm.<ext>``."""
-    stamp = start.astimezone(UTC)
-    when = stamp.strftime("%Y-%m-%d-%H-%M-%S-") + f"{stamp.microsecond // 1000:03d}"
+    when = key_timestamp(start)
     connector = metadata.get("voiceConnectorId") or "unknown-voice-connector"
     transaction = metadata.get("transactionId") or pipeline_id
     name = f"{connector}/{transaction}_{when}.{extension}"

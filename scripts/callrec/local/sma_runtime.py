@@ -23,13 +23,13 @@ import io
 import wave
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from callrec.local import audio, bucket_policy, recording, speech
 from callrec.local.definitions import Definitions
 from callrec.simulation.executor import (
-    DEFAULT_RECORDING_PREFIX,
     ActionExecutor,
     ActionResult,
     CallControl,
@@ -168,20 +168,11 @@ class LocalChime(ActionExecutor):
         return result
 
     # --- recording -----------------------------------------------------------------------------
-    def recording_key(self, location: str, call_id: str, call: CallControl) -> str:
-        """bucket/prefix/YYYY/MM/DD/YYYY-MM-DD-HH-MM-SS-mmm_txn_callId.wav, dated by the leg.
-
-        The developer guide formats the key from "the call leg's date and time" and files it under
-        "the year, month, and day of the call's start time": the recorded leg's start, not the
-        moment recording began.
-        """
-        bucket, _, prefix = location.partition("/")
+    def leg_started(self, call_id: str, call: CallControl) -> datetime:
+        """LEG-A started with the call; LEG-B here counts from when the bridge was answered."""
         leg = call.leg_by_call_id(call_id)
         started = self.bridge_started if leg and leg.tag == "LEG-B" else None
-        when = call.wall_clock(started or 0.0)
-        stamp = when.strftime("%Y-%m-%d-%H-%M-%S-") + f"{when.microsecond // 1000:03d}"
-        folder = f"{prefix or DEFAULT_RECORDING_PREFIX}/{when:%Y/%m/%d}"
-        return f"{bucket}/{folder}/{stamp}_{call.transaction_id}_{call_id}.wav"
+        return call.wall_clock(started or 0.0)
 
     def start_call_recording(self, params: Mapping[str, Any], call: CallControl) -> ActionResult:
         result = super().start_call_recording(params, call)

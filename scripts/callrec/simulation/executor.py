@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from callrec.simulation.scenario import Answer, Scenario
+from chalicelib.recording_keys import key_timestamp
 
 DEFAULT_PROMPT_SECONDS = 2.0
 SECONDS_PER_DIGIT = 0.25
@@ -209,12 +210,15 @@ class ActionExecutor:
         """The documented key: bucket/prefix/YYYY/MM/DD/YYYY-MM-DD-HH-MM-SS-mmm_txn_callId.wav."""
         bucket, _, prefix = location.partition("/")
         prefix = prefix or DEFAULT_RECORDING_PREFIX
-        # "Specifying a recording destination": dated by the call leg's start, not the moment
-        # the recording began.
-        leg = call.leg_by_call_id(call_id)
-        when = epoch(leg.start_ms) if leg and leg.start_ms else call.wall_clock(call.now)
-        stamp = when.strftime("%Y-%m-%d-%H-%M-%S-") + f"{when.microsecond // 1000:03d}"
+        when = self.leg_started(call_id, call)
+        stamp = key_timestamp(when)
         return f"{bucket}/{prefix}/{when:%Y/%m/%d}/{stamp}_{call.transaction_id}_{call_id}.wav"
+
+    def leg_started(self, call_id: str, call: CallControl) -> datetime:
+        """When the recorded leg started: "Specifying a recording destination" dates the key by
+        the call leg's start, not by the moment the recording began."""
+        leg = call.leg_by_call_id(call_id)
+        return epoch(leg.start_ms) if leg and leg.start_ms else call.wall_clock(call.now)
 
     def start_call_recording(self, params: Mapping[str, Any], call: CallControl) -> ActionResult:
         leg = _target(params, call)
