@@ -153,6 +153,8 @@ class MediaPipelinesEmulator:
         self.streams: dict[str, StreamAudio] = {}
         self.events: list[dict[str, Any]] = []
         self.event_sink = event_sink
+        # S3 and Kinesis: the stack's clients once attached, else the environment's endpoints.
+        self.client: Callable[[str], Any] = _env_client
         self._lock = threading.Lock()
         self._work: queue.Queue[str | None] = queue.Queue()
         self._worker: threading.Thread | None = None
@@ -391,10 +393,8 @@ class MediaPipelinesEmulator:
         bucket, prefix = _bucket_and_prefix(sink["Destination"])
         metadata = dict(pipeline.request.get("MediaInsightsRuntimeMetadata") or {})
         key = recording_key(prefix, metadata, pipeline.id, start, extension)
-        import boto3
-
         content_type = "audio/wav" if extension == "wav" else "audio/ogg"
-        boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+        self.client("s3").put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
         pipeline.recording_key = key
         duration = max(len(c) for c in channels) / audio.RATE
         record = {
@@ -414,7 +414,7 @@ class MediaPipelinesEmulator:
         }
         stream_name = KDS_ARN.match(pipeline.configuration.stream_arn)
         assert stream_name is not None  # validated when the configuration was created
-        boto3.client("kinesis").put_record(
+        self.client("kinesis").put_record(
             StreamName=stream_name.group(1),
             Data=json.dumps(record).encode(),
             PartitionKey=pipeline.id,
@@ -489,6 +489,12 @@ def recording_key(
     transaction = metadata.get("transactionId") or pipeline_id
     name = f"{connector}/{transaction}_{when}.{extension}"
     return f"{prefix}/{name}" if prefix else name
+
+
+def _env_client(service: str) -> Any:
+    import boto3
+
+    return boto3.client(service)
 
 
 def console_url(bucket: str, key: str) -> str:
@@ -600,6 +606,10 @@ class MediaPipelinesService:
         self.emulator = emulator or MediaPipelinesEmulator()
         self._http: LoopbackHttpServer | None = None
         self.url = ""
+
+    def attach(self, stack: Any) -> None:
+        """Write recordings and metadata records through ``stack``'s S3 and Kinesis."""
+        self.emulator.client = stack.client
 
     def start(self) -> Mapping[str, str]:
         handler = type("Handler", (_Handler,), {"emulator": self.emulator})
