@@ -39,6 +39,7 @@ from callrec.local.sma_runtime import (
 from callrec.local.stack import ACCOUNT_ID, REGION, LocalStack
 from callrec.local.transcribe.server import TranscribeService
 from chalicelib.errors import CallRecError
+from chalicelib.report.locations import split_s3_uri
 
 logger = logging.getLogger(__name__)
 DEFAULT_SCENARIO = Path(__file__).resolve().parent / "scenarios" / "demo-call.yaml"
@@ -308,7 +309,7 @@ class _Pipeline:
                 Stage.TRANSCRIPTION, f"job {name} failed: {job.get('FailureReason')}"
             )
         uri = job["Transcript"]["TranscriptFileUri"]
-        bucket, key = _bucket_key(uri)
+        bucket, key = split_s3_uri(uri)
         path = self.options.out_dir / f"{name}.json"
         document = self.stack.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
         path.write_bytes(document)
@@ -322,13 +323,11 @@ class _Pipeline:
 
     # --- report --------------------------------------------------------------------------------
     def _report(self, job: Mapping[str, Any]) -> None:
-        self._pump(
-            lambda: (
-                bool(self._record().get("report_key"))
-                or self._record().get("transcription_status") == "FAILED"
-            ),
-            Stage.REPORT,
-        )
+        def reported_or_failed() -> bool:
+            record = self._record()
+            return bool(record.get("report_key")) or record.get("transcription_status") == "FAILED"
+
+        self._pump(reported_or_failed, Stage.REPORT)
         record = self._record()
         self.result.call_record = record
         if not record.get("report_key"):
@@ -445,9 +444,3 @@ def _tagger(scenario: Any) -> Callable[[str], str]:
         return "LEG-A" if party == "caller" else "LEG-B"
 
     return tag_of
-
-
-def _bucket_key(uri: str) -> tuple[str, str]:
-    from callrec.local.transcribe.jobs import parse_s3_uri
-
-    return parse_s3_uri(uri)
