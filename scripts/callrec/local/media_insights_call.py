@@ -329,14 +329,13 @@ class _MediaInsightsFlow(_Pipeline):
         events = self.stack.client("events")
         for status in ("STARTED", "ENDED"):
             for is_caller in (True, False):
-                events.put_events(
-                    Entries=[
-                        {
-                            "Source": "aws.chime",
-                            "DetailType": "Chime VoiceConnector Streaming Status",
-                            "Detail": json.dumps(call.streaming_detail(status, is_caller)),
-                        }
-                    ]
+                _put_event(
+                    events,
+                    {
+                        "source": "aws.chime",
+                        "detail-type": "Chime VoiceConnector Streaming Status",
+                        "detail": call.streaming_detail(status, is_caller),
+                    },
                 )
         self._pump_all(lambda: bool(self._record().get("media_pipeline_id")), Stage.CALL)
         record = self._record()
