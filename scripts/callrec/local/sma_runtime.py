@@ -33,6 +33,7 @@ from callrec.simulation.executor import (
     ActionExecutor,
     ActionResult,
     CallControl,
+    target_leg,
 )
 from callrec.simulation.scenario import PartyName, Scenario
 
@@ -135,7 +136,7 @@ class LocalChime(ActionExecutor):
         return True
 
     def play_audio(self, params: Mapping[str, Any], call: CallControl) -> ActionResult:
-        leg = _leg(params, call)
+        leg = target_leg(params, call)
         if leg is not None and leg.connected:
             repeat = int(params.get("Repeat", 1) or 1)
             source = params.get("AudioSource") or {}
@@ -148,7 +149,7 @@ class LocalChime(ActionExecutor):
     def play_audio_and_get_digits(
         self, params: Mapping[str, Any], call: CallControl
     ) -> ActionResult:
-        leg = _leg(params, call)
+        leg = target_leg(params, call)
         if leg is not None and leg.connected:
             if not self._play(params.get("AudioSource") or {}, leg.tag, call.now):
                 return ActionResult.failed(*INVALID_AUDIO)
@@ -182,7 +183,7 @@ class LocalChime(ActionExecutor):
         bucket, _, key = location.partition("/")
         if not self._may_write(bucket, key):
             return ActionResult.failed(*NO_ACCESS)
-        leg = _leg(params, call)
+        leg = target_leg(params, call)
         assert leg is not None  # the base class checked it
         self.recordings.append(
             recording.Recording(
@@ -226,7 +227,7 @@ class LocalChime(ActionExecutor):
     def _recording_of(
         self, params: Mapping[str, Any], call: CallControl
     ) -> recording.Recording | None:
-        leg = _leg(params, call)
+        leg = target_leg(params, call)
         if leg is None:
             return None
         return next((r for r in reversed(self.recordings) if r.call_id == leg.call_id), None)
@@ -248,14 +249,6 @@ class LocalChime(ActionExecutor):
         if target is not None:
             target.stop(call.now)
         return super().stop_call_recording(params, call)
-
-
-def _leg(params: Mapping[str, Any], call: CallControl) -> Any:
-    if params.get("CallId"):
-        return call.leg_by_call_id(str(params["CallId"]))
-    if params.get("ParticipantTag"):
-        return call.leg_by_tag(str(params["ParticipantTag"]))
-    return None
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,8 @@ class ActionResult:
         return cls(ok=False, duration=duration, error_type=error_type, error_message=message)
 
 
-def _target(params: Mapping[str, Any], call: CallControl) -> LegInfo | None:
+def target_leg(params: Mapping[str, Any], call: CallControl) -> LegInfo | None:
+    """The leg an action names, by CallId or else by ParticipantTag; None when there is none."""
     if params.get("CallId"):
         return call.leg_by_call_id(str(params["CallId"]))
     if params.get("ParticipantTag"):
@@ -112,7 +113,7 @@ class ActionExecutor:
         return self.prompt_seconds
 
     def play_audio(self, params: Mapping[str, Any], call: CallControl) -> ActionResult:
-        leg = _target(params, call)
+        leg = target_leg(params, call)
         if leg is None or not leg.connected:
             return ActionResult.failed("InvalidActionParameter", "target leg is not connected")
         source = params.get("AudioSource") or {}
@@ -126,7 +127,7 @@ class ActionExecutor:
     def play_audio_and_get_digits(
         self, params: Mapping[str, Any], call: CallControl
     ) -> ActionResult:
-        leg = _target(params, call)
+        leg = target_leg(params, call)
         if leg is None or not leg.connected:
             return ActionResult.failed("InvalidActionParameter", "target leg is not connected")
         source = params.get("AudioSource") or {}
@@ -164,7 +165,7 @@ class ActionExecutor:
         return result
 
     def receive_digits(self, params: Mapping[str, Any], call: CallControl) -> ActionResult:
-        leg = _target(params, call)
+        leg = target_leg(params, call)
         if leg is None or not leg.connected:
             return ActionResult.failed("InvalidActionParameter", "target leg is not connected")
         call.arm_digits(leg.call_id, params)
@@ -197,7 +198,7 @@ class ActionExecutor:
         )
 
     def hangup(self, params: Mapping[str, Any], call: CallControl) -> ActionResult:
-        leg = _target(params, call)
+        leg = target_leg(params, call)
         if leg is None:
             return ActionResult.failed("InvalidActionParameter", "no such leg")
         if leg.connected:
@@ -221,7 +222,7 @@ class ActionExecutor:
         return epoch(leg.start_ms) if leg and leg.start_ms else call.wall_clock(call.now)
 
     def start_call_recording(self, params: Mapping[str, Any], call: CallControl) -> ActionResult:
-        leg = _target(params, call)
+        leg = target_leg(params, call)
         if leg is None or not leg.connected:
             return ActionResult.failed(
                 "InvalidActionParameter", "CallId parameter for action is invalid"
@@ -251,7 +252,7 @@ class ActionExecutor:
     def _recording_control(
         self, params: Mapping[str, Any], call: CallControl, verb: str
     ) -> ActionResult:
-        leg = _target(params, call)
+        leg = target_leg(params, call)
         if leg is None:
             return ActionResult.failed(
                 "InvalidActionParameter", "CallId parameter for action is invalid"
