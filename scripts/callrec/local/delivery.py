@@ -148,16 +148,21 @@ class EventDelivery:
             count += 1
         return count
 
-    def _invoke(self, function: str, event: dict[str, Any]) -> Delivery:
+    def lambda_client(self) -> Any:
+        """The app's ``chalice.test.Client`` (dev stage environment), shared by every caller."""
         from chalice.test import Client
 
         if self._client is None:
             self._client = Client(self.app, stage_name="dev", project_dir=str(APP_DIR))
+        return self._client
+
+    def _invoke(self, function: str, event: dict[str, Any]) -> Delivery:
+        client = self.lambda_client()
         delivery = Delivery(function, event)
         for attempt in range(1, ASYNC_ATTEMPTS + 1):
             delivery.attempts = attempt
             try:
-                delivery.result = self._client.lambda_.invoke(function, event).payload
+                delivery.result = client.lambda_.invoke(function, event).payload
                 delivery.error = ""
                 return delivery
             except Exception as error:  # noqa: BLE001  (any Lambda failure: retried, then dead-lettered)

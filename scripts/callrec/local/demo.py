@@ -25,7 +25,7 @@ from typing import Any
 
 from callrec import environment
 from callrec.local import definitions as defs
-from callrec.local.delivery import EventDelivery
+from callrec.local.delivery import APP_DIR, EventDelivery
 from callrec.local.moto_service import MotoService
 from callrec.local.resources import app_environment, provision
 from callrec.local.sma_runtime import (
@@ -109,7 +109,7 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def _chalice_app() -> Any:
-    app_dir = str(defs.REPO_ROOT / "chalice_app")
+    app_dir = str(APP_DIR)
     if app_dir not in sys.path:
         sys.path.insert(0, app_dir)
     return importlib.import_module("app").app
@@ -186,15 +186,11 @@ class _Pipeline:
 
     # --- call ----------------------------------------------------------------------------------
     def _call(self) -> tuple[LocalChime, Any]:
-        from chalice.test import Client
-
         from callrec.simulation import Records, SimulationError
         from callrec.simulation import run as simulate
 
         chime = LocalChime(s3=self.stack.client("s3"), definitions=self.definitions)
-        client = Client(
-            self.delivery.app, stage_name="dev", project_dir=str(defs.REPO_ROOT / "chalice_app")
-        )
+        client = self.delivery.lambda_client()
 
         def invoke(event: dict[str, Any]) -> Any:
             return client.lambda_.invoke("sma_handler", event).payload

@@ -25,7 +25,7 @@ from typing import Any
 
 from callrec.local import audio, speech
 from callrec.local import definitions as defs
-from callrec.local.delivery import APP_DIR, EventDelivery
+from callrec.local.delivery import EventDelivery
 from callrec.local.demo import (
     DemoOptions,
     DemoResult,
@@ -146,11 +146,10 @@ class KinesisPump:
 
     kinesis: Any
     stream: str
-    app: Any
+    lambda_client: Any  # chalice.test.Client of the app
     function: str = RECORDING_FUNCTION
     failures: list[dict[str, str]] = field(default_factory=list)
     _iterators: dict[str, str] = field(default_factory=dict)
-    _client: Any = None
 
     def start(self) -> None:
         shards = self.kinesis.describe_stream(StreamName=self.stream)["StreamDescription"]["Shards"]
@@ -172,10 +171,6 @@ class KinesisPump:
         return delivered
 
     def _invoke(self, shard: str, records: list[dict[str, Any]]) -> None:
-        from chalice.test import Client
-
-        if self._client is None:
-            self._client = Client(self.app, stage_name="dev", project_dir=str(APP_DIR))
         arn = f"arn:aws:kinesis:{REGION}:{ACCOUNT_ID}:stream/{self.stream}"
         event = {
             "Records": [
@@ -199,7 +194,7 @@ class KinesisPump:
                 for record in records
             ]
         }
-        response = self._client.lambda_.invoke(self.function, event).payload
+        response = self.lambda_client.lambda_.invoke(self.function, event).payload
         self.failures.extend(response.get("batchItemFailures", []))
 
 
@@ -277,7 +272,7 @@ def run(
                 dead_letter_url=provisioned.dead_letter_url,
             )
             delivery.wire()
-            pump = KinesisPump(stack.client("kinesis"), METADATA_STREAM, app)
+            pump = KinesisPump(stack.client("kinesis"), METADATA_STREAM, delivery.lambda_client())
             pump.start()
             result.seconds["setup"] = time.perf_counter() - started
             progress(
