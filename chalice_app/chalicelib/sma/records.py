@@ -26,10 +26,10 @@ class RecordUpdate:
         return bool(self.values) or bool(self.appends)
 
 
-def apply(transaction_id: str, update: RecordUpdate) -> bool:
-    """Write ``update``; return False (after logging why) when it could not be written."""
+def apply(transaction_id: str, update: RecordUpdate) -> None:
+    """Write ``update``; a storage problem is logged (the handler logs anything unexpected)."""
     if not update:
-        return True
+        return
     if not settings.optional(TABLE_ENV):
         logger.warning(
             "transaction %s: %s is not set; call record not written: %s",
@@ -37,7 +37,7 @@ def apply(transaction_id: str, update: RecordUpdate) -> bool:
             TABLE_ENV,
             dict(update.values),
         )
-        return False
+        return
     try:
         records = CallRecords()
         if update.values:
@@ -51,5 +51,3 @@ def apply(transaction_id: str, update: RecordUpdate) -> bool:
             error.code,
             error,
         )
-        return False
-    return True
