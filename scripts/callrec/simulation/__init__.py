@@ -32,6 +32,8 @@ from callrec.simulation.chime import (
 )
 from callrec.simulation.executor import ActionExecutor
 from callrec.simulation.scenario import Scenario, ScenarioError, load, parse
+from chalicelib.call_records import TABLE_ENV
+from chalicelib.sma import config as sma_config
 
 SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 SIM_TABLE = "callrec-simulated-calls"
@@ -40,21 +42,7 @@ DEFAULT_ENV = {
     "RECORDINGS_PREFIX": "recordings",
     "PROMPTS_BUCKET": "callrec-prompts",
 }
-HANDLER_ENV = (
-    "OWNER_PHONE_NUMBER",
-    "SMA_PHONE_NUMBER",
-    "RECORDINGS_BUCKET",
-    "RECORDINGS_PREFIX",
-    "PROMPTS_BUCKET",
-    "CALL_RECORDS_TABLE",
-    "RECORDING_PAUSE_DIGIT",
-    "RECORDING_RESUME_DIGIT",
-    "RECORDING_STOP_DIGIT",
-    "RECORDING_AUTO_START",
-    "DIAL_MAX_ATTEMPTS",
-    "CALL_TIMEOUT_SECONDS",
-    "DEFAULT_COUNTRY_CODE",
-)
+HANDLER_ENV = (*sma_config.ENVIRONMENT, TABLE_ENV)  # what the SMA handler reads
 
 
 class Records(StrEnum):
