@@ -119,7 +119,7 @@ def run(
             start_ms=START_MS if start_ms is None else start_ms,
         )
         transcript = simulator.run()
-        if records is not Records.OFF and os.environ.get("CALL_RECORDS_TABLE"):
+        if records is not Records.OFF and os.environ.get(TABLE_ENV):
             from chalicelib.call_records import CallRecords
 
             transcript.call_record = CallRecords().get(transcript.transaction_id)
@@ -130,7 +130,7 @@ def run(
 def _handler_env(scenario: Scenario, records: Records) -> Iterator[None]:
     with environment.preserved(HANDLER_ENV):
         if records is not Records.ENVIRONMENT:
-            os.environ.pop("CALL_RECORDS_TABLE", None)
+            os.environ.pop(TABLE_ENV, None)
         for name, default in DEFAULT_ENV.items():
             os.environ.setdefault(name, default)
         os.environ["OWNER_PHONE_NUMBER"] = scenario.owner
@@ -152,7 +152,7 @@ def _call_records(records: Records) -> Iterator[None]:
     from chalicelib import aws
 
     credentials = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
-    saved = environment.snapshot([*credentials, "AWS_DEFAULT_REGION", "CALL_RECORDS_TABLE"])
+    saved = environment.snapshot([*credentials, "AWS_DEFAULT_REGION", TABLE_ENV])
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     for key in credentials:
         os.environ.setdefault(key, "simulated")
@@ -165,7 +165,7 @@ def _call_records(records: Records) -> Iterator[None]:
                 AttributeDefinitions=[{"AttributeName": "transaction_id", "AttributeType": "S"}],
                 BillingMode="PAY_PER_REQUEST",
             )
-            os.environ["CALL_RECORDS_TABLE"] = SIM_TABLE
+            os.environ[TABLE_ENV] = SIM_TABLE
             yield
     finally:
         environment.restore(saved)
