@@ -58,6 +58,14 @@ def test_summary_table_holds_parties_direction_job_and_redaction(example: dict[s
     assert facts["Average word confidence"].endswith("%")
 
 
+def test_summary_table_counts_every_turn(example: dict[str, Any]) -> None:
+    facts = {
+        row.cells[0].text: row.cells[1].text
+        for row in open_docx(render(example, CONTEXT)).tables[0].rows
+    }
+    assert facts["Turns"] == str(len(example["Transcript"])) == "37"
+
+
 def test_transcript_table_has_every_turn_with_speaker_and_sentiment(
     example: dict[str, Any],
 ) -> None:
