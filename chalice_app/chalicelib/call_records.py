@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -86,36 +86,41 @@ class CallRecords:
         item = response.get("Item")
         return _from_dynamo(item) if item else None
 
-    def update(self, transaction_id: str, values: Mapping[str, Any]) -> None:
-        """Set ``values`` on the record, creating it when absent; also refresh its TTL."""
+    def update(
+        self,
+        transaction_id: str,
+        values: Mapping[str, Any],
+        appends: Mapping[str, Sequence[Any]] | None = None,
+    ) -> None:
+        """Set ``values`` and extend the lists in ``appends`` (each created empty when absent),
+        in one write that creates the record when absent and refreshes its TTL."""
         fields = dict(values)
         fields.setdefault("expires_at", self._expiry())
+        lists = {name: entries for name, entries in (appends or {}).items() if entries}
+        if overlap := fields.keys() & lists.keys():
+            raise ValueError(f"{sorted(overlap)} both set and appended to in one update")
         names = {f"#f{i}": name for i, name in enumerate(fields)}
         vals = {f":v{i}": _to_dynamo(value) for i, value in enumerate(fields.values())}
-        assignments = ", ".join(f"#f{i} = :v{i}" for i in range(len(fields)))
+        assignments = [f"#f{i} = :v{i}" for i in range(len(fields))]
+        for i, (name, entries) in enumerate(lists.items()):
+            names[f"#l{i}"] = name
+            vals[f":l{i}"] = {"L": [_to_dynamo(entry) for entry in entries]}
+            assignments.append(f"#l{i} = list_append(if_not_exists(#l{i}, :empty), :l{i})")
+        if lists:
+            vals[":empty"] = {"L": []}
         self._call(
             "update_item",
             TableName=self.table_name,
             Key={"transaction_id": {"S": transaction_id}},
-            UpdateExpression=f"SET {assignments}",
+            UpdateExpression=f"SET {', '.join(assignments)}",
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=vals,
         )
 
-    def append(self, transaction_id: str, attribute: str, entry: Any) -> None:
-        """Append ``entry`` to the list ``attribute`` (created empty when absent)."""
-        self._call(
-            "update_item",
-            TableName=self.table_name,
-            Key={"transaction_id": {"S": transaction_id}},
-            UpdateExpression="SET #a = list_append(if_not_exists(#a, :empty), :entry), #t = :ttl",
-            ExpressionAttributeNames={"#a": attribute, "#t": "expires_at"},
-            ExpressionAttributeValues={
-                ":empty": {"L": []},
-                ":entry": {"L": [_to_dynamo(entry)]},
-                ":ttl": _to_dynamo(self._expiry()),
-            },
-        )
+    def append(self, transaction_id: str, attribute: str, *entries: Any) -> None:
+        """Append ``entries`` to the list ``attribute`` (created empty when absent)."""
+        if entries:
+            self.update(transaction_id, {}, {attribute: entries})
 
     def claim(self, transaction_id: str, attribute: str, value: str) -> bool:
         """Set ``attribute`` only when the record has none yet; False when another writer has.
@@ -148,9 +153,10 @@ class CallRecords:
             ExpressionAttributeNames={"#a": attribute},
         )
 
-    def note(self, transaction_id: str, text: str) -> None:
-        """Append a timestamped human-readable note to the record."""
-        self.append(transaction_id, "notes", {"at": utc_now_iso(), "text": text})
+    def note(self, transaction_id: str, *texts: str) -> None:
+        """Append timestamped human-readable notes to the record (one write for all of them)."""
+        at = utc_now_iso()
+        self.append(transaction_id, "notes", *({"at": at, "text": text} for text in texts))
 
     def _expiry(self) -> int:
         days = settings.integer(RETENTION_ENV, 365, minimum=1, maximum=36500)

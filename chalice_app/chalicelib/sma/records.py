@@ -38,12 +38,12 @@ def apply(transaction_id: str, update: RecordUpdate) -> None:
             dict(update.values),
         )
         return
+    appends: dict[str, list[Any]] = {}
+    for attribute, entry in update.appends:
+        appends.setdefault(attribute, []).append(entry)
     try:
-        records = CallRecords()
-        if update.values:
-            records.update(transaction_id, update.values)
-        for attribute, entry in update.appends:
-            records.append(transaction_id, attribute, entry)
+        # One write per invocation: the handler answers Chime only after it.
+        CallRecords().update(transaction_id, update.values, appends)
     except CallRecError as error:
         logger.error(
             "transaction %s: call record not written, the call goes on: [%s] %s",

@@ -225,8 +225,7 @@ def _record_start(
     if started.status and not terminal:  # never move a finished job back to QUEUED
         values["transcription_status"] = started.status
     records.update(tx, values)
-    for text in notes:
-        records.note(tx, text)
+    records.note(tx, *notes)
 
 
 def _reject(records: CallRecords, bucket: str, key: str, error: CallRecError) -> RecordResult:
