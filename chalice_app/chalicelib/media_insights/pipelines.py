@@ -218,14 +218,14 @@ def start_pipeline(
             "media_pipeline_status": str(created.get("Status", "Initializing")),
             "recording_state": RecordingState.RECORDING.value,
         },
-    )
-    records.append(
-        transaction_id,
-        "recording_events",
         {
-            "at": utc_now_iso(),
-            "state": RecordingState.RECORDING.value,
-            "by": "media-insights-pipeline",
+            "recording_events": [
+                {
+                    "at": utc_now_iso(),
+                    "state": RecordingState.RECORDING.value,
+                    "by": "media-insights-pipeline",
+                }
+            ]
         },
     )
     logger.info("created media insights pipeline %s for %s", pipeline_id, transaction_id)

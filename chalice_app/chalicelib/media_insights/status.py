@@ -53,17 +53,13 @@ def handle_state_change(event: Mapping[str, Any], records: CallRecords | None = 
     }
     if permanent:
         values["recording_state"] = RecordingState.FAILED.value
-    records.update(transaction_id, values)
-    records.append(
-        transaction_id,
-        "media_pipeline_events",
-        {
-            "at": utc_now_iso(),
-            "event_type": view.event_type.value,
-            "elements": {e.type: e.status for e in view.element_statuses},
-            "failure_reason": view.failure_reason,
-        },
-    )
+    event = {
+        "at": utc_now_iso(),
+        "event_type": view.event_type.value,
+        "elements": {e.type: e.status for e in view.element_statuses},
+        "failure_reason": view.failure_reason,
+    }
+    records.update(transaction_id, values, {"media_pipeline_events": [event]})
     if view.is_failure:
         reason = view.failure_reason or "no failureReason given"
         where = f" (failed elements: {', '.join(failed_elements)})" if failed_elements else ""
