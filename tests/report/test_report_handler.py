@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from docx import Document
@@ -251,3 +251,47 @@ def test_throttled_lookup_is_raised_for_retry(pipeline: Pipeline) -> None:
     with pytest.raises(TransientAwsError):
         handle_job_event(event("call_analytics_job_completed.json"))
     assert "report_key" not in pipeline.stack.record(SMA_TX)
+
+
+def _render_with_links(pipeline: Pipeline) -> dict[str, Any]:
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job(transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}")
+    )
+    assert handle_job_event(event("call_analytics_job_completed.json")).report_key == REPORT_KEY
+    [message] = pipeline.messages()
+    return message
+
+
+def _linked_object(url: str) -> str:
+    """``bucket/key`` a presigned URL opens (virtual-hosted or path style)."""
+    parts = urlsplit(url)
+    host, path = parts.hostname or "", unquote(parts.path)
+    bucket = host.split(".s3.", 1)[0] if ".s3." in host else ""
+    return f"{bucket}{path}" if bucket else path.lstrip("/")
+
+
+def test_report_link_opens_the_report(pipeline: Pipeline) -> None:
+    message = _render_with_links(pipeline)
+    assert _linked_object(message["report_url"]) == f"{BUCKET}/{REPORT_KEY}"
+
+
+def test_recording_link_opens_the_recording(pipeline: Pipeline) -> None:
+    message = _render_with_links(pipeline)
+    assert _linked_object(message["recording_url"]) == f"{BUCKET}/{SMA_KEY}"
+    assert message["recording"] == f"s3://{BUCKET}/{SMA_KEY}"
+
+
+def test_stored_report_is_tagged_with_the_transaction_id(pipeline: Pipeline) -> None:
+    _render_with_links(pipeline)
+    head = aws.client("s3").head_object(Bucket=BUCKET, Key=REPORT_KEY)
+    assert head["Metadata"] == {"transaction-id": SMA_TX}
+
+
+@pytest.mark.parametrize("status", ["QUEUED", "IN_PROGRESS"])
+def test_unfinished_job_events_are_ignored(pipeline: Pipeline, status: str) -> None:
+    unfinished = event("call_analytics_job_completed.json")
+    unfinished["detail"]["JobStatus"] = status
+    result = handle_job_event(unfinished)
+    assert (result.outcome, result.detail) == (ReportOutcome.IGNORED, f"status {status}")
+    assert "report_key" not in pipeline.stack.record(SMA_TX)
+    assert pipeline.messages() == []
