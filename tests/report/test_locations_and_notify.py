@@ -78,3 +78,32 @@ def test_published_subject_obeys_sns_rules(monkeypatch: pytest.MonkeyPatch) -> N
         aws.reset_clients()
     assert len(subject) == notify.SUBJECT_MAX < 100
     assert subject.startswith("Call report ready:x")
+
+
+def test_published_message_carries_its_event_as_a_filterable_attribute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Subscribers filter on the ``event`` message attribute (report-ready or a failure)."""
+    import json
+
+    import boto3
+    from moto import mock_aws
+
+    from chalicelib import aws
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        aws.reset_clients()
+        topic = boto3.client("sns").create_topic(Name="callrec-reports")["TopicArn"]
+        sqs = boto3.client("sqs")
+        queue = sqs.create_queue(QueueName="inbox")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        boto3.client("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+        monkeypatch.setenv("NOTIFICATION_TOPIC_ARN", topic)
+        notify.publish("Call transcription failed", {"event": "transcription-failed"})
+        [message] = sqs.receive_message(QueueUrl=queue)["Messages"]
+        attributes = json.loads(message["Body"])["MessageAttributes"]
+        aws.reset_clients()
+    assert attributes["event"] == {"Type": "String", "Value": "transcription-failed"}
