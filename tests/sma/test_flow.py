@@ -324,6 +324,14 @@ def test_api_update_controls_the_recording(
     assert types(response)[0] == "ReceiveDigits"
 
 
+def test_api_command_ignores_case_and_surrounding_spaces(
+    load_event: LoadEvent, outbound: Attrs
+) -> None:
+    event = load_event("call_update_requested", **outbound("bridged", rec="recording"))
+    event["ActionData"]["Parameters"]["Arguments"] = {"recording": " Pause "}
+    assert "PauseCallRecording" in types(handle(event))
+
+
 def test_api_start_after_stop_is_refused(load_event: LoadEvent, outbound: Attrs) -> None:
     event = load_event("call_update_requested", **outbound("bridged", rec="stopped"))
     event["ActionData"]["Parameters"]["Arguments"] = {"recording": "start"}

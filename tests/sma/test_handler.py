@@ -36,6 +36,14 @@ def test_unknown_event_type_apologises_to_connected_legs(load_event: LoadEvent) 
     assert response["TransactionAttributes"]["phase"] == "ending"
 
 
+def test_failure_hangs_up_leg_b_before_leg_a(load_event: LoadEvent) -> None:
+    event = load_event("digits_received")
+    event["InvocationEventType"] = "SOMETHING_NEW"
+    legs = {p["ParticipantTag"]: p["CallId"] for p in event["CallDetails"]["Participants"]}
+    hangups = [a["Parameters"]["CallId"] for a in handle(event)["Actions"] if a["Type"] == "Hangup"]
+    assert hangups == [legs["LEG-B"], legs["LEG-A"]]
+
+
 def test_garbled_attributes_end_the_call(load_event: LoadEvent) -> None:
     event = load_event("digits_received", phase="dancing")
     assert types(handle(event))[-1] == "Hangup"
