@@ -65,7 +65,13 @@ def test_sigterm_tears_the_stack_down() -> None:
     with pytest.raises(KeyboardInterrupt), LocalStack([FakeService("s3", log)]):
         os.kill(os.getpid(), signal.SIGTERM)
     assert log == ["start s3", "stop s3"]
-    assert signal.getsignal(signal.SIGTERM) is not None
+
+
+def test_signal_handlers_are_restored_on_exit() -> None:
+    before = {n: signal.getsignal(n) for n in (signal.SIGTERM, signal.SIGINT)}
+    with LocalStack([FakeService("s3", [])]):
+        assert signal.getsignal(signal.SIGTERM) is not before[signal.SIGTERM]
+    assert {n: signal.getsignal(n) for n in before} == before
 
 
 def test_stack_account_is_the_simulated_sma_account() -> None:
