@@ -151,3 +151,50 @@ def test_recording_is_written_with_key_and_metadata(s3: Any) -> None:
     assert head["Metadata"]["transaction-id"] == outcome.transcript.transaction_id
     assert head["Metadata"]["call-id"] == f"{outcome.transcript.transaction_id}-leg-a"
     assert written[0].key.startswith("recordings/")
+
+
+def test_prompt_the_bucket_policy_denies_this_sma_fails_with_invalid_audio_source(
+    s3: Any,
+) -> None:
+    """Chime reads prompts as the SMA: a prompts bucket policy written for another SMA denies it."""
+    other = definitions.load(ACCOUNT, "us-east-1", "someone-else")
+    s3.put_bucket_policy(
+        Bucket=definitions.PROMPTS_BUCKET, Policy=json.dumps(moto_compatible(other.prompts_policy))
+    )
+    local = chime(s3)
+    outcome = run(SCENARIO, executor=local, records=Records.OFF)
+    assert failures(outcome)[0]["ErrorType"] == "InvalidAudioSource"
+    assert any("denied by the bucket policy" in r for r in local.refusals), local.refusals
+
+
+OWNER_CONTROLS = {
+    **SCENARIO,
+    "timeline": [
+        {"at": 1, "party": "caller", "dtmf": "2065550123#"},
+        {"at": 10, "party": "caller", "dtmf": "5"},
+        {"at": 15, "party": "caller", "dtmf": "6"},
+        {"at": 20, "party": "caller", "dtmf": "7"},
+        {"at": 30, "party": "callee", "hangup": True},
+    ],
+}
+
+
+def test_owner_pause_and_resume_mark_the_recording(s3: Any) -> None:
+    local = chime(s3)
+    without_stop = [e for e in OWNER_CONTROLS["timeline"] if e.get("dtmf") != "7"]
+    run({**OWNER_CONTROLS, "timeline": without_stop}, executor=local, records=Records.OFF)
+    [(paused, resumed)] = local.recordings[0].pauses
+    assert resumed is not None and paused < resumed
+
+
+def test_owner_stop_ends_the_recording_before_the_call(s3: Any) -> None:
+    local = chime(s3)
+    outcome = run(OWNER_CONTROLS, executor=local, records=Records.OFF)
+    written = deliver_recordings(local, leg_times(outcome.transcript, local), s3)
+    head = s3.head_object(Bucket=written[0].bucket, Key=written[0].key)
+    stopped = local.recordings[0].stopped_at
+    assert stopped is not None
+    assert float(head["Metadata"]["recording-duration"]) == pytest.approx(
+        stopped - local.recordings[0].started_at, abs=0.001
+    )
+    assert stopped < leg_times(outcome.transcript, local).end("LEG-A") - 5
