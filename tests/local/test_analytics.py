@@ -49,6 +49,15 @@ def test_mutual_silence_of_three_seconds_is_non_talk_time() -> None:
     assert gaps == [Span(1000, 5000)]
 
 
+def test_silence_after_the_last_turn_is_non_talk_time() -> None:
+    assert analytics.non_talk([Span(0, 1000)], total_ms=5000) == [Span(1000, 5000)]
+
+
+def test_overlap_shorter_than_the_threshold_is_no_interruption() -> None:
+    """A turn that starts 200 ms before the other party stops is a quick hand-over."""
+    assert analytics.interruptions([Span(4800, 7000)], [Span(1000, 5000)]) == []
+
+
 def test_loudness_has_one_score_per_second() -> None:
     scores = analytics.loudness_scores(bursts((0.0, 3.0)), Span(0, 2500))
     assert len(scores) == 3 and all(60 < s < 100 for s in scores)
