@@ -43,3 +43,24 @@ def test_recording_failure_without_attributes_ends_the_call(load_event: LoadEven
 def test_rebuilding_is_logged(load_event: LoadEvent, caplog: pytest.LogCaptureFixture) -> None:
     handle(load_event("digits_received"))
     assert "without TransactionAttributes; state rebuilt" in caplog.text
+
+
+def test_inbound_bridge_without_attributes_listens_to_the_owner_on_leg_b(
+    load_event: LoadEvent,
+) -> None:
+    """The caller is not the owner: inbound, the caller heard consent before the bridge."""
+    event = load_event("action_successful_call_and_bridge")
+    event["CallDetails"]["Participants"][0]["From"] = "+12065550123"
+    response = handle(event)
+    assert types(response) == ["ReceiveDigits", "StartCallRecording"]
+    assert response["Actions"][0]["Parameters"]["CallId"] == "call-id-b"
+    assert response["TransactionAttributes"]["dir"] == "inbound"
+
+
+def test_digits_without_attributes_do_not_pause_a_recording_that_never_auto_started(
+    load_event: LoadEvent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RECORDING_AUTO_START", "false")
+    response = handle(load_event("digits_received"))
+    assert "PauseCallRecording" not in types(response)
+    assert response["TransactionAttributes"]["rec"] == "not_started"
