@@ -76,3 +76,16 @@ def test_a_missing_table_raises_storage_error(monkeypatch: pytest.MonkeyPatch) -
 def test_a_value_dynamodb_cannot_hold_is_refused(records: CallRecords) -> None:
     with pytest.raises(TypeError, match="cannot store set"):
         records.update("tx-1", {"bad": {1, 2}})
+
+
+def test_claim_is_won_once_and_keeps_the_first_value(records: CallRecords) -> None:
+    assert records.claim("tx-1", "pipeline_claim", "first") is True
+    assert records.claim("tx-1", "pipeline_claim", "second") is False
+    item = records.get("tx-1")
+    assert item is not None and item["pipeline_claim"] == "first"
+
+
+def test_claim_on_a_missing_table_raises_instead_of_losing() -> None:
+    """Only a failed condition means "someone else has it"; any other error is raised."""
+    with mock_aws(), pytest.raises(StorageError, match="ResourceNotFoundException"):
+        CallRecords("no-such-table").claim("tx-1", "pipeline_claim", "first")
