@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from chalicelib.errors import TranscriptError
-from chalicelib.report import model
+from chalicelib.report import content, model
 
 
 def test_real_output_turns_and_speakers(example: dict[str, Any]) -> None:
@@ -182,3 +182,23 @@ def test_vocabulary_filter_matches_are_read_in_both_formats(example: dict[str, A
         (True, False),
         (False, True),
     ]
+
+
+def test_non_talk_without_a_total_sums_every_instance(example: dict[str, Any]) -> None:
+    example["ConversationCharacteristics"]["NonTalkTime"] = {
+        "Instances": [
+            {"BeginOffsetMillis": 1000, "EndOffsetMillis": 4500},
+            {"BeginOffsetMillis": 10000, "EndOffsetMillis": 14000},
+        ]
+    }
+    total, spans = model.load(example).non_talk()
+    assert (total, len(spans)) == (7500, 2)
+
+
+def test_talk_time_lists_non_talk_time_beside_the_parties(example: dict[str, Any]) -> None:
+    example["ConversationCharacteristics"]["NonTalkTime"] = {
+        "Instances": [{"BeginOffsetMillis": 1000, "EndOffsetMillis": 4500}],
+        "TotalTimeMillis": 3500,
+    }
+    talk_time = content.build(model.load(example)).talk_time
+    assert talk_time == [("Agent", 104349), ("Customer", 63790), ("Non-talk", 3500)]
