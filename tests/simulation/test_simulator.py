@@ -196,6 +196,14 @@ def test_dtmf_without_a_listener_is_ignored_and_noted() -> None:
     assert any("no ReceiveDigits armed" in n for n in transcript.notes)
 
 
+def test_dtmf_the_armed_regex_rejects_is_ignored_and_noted() -> None:
+    """ReceiveDigits only reports digits matching its InputDigitsRegex (the control digits)."""
+    doc = scenario(timeline=[*BASE["timeline"][:1], {"at": 20, "party": "owner", "dtmf": "9"}])
+    transcript = simulation.run(doc).transcript
+    assert "DIGITS_RECEIVED" not in [s.event_type for s in transcript.steps]
+    assert any("'9'" in n and "does not match" in n for n in transcript.notes), transcript.notes
+
+
 def test_invalid_response_is_answered_with_invalid_lambda_response() -> None:
     def broken(event: dict[str, Any]) -> dict[str, Any]:
         if event["InvocationEventType"] == "INVALID_LAMBDA_RESPONSE":
