@@ -175,6 +175,29 @@ run "transcribe_job_actions_are_narrowed" {
   }
 }
 
+run "dead_letter_queue_refuses_plain_http_and_admits_only_this_apps_rules" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.dead_letter.statement :
+      s.effect == "Deny" && contains(s.actions, "sqs:*") && anytrue([
+        for c in s.condition :
+        c.test == "Bool" && c.variable == "aws:SecureTransport" && toset(c.values) == toset(["false"])
+      ])
+    ])
+    error_message = "The dead-letter queue policy must deny every request without TLS (aws:SecureTransport = false)."
+  }
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.dead_letter.statement : anytrue([
+        for c in s.condition : c.variable == "aws:SourceArn"
+      ]) if s.effect == "Allow"
+    ])
+    error_message = "Every grant on the dead-letter queue must be confined by aws:SourceArn."
+  }
+}
+
 run "call_records_table_has_pitr_ttl_and_key" {
   command = plan
 
