@@ -8,6 +8,8 @@ Attribute names (the contract between stages):
 
 =====================  =====================================================================
 transaction_id         partition key (string)
+owner_id               the owner's id in the owner directory; with ``started_at`` the key of
+                       the ``owner_id-started_at`` index (OWNER_INDEX) the console lists from
 direction              ``outbound`` | ``inbound`` (chalicelib.channels.Direction)
 owner_number           E.164 of the owner
 other_number           E.164 of the other party
@@ -47,6 +49,9 @@ logger = logging.getLogger(__name__)
 
 TABLE_ENV = "CALL_RECORDS_TABLE"
 RETENTION_ENV = "CALL_RECORDS_RETENTION_DAYS"
+# Global secondary index (owner_id HASH, started_at RANGE, projection ALL): an owner's calls,
+# newest first, without a scan. Created by infra/modules/call-analytics and the local stack.
+OWNER_INDEX = "owner_id-started_at"
 
 
 class RecordingState(StrEnum):
@@ -85,6 +90,33 @@ class CallRecords:
         )
         item = response.get("Item")
         return _from_dynamo(item) if item else None
+
+    def list_for_owner(
+        self,
+        owner_id: str,
+        *,
+        limit: int = 50,
+        start_key: Mapping[str, Any] | None = None,
+    ) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page of ``owner_id``'s calls, newest first, from :data:`OWNER_INDEX` (no scan).
+
+        Returns the records and the key to pass as ``start_key`` for the next page (None at the
+        end). The key is DynamoDB's ``LastEvaluatedKey`` in plain values.
+        """
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": OWNER_INDEX,
+            "KeyConditionExpression": "owner_id = :owner",
+            "ExpressionAttributeValues": {":owner": {"S": owner_id}},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if start_key:
+            params["ExclusiveStartKey"] = {k: _to_dynamo(v) for k, v in start_key.items()}
+        response = self._call("query", **params)
+        items = [_from_dynamo(item) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return items, (_from_dynamo(last) if last else None)
 
     def update(
         self,

@@ -6,7 +6,7 @@ import pytest
 from moto import mock_aws
 
 from chalicelib import aws
-from chalicelib.call_records import CallRecords
+from chalicelib.call_records import OWNER_INDEX, CallRecords
 from chalicelib.errors import StorageError
 
 TABLE = "callrec-test-records"
@@ -19,7 +19,20 @@ def records(monkeypatch: pytest.MonkeyPatch) -> Iterator[CallRecords]:
         aws.client("dynamodb").create_table(
             TableName=TABLE,
             KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "transaction_id", "AttributeType": "S"}],
+            AttributeDefinitions=[
+                {"AttributeName": name, "AttributeType": "S"}
+                for name in ("transaction_id", "owner_id", "started_at")
+            ],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": OWNER_INDEX,
+                    "KeySchema": [
+                        {"AttributeName": "owner_id", "KeyType": "HASH"},
+                        {"AttributeName": "started_at", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
             BillingMode="PAY_PER_REQUEST",
         )
         yield CallRecords()
@@ -89,3 +102,26 @@ def test_claim_on_a_missing_table_raises_instead_of_losing() -> None:
     """Only a failed condition means "someone else has it"; any other error is raised."""
     with mock_aws(), pytest.raises(StorageError, match="ResourceNotFoundException"):
         CallRecords("no-such-table").claim("tx-1", "pipeline_claim", "first")
+
+
+def _owned_calls(records: CallRecords) -> None:
+    for day, owner in ((1, "alice"), (2, "bob"), (3, "alice"), (4, "alice")):
+        started = f"2026-11-0{day}T10:00:00.000Z"
+        records.update(f"tx-{day}", {"owner_id": owner, "started_at": started})
+
+
+def test_list_for_owner_returns_only_that_owners_calls_newest_first(
+    records: CallRecords,
+) -> None:
+    _owned_calls(records)
+    calls, next_key = records.list_for_owner("alice")
+    assert [call["transaction_id"] for call in calls] == ["tx-4", "tx-3", "tx-1"]
+    assert next_key is None
+
+
+def test_list_for_owner_pages_with_the_returned_key(records: CallRecords) -> None:
+    _owned_calls(records)
+    first, next_key = records.list_for_owner("alice", limit=2)
+    assert next_key is not None
+    second, _ = records.list_for_owner("alice", limit=2, start_key=next_key)
+    assert [call["transaction_id"] for call in first + second] == ["tx-4", "tx-3", "tx-1"]

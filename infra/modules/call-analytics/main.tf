@@ -48,6 +48,25 @@ resource "aws_dynamodb_table" "this" {
     type = "S"
   }
 
+  attribute {
+    name = "owner_id"
+    type = "S"
+  }
+
+  attribute {
+    name = "started_at"
+    type = "S"
+  }
+
+  # An owner's calls, newest first, for the console: a Query on this index, never a Scan.
+  # The name is a contract with chalicelib.call_records.OWNER_INDEX.
+  global_secondary_index {
+    name            = "owner_id-started_at"
+    hash_key        = "owner_id"
+    range_key       = "started_at"
+    projection_type = "ALL"
+  }
+
   ttl {
     attribute_name = "expires_at"
     enabled        = true

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from callrec.local.definitions import PROMPTS_DIR, Definitions
+from chalicelib.call_records import OWNER_INDEX
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,20 @@ def provision(definitions: Definitions, client: Any) -> Provisioned:
     dynamodb.create_table(
         TableName=definitions.table_name,
         KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "transaction_id", "AttributeType": "S"}],
+        AttributeDefinitions=[
+            {"AttributeName": name, "AttributeType": "S"}
+            for name in ("transaction_id", "owner_id", "started_at")
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": OWNER_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "owner_id", "KeyType": "HASH"},
+                    {"AttributeName": "started_at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
         BillingMode="PAY_PER_REQUEST",
     )
     dynamodb.update_time_to_live(
