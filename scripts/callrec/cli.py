@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "report",
     "replay",
     "demo",
+    "console",
 )
 
 EXIT_OK = 0

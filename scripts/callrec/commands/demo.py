@@ -107,4 +107,5 @@ def run(args: argparse.Namespace) -> int:
         f"took {result.seconds.get('total', 0.0):.1f} s ({pipeline:.1f} s after set-up); "
         f"recogniser real-time factor {rtf:.3f}"
     )
+    print("next: browse, play and control calls in the web console: callrec console")
     return EXIT_OK

@@ -1,0 +1,246 @@
+"""``callrec console``: the call console offline, with the same app code as on AWS.
+
+:class:`ConsoleStack` starts the local stack (moto with its Cognito IdP, the Transcribe and
+chime-sdk-voice emulators), creates the resources the Terraform creates for the console (user
+pool, app client, groups, owner directory, access trail table), an admin and two owners, runs
+completed demo calls for each owner through the whole pipeline (the demo's machinery), keeps one
+more call live in real time so its recording can be controlled from the page, and serves the web
+app and the Chalice app's routes on one 127.0.0.1 origin (``console_server``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from callrec.local import console_users as users
+from callrec.local import definitions as defs
+from callrec.local.chime_voice import ChimeVoiceService
+from callrec.local.console_server import ConsoleServer, ConsoleSite
+from callrec.local.console_tables import OwnerEntry, create_tables
+from callrec.local.delivery import EventDelivery
+from callrec.local.demo import (
+    DEFAULT_SCENARIO,
+    DemoOptions,
+    DemoResult,
+    _chalice_app,
+    _environment,
+    _load_scenario,
+    _Pipeline,
+)
+from callrec.local.live_call import LiveCall
+from callrec.local.moto_service import MotoService
+from callrec.local.resources import app_environment, provision
+from callrec.local.sma_runtime import LocalChime, phrases
+from callrec.local.stack import ACCOUNT_ID, REGION, LocalStack
+from callrec.local.transcribe.server import TranscribeService
+
+Progress = Callable[[str], None]
+SMA_NAME = "console"  # the SIP media application id is sma-console, as every call's events say
+ADMIN_USERNAME = "admin"
+OWNERS = (
+    OwnerEntry("alex", "Alex Rivera", "+15555550100", "+15555550199", "alex"),
+    OwnerEntry("blake", "Blake Chen", "+15555550200", "+15555550299", "blake"),
+)
+LIVE_READY_TIMEOUT_S = 60.0
+
+
+@dataclass
+class ConsoleOptions:
+    port: int = 0
+    scenario: Path = DEFAULT_SCENARIO
+    out_dir: Path = Path("out/console")
+    calls_per_owner: tuple[int, ...] = (1, 1)
+    live_hold_s: float = 30 * 60.0
+
+
+@dataclass
+class ConsoleStack:
+    """Context manager: everything up on enter, everything down (in reverse) on exit."""
+
+    options: ConsoleOptions = field(default_factory=ConsoleOptions)
+    progress: Progress = print
+    url: str = ""
+    pool: users.UserPool | None = None
+    calls: dict[str, list[str]] = field(default_factory=dict)
+    live: LiveCall | None = None
+    stack: LocalStack | None = None
+    table_name: str = ""
+    bucket: str = ""
+    _exit: ExitStack = field(default_factory=ExitStack)
+
+    def __enter__(self) -> ConsoleStack:
+        try:
+            self._start()
+        except BaseException:
+            self._exit.close()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._exit.close()
+
+    def _start(self) -> None:
+        scenario = dataclasses.replace(_load_scenario(self.options.scenario), name=SMA_NAME)
+        definitions = defs.load(ACCOUNT_ID, REGION, f"sma-{SMA_NAME}")
+        transcribe = TranscribeService(
+            phrases=phrases(scenario, list(defs.prompt_texts().values()))
+        )
+        voice = ChimeVoiceService()
+        stack = self._exit.enter_context(LocalStack([MotoService(), transcribe, voice]))
+        self.stack = stack
+        provisioned = provision(definitions, stack.client)
+        self.table_name, self.bucket = provisioned.table_name, definitions.recordings_bucket
+        tables = create_tables(stack.client("dynamodb"), OWNERS)
+        people = [(ADMIN_USERNAME, users.ADMINS_GROUP, None)] + [
+            (owner.console_username, users.OWNERS_GROUP, owner.owner_id) for owner in OWNERS
+        ]
+        self.pool = users.create_pool(stack.client("cognito-idp"), people)
+        environment = {
+            **app_environment(definitions, provisioned),
+            **tables.environment(),
+            "SIP_MEDIA_APPLICATION_ID": f"sma-{SMA_NAME}",
+            "CONSOLE_USER_POOL_ID": self.pool.pool_id,
+            "CONSOLE_APP_CLIENT_ID": self.pool.client_id,
+            "OWNER_PHONE_NUMBER": OWNERS[0].owner_number,
+        }
+        self._exit.enter_context(_environment(environment))
+        app = _chalice_app()
+        delivery = EventDelivery(
+            sqs=stack.client("sqs"),
+            s3=stack.client("s3"),
+            events=stack.client("events"),
+            app=app,
+            dead_letter_url=provisioned.dead_letter_url,
+        )
+        delivery.wire()
+        self.progress(f"[console] local stack up (moto {stack.endpoints['s3']})")
+        run = _CallRunner(self.options, stack, delivery, provisioned, definitions, self.progress)
+        for owner, count in zip(OWNERS, self.options.calls_per_owner, strict=False):
+            for _ in range(count):
+                transaction_id = run.completed(_as_owner(scenario, owner), transcribe)
+                tables.ensure_owner(self.table_name, transaction_id, owner)
+                self.calls.setdefault(owner.owner_id, []).append(transaction_id)
+        self.live = run.live(_as_owner(_live(scenario), OWNERS[0]), voice, self.options.live_hold_s)
+        self._exit.callback(self._end_live)
+        tables.ensure_owner(self.table_name, self.live.transaction_id, OWNERS[0])
+        self.calls[OWNERS[0].owner_id].append(self.live.transaction_id)
+        self._serve(app, stack)
+
+    def _serve(self, app: Any, stack: LocalStack) -> None:
+        assert self.pool is not None
+        server = ConsoleServer(
+            ConsoleSite(
+                app=app,
+                region=REGION,
+                user_pool_id=self.pool.pool_id,
+                client_id=self.pool.client_id,
+                cognito_url=stack.endpoints["cognito-idp"],
+                media_origin=stack.endpoints["s3"],
+            ),
+            self.options.port,
+        )
+        # The API allows the console's origin only (CORS); here that is the server itself.
+        os.environ["CONSOLE_ORIGIN"] = server.url
+        self.url = server.start()
+        self._exit.callback(server.stop)
+
+    def _end_live(self) -> None:
+        if self.live is not None:
+            self.live.hang_up()
+            self.live.ended.wait(10)
+
+
+def _as_owner(scenario: Any, owner: OwnerEntry) -> Any:
+    """The demo scenario placed by ``owner``: their phone dials their SIP media application."""
+    return dataclasses.replace(
+        scenario, owner=owner.owner_number, caller=owner.owner_number, sma_number=owner.sma_number
+    )
+
+
+def _live(scenario: Any) -> Any:
+    """The demo scenario without its hangup and speech: the call stays up (see LiveCall)."""
+    from callrec.simulation.scenario import EntryKind
+
+    return dataclasses.replace(
+        scenario,
+        timeline=tuple(e for e in scenario.timeline if e.kind is not EntryKind.HANGUP),
+        utterances=(),
+    )
+
+
+@dataclass
+class _CallRunner:
+    options: ConsoleOptions
+    stack: LocalStack
+    delivery: EventDelivery
+    provisioned: Any
+    definitions: defs.Definitions
+    progress: Progress
+
+    def completed(self, scenario: Any, transcribe: TranscribeService) -> str:
+        """One call through the whole pipeline (call, recording, transcript, report)."""
+        result = DemoResult()
+        options = DemoOptions(scenario=self.options.scenario, out_dir=self.options.out_dir)
+        pipeline = _Pipeline(
+            options,
+            scenario,
+            self.definitions,
+            self.stack,
+            self.delivery,
+            self.provisioned,
+            result,
+            _quiet,
+        )
+        pipeline.run(transcribe)
+        self.progress(
+            f"[console] call {result.transaction_id} by {scenario.owner}: recorded, "
+            "transcribed and reported"
+        )
+        return result.transaction_id
+
+    def live(self, scenario: Any, voice: ChimeVoiceService, hold_s: float) -> LiveCall:
+        """A call that stays up on its own thread, reachable by UpdateSipMediaApplicationCall."""
+        client = self.delivery.lambda_client()
+
+        def invoke(event: dict[str, Any]) -> Any:
+            return client.lambda_.invoke("sma_handler", event).payload
+
+        call = LiveCall(
+            scenario,
+            invoke,
+            LocalChime(s3=self.stack.client("s3"), definitions=self.definitions),
+            transaction_id=str(uuid.uuid4()),
+            start_ms=int(time.time() * 1000),
+            hold_s=hold_s,
+        )
+        voice.register(call)
+        threading.Thread(target=call.run, name="live-call", daemon=True).start()
+        if not call.bridged.wait(LIVE_READY_TIMEOUT_S):
+            raise RuntimeError("the live call did not reach the bridge in time")
+        self.progress(f"[console] live call {call.transaction_id} by {scenario.owner}: recording")
+        return call
+
+
+def _quiet(line: str) -> None:
+    return
+
+
+@contextmanager
+def running(options: ConsoleOptions, progress: Progress = print) -> Iterator[ConsoleStack]:
+    with ConsoleStack(options, progress) as console:
+        yield console

@@ -1,0 +1,58 @@
+// Calls in progress, refreshed every 1.5 s (within the 2 s the page promises), each with its
+// recording controls.
+
+import * as api from "../api.js";
+import { h, heading, replace } from "../dom.js";
+import * as fmt from "../format.js";
+import { recordingControls } from "../controls.js";
+
+const REFRESH_MS = 1500;
+
+export async function render(main) {
+  const list = h("ul", { class: "live-calls", "aria-live": "polite", "aria-busy": "false" });
+  const updated = h("p", { class: "hint" });
+  replace(main, heading("Live calls"), updated, list);
+
+  let stopped = false;
+  let busy = false;
+  const refresh = async () => {
+    if (busy || stopped) return;
+    busy = true;
+    try {
+      const { calls } = await api.get("/calls/live");
+      // Do not redraw under the keyboard: a focused control would lose focus.
+      if (!list.contains(document.activeElement) || document.activeElement === document.body) {
+        replace(list, calls.length ? calls.map((call) => item(call, refresh)) : h("li", { text: "No call is in progress." }));
+      } else {
+        for (const call of calls) updateState(list, call);
+      }
+      updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    } catch (error) {
+      updated.textContent = error.message;
+    } finally {
+      busy = false;
+    }
+  };
+  await refresh();
+  const timer = setInterval(refresh, REFRESH_MS);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}
+
+function item(call, refresh) {
+  return h(
+    "li",
+    { class: "card live-call", dataset: { transactionId: call.transaction_id, state: call.recording_state } },
+    h("h2", {}, h("a", { href: `#/calls/${encodeURIComponent(call.transaction_id)}`, text: `${fmt.direction(call.direction)} call with ${call.other_number || "unknown"}` })),
+    h("p", {}, "Started ", h("time", { datetime: call.started_at, text: fmt.dateTime(call.started_at) }), ". Recording: ", h("strong", { class: "live-state", text: fmt.recordingState(call.recording_state) })),
+    recordingControls(call, refresh),
+  );
+}
+
+function updateState(list, call) {
+  const entry = [...list.querySelectorAll("li[data-transaction-id]")].find((li) => li.dataset.transactionId === call.transaction_id);
+  if (!entry || entry.dataset.state === call.recording_state) return;
+  entry.replaceWith(item(call, () => {}));
+}
