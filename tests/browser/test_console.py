@@ -1,0 +1,144 @@
+"""The call console in a real browser: sign-in, scoping, playback, live control, trail, deletion.
+
+One stack for the module (``console`` fixture): owner ``alex`` has one completed call and one
+live call, owner ``blake`` two completed calls; ``admin`` sees everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.conftest import api_get, sign_in
+
+STATE_REFRESH_MS = 2_000  # the live page promises a new state within 2 s
+
+
+def _completed(console: Any, owner: str) -> str:
+    live = console.live.transaction_id
+    return next(t for t in console.calls[owner] if t != live)
+
+
+def _open_call(page: Any, console: Any, transaction_id: str) -> None:
+    page.goto(f"{console.url}/#/calls/{transaction_id}")
+    page.wait_for_selector("ol.transcript li")
+    page.wait_for_function("document.getElementById('player').readyState >= 1")
+
+
+def _current_time(page: Any) -> float:
+    return float(page.evaluate("document.getElementById('player').currentTime"))
+
+
+def test_sign_in_page_runs_under_the_strict_csp(page: Any, console: Any) -> None:
+    sign_in(page, console, "alex")
+    violations = [e for e in page.errors if "Content Security Policy" in e]
+    assert violations == []
+    assert (
+        "script-src 'self'"
+        in page.request.get(console.url + "/").headers["content-security-policy"]
+    )
+
+
+def test_owner_list_shows_only_their_calls(page: Any, console: Any) -> None:
+    sign_in(page, console, "alex")
+    shown = page.eval_on_selector_all(
+        "table.calls tbody tr", "rows => rows.map(r => r.dataset.transactionId)"
+    )
+    assert sorted(shown) == sorted(console.calls["alex"])
+
+
+def test_play_advances_the_player(page: Any, console: Any) -> None:
+    sign_in(page, console, "alex")
+    _open_call(page, console, _completed(console, "alex"))
+    player = page.locator("#player")
+    box = player.bounding_box()
+    player.click(position={"x": 20, "y": box["height"] / 2})  # the native play button
+    page.wait_for_function("document.getElementById('player').currentTime > 0.5")
+    assert not page.evaluate("document.getElementById('player').paused")
+
+
+def test_clicking_a_turn_seeks_the_player_and_highlights_it(page: Any, console: Any) -> None:
+    sign_in(page, console, "alex")
+    _open_call(page, console, _completed(console, "alex"))
+    turn = page.locator("ol.transcript li").nth(2)
+    start = float(turn.locator("button").get_attribute("data-start") or "nan")
+    turn.locator("button").click()
+    page.wait_for_function(
+        "start => Math.abs(document.getElementById('player').currentTime - start) < 1.5",
+        arg=start,
+    )
+    assert start > 5  # a turn well into the call, so a seek (not playback) got there
+    page.wait_for_selector("ol.transcript li:nth-child(3)[aria-current='true']")
+
+
+def test_pausing_a_live_call_from_the_page(page: Any, console: Any) -> None:
+    sign_in(page, console, "alex")
+    page.goto(f"{console.url}/#/live")
+    live = page.locator(f"li[data-transaction-id='{console.live.transaction_id}']")
+    live.get_by_role("button", name="Pause").click()
+    live = page.locator(f"li[data-transaction-id='{console.live.transaction_id}']")
+    live.locator(".live-state", has_text="paused").wait_for(timeout=STATE_REFRESH_MS + 3_000)
+    record = console.stack.client("dynamodb").get_item(
+        TableName=console.table_name,
+        Key={"transaction_id": {"S": console.live.transaction_id}},
+    )["Item"]
+    assert record["recording_state"]["S"] == "paused"
+
+
+def test_another_owners_call_is_not_found(page: Any, console: Any) -> None:
+    blakes = _completed(console, "blake")
+    sign_in(page, console, "alex")
+    page.goto(f"{console.url}/#/calls/{blakes}")
+    page.get_by_role("heading", name="Not found").wait_for()
+    answer = api_get(console, "alex", f"/calls/{blakes}")
+    assert (answer.status, answer.body.get("error")) == (404, "not_found")
+
+
+def test_admin_sees_the_access_trail(page: Any, browser: Any, console: Any) -> None:
+    viewed = _completed(console, "alex")
+    sign_in(page, console, "alex")
+    _open_call(page, console, viewed)
+    admin = browser.new_context().new_page()
+    try:
+        sign_in(admin, console, "admin")
+        admin.goto(f"{console.url}/#/audit")
+        admin.wait_for_selector("table.audit tbody tr[data-action]")
+        rows = admin.eval_on_selector_all(
+            "table.audit tbody tr[data-action]",
+            "rows => rows.map(r => [...r.cells].map(c => c.textContent))",
+        )
+    finally:
+        admin.context.close()
+    alex_on_call = [r for r in rows if r[1] == "alex" and r[3] == viewed[:8]]
+    assert alex_on_call, rows
+
+
+def _objects_of(console: Any, transaction_id: str) -> list[str]:
+    """Every version and delete marker of the call's objects (recording, transcript, report)."""
+    record = (
+        console.stack.client("dynamodb")
+        .get_item(TableName=console.table_name, Key={"transaction_id": {"S": transaction_id}})
+        .get("Item", {})
+    )
+    named = {record[k]["S"] for k in ("recording_key", "report_key") if k in record}
+    versions = console.stack.client("s3").list_object_versions(Bucket=console.bucket)
+    return [
+        item["Key"]
+        for item in versions.get("Versions", []) + versions.get("DeleteMarkers", [])
+        if transaction_id in item["Key"] or item["Key"] in named
+    ]
+
+
+def test_deleting_a_call_removes_every_object(page: Any, console: Any) -> None:
+    doomed = console.calls["blake"][-1]
+    before = _objects_of(console, doomed)
+    sign_in(page, console, "blake")
+    _open_call(page, console, doomed)
+    page.get_by_role("button", name="Delete this call…").click()
+    page.get_by_role("button", name="Delete for good").click()
+    page.wait_for_url(f"{console.url}/#/calls")
+    assert len(before) >= 3  # recording, transcript and report existed
+    assert _objects_of(console, doomed) == []
+    record = console.stack.client("dynamodb").get_item(
+        TableName=console.table_name, Key={"transaction_id": {"S": doomed}}
+    )
+    assert "Item" not in record
