@@ -99,10 +99,12 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     )
     opened.errors = errors
     yield opened
-    if request.node.stash.get(FAILED, False):
+    violations = [e for e in errors if "Content Security Policy" in e]
+    if request.node.stash.get(FAILED, False) or violations:
         SCREENSHOTS.mkdir(exist_ok=True)
         opened.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert violations == [], "the page broke its Content-Security-Policy"
 
 
 def sign_in(page: Any, console: Any, username: str) -> None:

@@ -56,7 +56,14 @@ export function heading(text) {
 const statusRegion = () => document.getElementById("status");
 
 /** Announce `message` in the polite live region (and show it briefly). */
+let clearing = null;
+
 export function announce(message) {
   const region = statusRegion();
-  if (region) region.textContent = message;
+  if (!region) return;
+  region.textContent = message;
+  clearTimeout(clearing);
+  clearing = setTimeout(() => {
+    region.textContent = "";
+  }, 6000);
 }

@@ -45,8 +45,8 @@ async function route() {
     window.location.hash = "#/signin";
     return;
   }
-  await showNavigation();
   try {
+    await showNavigation();
     const params = { query, args: found ? found.slice(1).map(decodeURIComponent) : [], me };
     cleanup = (await view.render(main, params)) || null;
   } catch (error) {
