@@ -22,9 +22,22 @@ export async function render(main, { args }) {
 
   let timer = null;
   if (call.live) {
+    let shown = JSON.stringify(call);
+    // Poll the live list, not this call's route: every read of the call is an access-trail
+    // entry, and a page left open would fill the trail. Once the call is over, read it once.
     const refresh = async () => {
       try {
-        renderSummary(summary, (await api.get(path)).call);
+        const { calls } = await api.get("/calls/live");
+        let latest = calls.find((c) => c.transaction_id === call.transaction_id);
+        if (!latest) {
+          clearInterval(timer);
+          latest = (await api.get(path)).call;
+        } else {
+          latest = { ...call, ...latest, timeline: call.timeline, notes: call.notes };
+        }
+        if (JSON.stringify(latest) === shown) return;
+        shown = JSON.stringify(latest);
+        renderSummary(summary, latest);
       } catch (error) {
         if (!(error instanceof api.ApiError)) throw error;
       }

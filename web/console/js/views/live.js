@@ -9,22 +9,24 @@ import { recordingControls } from "../controls.js";
 const REFRESH_MS = 1500;
 
 export async function render(main) {
-  const list = h("ul", { class: "live-calls", "aria-live": "polite", "aria-busy": "false" });
+  const list = h("ul", { class: "live-calls" });
   const updated = h("p", { class: "hint" });
   replace(main, heading("Live calls"), updated, list);
 
   let stopped = false;
   let busy = false;
+  let shown = null;
   const refresh = async () => {
     if (busy || stopped) return;
     busy = true;
     try {
       const { calls } = await api.get("/calls/live");
-      // Do not redraw under the keyboard: a focused control would lose focus.
-      if (!list.contains(document.activeElement) || document.activeElement === document.body) {
+      const signature = JSON.stringify(calls);
+      if (signature !== shown) {
+        shown = signature;
+        const focus = focusedControl(list);
         replace(list, calls.length ? calls.map((call) => item(call, refresh)) : h("li", { text: "No call is in progress." }));
-      } else {
-        for (const call of calls) updateState(list, call);
+        restoreFocus(list, focus);
       }
       updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     } catch (error) {
@@ -51,8 +53,20 @@ function item(call, refresh) {
   );
 }
 
-function updateState(list, call) {
-  const entry = [...list.querySelectorAll("li[data-transaction-id]")].find((li) => li.dataset.transactionId === call.transaction_id);
-  if (!entry || entry.dataset.state === call.recording_state) return;
-  entry.replaceWith(item(call, () => {}));
+// Redrawing must not drop the keyboard user's place: put focus back on the same control, or on
+// the first usable control of the same call when that one no longer applies.
+function focusedControl(list) {
+  const active = document.activeElement;
+  if (!active || !list.contains(active)) return null;
+  const entry = active.closest("li[data-transaction-id]");
+  return entry ? { transactionId: entry.dataset.transactionId, action: active.dataset.action } : null;
+}
+
+function restoreFocus(list, focus) {
+  if (!focus) return;
+  const entry = [...list.querySelectorAll("li[data-transaction-id]")].find((li) => li.dataset.transactionId === focus.transactionId);
+  if (!entry) return;
+  const same = entry.querySelector(`button[data-action="${focus.action}"]:not([disabled])`);
+  const first = entry.querySelector("button:not([disabled])");
+  (same || first || entry.querySelector("a")).focus();
 }
