@@ -105,6 +105,10 @@ class ConsoleStack:
         self.stack = stack
         provisioned = provision(definitions, stack.client)
         self.table_name, self.bucket = provisioned.table_name, definitions.recordings_bucket
+        # Versioned as on AWS, so deletion has every version of a recording to remove.
+        stack.client("s3").put_bucket_versioning(
+            Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"}
+        )
         tables = create_tables(stack.client("dynamodb"), OWNERS)
         people = [(ADMIN_USERNAME, users.ADMINS_GROUP, None)] + [
             (owner.console_username, users.OWNERS_GROUP, owner.owner_id) for owner in OWNERS

@@ -100,13 +100,14 @@ def create_tables(dynamodb: Any, owners: Sequence[OwnerEntry]) -> ConsoleTables:
 def _create_trail(dynamodb: Any) -> None:
     dynamodb.create_table(
         TableName=TRAIL_TABLE,
+        # As the Terraform table: one partition ("console"), sorted by "<ISO time>#<id>".
         KeySchema=[
-            {"AttributeName": "partition", "KeyType": "HASH"},
-            {"AttributeName": "sort", "KeyType": "RANGE"},
+            {"AttributeName": "trail", "KeyType": "HASH"},
+            {"AttributeName": "at_id", "KeyType": "RANGE"},
         ],
         AttributeDefinitions=[
-            {"AttributeName": "partition", "AttributeType": "S"},
-            {"AttributeName": "sort", "AttributeType": "S"},
+            {"AttributeName": "trail", "AttributeType": "S"},
+            {"AttributeName": "at_id", "AttributeType": "S"},
         ],
         BillingMode="PAY_PER_REQUEST",
     )
