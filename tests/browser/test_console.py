@@ -21,11 +21,7 @@ def _completed(console: Any, owner: str) -> str:
 def _open_call(page: Any, console: Any, transaction_id: str) -> None:
     page.goto(f"{console.url}/#/calls/{transaction_id}")
     page.wait_for_selector("ol.transcript li")
-    page.wait_for_function("document.getElementById('player').readyState >= 1")
-
-
-def _current_time(page: Any) -> float:
-    return float(page.evaluate("document.getElementById('player').currentTime"))
+    page.wait_for_function("() => document.getElementById('player').readyState >= 1")
 
 
 def test_sign_in_page_runs_under_the_strict_csp(page: Any, console: Any) -> None:
@@ -52,7 +48,7 @@ def test_play_advances_the_player(page: Any, console: Any) -> None:
     player = page.locator("#player")
     box = player.bounding_box()
     player.click(position={"x": 20, "y": box["height"] / 2})  # the native play button
-    page.wait_for_function("document.getElementById('player').currentTime > 0.5")
+    page.wait_for_function("() => document.getElementById('player').currentTime > 0.5")
     assert not page.evaluate("document.getElementById('player').paused")
 
 

@@ -121,6 +121,9 @@ class ConsoleStack:
             "CONSOLE_USER_POOL_ID": self.pool.pool_id,
             "CONSOLE_APP_CLIENT_ID": self.pool.client_id,
             "OWNER_PHONE_NUMBER": OWNERS[0].owner_number,
+            # Where the API fetches the pool's JWKS (docs/console-api.md names this variable;
+            # boto3's own for the service is AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER).
+            "AWS_ENDPOINT_URL_COGNITO_IDP": stack.endpoints["cognito-idp"],
         }
         self._exit.enter_context(_environment(environment))
         app = _chalice_app()
