@@ -127,3 +127,20 @@ def test_controls_are_trailed_with_their_action(
         (e["action"], e["transaction_id"], e["outcome"]) for e in trail_entries(console)
     )
     assert entries == [("control-pause", LIVE, "ok"), ("control-pause", ENDED, "conflict")]
+
+
+def test_the_sma_id_on_the_call_record_wins_over_the_setting(
+    http: Any, console: Console, chime: Stubber
+) -> None:
+    CallRecords().update(LIVE, {"sip_media_application_id": "0b0b0b0b-1111-4222-8333-444444444444"})
+    chime.add_response(
+        "update_sip_media_application_call",
+        {"SipMediaApplicationCall": {"TransactionId": LIVE}},
+        {
+            "SipMediaApplicationId": "0b0b0b0b-1111-4222-8333-444444444444",
+            "TransactionId": LIVE,
+            "Arguments": {"recording": "pause"},
+        },
+    )
+    assert post(http, console, "olive", {"action": "pause"}).status_code == 202
+    chime.assert_no_pending_responses()

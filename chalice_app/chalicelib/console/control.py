@@ -59,18 +59,26 @@ def request_recording(record: Mapping[str, Any], command: Command, now: datetime
             f"cannot {command.value} the recording while it is {state.value}",
             hint="refresh the call to see its recording state",
         )
-    _update_call(transaction_id, command)
+    _update_call(sip_media_application_id(record), transaction_id, command)
     return {"accepted": True, "action": command.value, "recording_state": state.value}
 
 
-def _update_call(transaction_id: str, command: Command) -> None:
+def sip_media_application_id(record: Mapping[str, Any]) -> str:
+    """The SMA the call runs on: the call record's ``sip_media_application_id`` when the SMA
+    handler wrote it (the invocation event's CallDetails.SipMediaApplicationId), else
+    ``SIP_MEDIA_APPLICATION_ID``. Terraform cannot put the SMA's id into the functions'
+    environment: the SMA refers to the handler function, whose environment that is."""
+    return str(record.get("sip_media_application_id") or settings.require(SMA_ID_ENV))
+
+
+def _update_call(sma_id: str, transaction_id: str, command: Command) -> None:
     from botocore.exceptions import ClientError
 
     try:
         aws.call(
             f"Chime UpdateSipMediaApplicationCall {transaction_id}",
             aws.client("chime-sdk-voice").update_sip_media_application_call,
-            SipMediaApplicationId=settings.require(SMA_ID_ENV),
+            SipMediaApplicationId=sma_id,
             TransactionId=transaction_id,
             Arguments={API_ARGUMENT: command.value},
         )
