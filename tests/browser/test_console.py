@@ -108,6 +108,18 @@ def test_admin_sees_the_access_trail(page: Any, browser: Any, console: Any) -> N
     assert alex_on_call, rows
 
 
+def test_the_recording_filter_narrows_the_list(page: Any, console: Any) -> None:
+    sign_in(page, console, "alex")
+    page.get_by_label("Recording").select_option("stopped")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/#/calls?state=stopped")
+    page.locator("p.count", has_text="1 call shown").wait_for()
+    shown = page.eval_on_selector_all(
+        "table.calls tbody tr", "rows => rows.map(r => r.dataset.transactionId)"
+    )
+    assert shown == [_completed(console, "alex")]
+
+
 def _objects_of(console: Any, transaction_id: str) -> list[str]:
     """Every version and delete marker of the call's objects (recording, transcript, report)."""
     record = (

@@ -3,7 +3,6 @@
 
 import * as api from "./api.js";
 import { announce, h } from "./dom.js";
-import * as fmt from "./format.js";
 
 const ALLOWED = {
   not_started: ["start"],
@@ -26,16 +25,20 @@ export function recordingControls(call, changed) {
       "aria-label": `${LABELS[action]} recording of the call with ${call.other_number || "the other party"}`,
       text: LABELS[action],
       onclick: async (event) => {
+        // aria-disabled, not disabled, while the request runs: a disabled button would drop
+        // the keyboard focus to the page.
         const button = event.currentTarget;
-        button.disabled = true;
+        if (button.getAttribute("aria-disabled") === "true") return;
+        button.setAttribute("aria-disabled", "true");
         message.textContent = "";
         try {
-          const result = await api.post(`/calls/${encodeURIComponent(call.transaction_id)}/recording`, { action });
-          announce(`Recording ${action} accepted; now ${fmt.recordingState(result.recording_state)}.`);
+          await api.post(`/calls/${encodeURIComponent(call.transaction_id)}/recording`, { action });
+          announce(`${LABELS[action]} requested.`);
           await changed();
         } catch (error) {
           message.textContent = error.message;
-          button.disabled = false;
+        } finally {
+          button.removeAttribute("aria-disabled");
         }
       },
     }),

@@ -17,7 +17,7 @@ export async function render(main, { args }) {
   const { call, links } = detail;
   const summary = h("section", { "aria-labelledby": "summary-title" });
   const media = h("section", { class: "media", "aria-labelledby": "media-title" });
-  replace(main, heading(`Call with ${call.other_number || "unknown number"}`), summary, media, deletion(call, path));
+  replace(main, heading(`Call with ${call.other_number || "unknown number"}`), h("div", { class: "call-layout" }, summary, media), deletion(call, path));
   renderSummary(summary, call);
 
   let timer = null;

@@ -28,7 +28,9 @@ export async function render(main, { query, me }) {
     ),
     rows,
   );
-  replace(main, heading(me.is_admin ? "All calls" : "Your calls"), filterForm(filters, me), count, h("div", { class: "table-wrap" }, table), more);
+  // Filters fold away on a phone (open on wider screens, and whenever some are set).
+  const filtersBox = h("details", { class: "filter-box", open: window.matchMedia("(min-width: 40rem)").matches || FILTERS.some((name) => filters[name]) }, h("summary", { text: "Filters" }), filterForm(filters, me));
+  replace(main, heading(me.is_admin ? "All calls" : "Your calls"), filtersBox, count, h("div", { class: "table-wrap" }, table), more);
 
   let shown = 0;
   const load = async (next) => {
@@ -95,12 +97,12 @@ function row(call, me) {
   return h(
     "tr",
     { dataset: { transactionId: call.transaction_id } },
-    h("td", {}, h("a", { href: `#/calls/${encodeURIComponent(call.transaction_id)}`, text: fmt.dateTime(call.started_at) })),
-    h("td", { text: fmt.direction(call.direction) }),
-    h("td", { text: call.other_number || "—" }),
-    me.is_admin ? h("td", { text: call.owner_id || "—" }) : null,
-    h("td", { text: fmt.clock(call.duration_seconds) }),
-    h("td", {}, h("span", { class: `state state-${call.recording_state}`, text: call.live ? `${fmt.recordingState(call.recording_state)} (live)` : fmt.recordingState(call.recording_state) })),
-    h("td", { text: files.join(", ") || "—" }),
+    h("td", { "data-label": "Started" }, h("a", { href: `#/calls/${encodeURIComponent(call.transaction_id)}`, text: fmt.dateTime(call.started_at) })),
+    h("td", { "data-label": "Direction", text: fmt.direction(call.direction) }),
+    h("td", { "data-label": "Other party", text: call.other_number || "—" }),
+    me.is_admin ? h("td", { "data-label": "Owner", text: call.owner_id || "—" }) : null,
+    h("td", { "data-label": "Duration", text: fmt.clock(call.duration_seconds) }),
+    h("td", { "data-label": "Recording" }, h("span", { class: `state state-${call.recording_state}`, text: call.live ? `${fmt.recordingState(call.recording_state)} (live)` : fmt.recordingState(call.recording_state) })),
+    h("td", { "data-label": "Files", text: files.join(", ") || "—" }),
   );
 }

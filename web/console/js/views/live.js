@@ -2,7 +2,7 @@
 // recording controls.
 
 import * as api from "../api.js";
-import { h, heading, replace } from "../dom.js";
+import { announce, h, heading, replace } from "../dom.js";
 import * as fmt from "../format.js";
 import { recordingControls } from "../controls.js";
 
@@ -24,6 +24,7 @@ export async function render(main) {
       const signature = JSON.stringify(calls);
       if (signature !== shown) {
         shown = signature;
+        announceChanges(list, calls);
         const focus = focusedControl(list);
         replace(list, calls.length ? calls.map((call) => item(call, refresh)) : h("li", { text: "No call is in progress." }));
         restoreFocus(list, focus);
@@ -51,6 +52,15 @@ function item(call, refresh) {
     h("p", {}, "Started ", h("time", { datetime: call.started_at, text: fmt.dateTime(call.started_at) }), ". Recording: ", h("strong", { class: "live-state", text: fmt.recordingState(call.recording_state) })),
     recordingControls(call, refresh),
   );
+}
+
+function announceChanges(list, calls) {
+  for (const call of calls) {
+    const entry = [...list.querySelectorAll("li[data-transaction-id]")].find((li) => li.dataset.transactionId === call.transaction_id);
+    if (entry && entry.dataset.state !== call.recording_state) {
+      announce(`Recording of the call with ${call.other_number || "the other party"} is now ${fmt.recordingState(call.recording_state)}.`);
+    }
+  }
 }
 
 // Redrawing must not drop the keyboard user's place: put focus back on the same control, or on
