@@ -120,6 +120,58 @@ def test_the_recording_filter_narrows_the_list(page: Any, console: Any) -> None:
     assert shown == [_completed(console, "alex")]
 
 
+def _new_owner_user(console: Any, username: str, **create: Any) -> Any:
+    cognito = console.stack.client("cognito-idp")
+    cognito.admin_create_user(
+        UserPoolId=console.pool.pool_id, Username=username, MessageAction="SUPPRESS", **create
+    )
+    cognito.admin_add_user_to_group(
+        UserPoolId=console.pool.pool_id, Username=username, GroupName="owners"
+    )
+    return cognito
+
+
+def _submit_sign_in(page: Any, console: Any, username: str, password: str) -> None:
+    page.goto(f"{console.url}/#/signin")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_new_user_chooses_a_password_at_first_sign_in(page: Any, console: Any) -> None:
+    temporary = "Temporary-Passw0rd!"
+    _new_owner_user(console, "casey", TemporaryPassword=temporary)
+    _submit_sign_in(page, console, "casey", temporary)
+    page.get_by_role("heading", name="Choose a new password").wait_for()
+    page.get_by_label("New password", exact=True).fill("Chosen-Passw0rd-2026!")
+    page.get_by_label("Repeat the new password").fill("Chosen-Passw0rd-2026!")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Your calls").wait_for()
+
+
+def test_an_mfa_user_signs_in_with_their_code(page: Any, console: Any) -> None:
+    password = "Dana-Passw0rd-2026!"
+    cognito = _new_owner_user(console, "dana")
+    cognito.admin_set_user_password(
+        UserPoolId=console.pool.pool_id, Username="dana", Password=password, Permanent=True
+    )
+    token = cognito.initiate_auth(
+        AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=console.pool.client_id,
+        AuthParameters={"USERNAME": "dana", "PASSWORD": password},
+    )["AuthenticationResult"]["AccessToken"]
+    cognito.associate_software_token(AccessToken=token)
+    cognito.verify_software_token(AccessToken=token, UserCode="123456")
+    cognito.set_user_mfa_preference(
+        AccessToken=token, SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True}
+    )
+    _submit_sign_in(page, console, "dana", password)
+    page.get_by_role("heading", name="Enter your authenticator code").wait_for()
+    page.get_by_label("Six-digit code").fill("123456")
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Your calls").wait_for()
+
+
 def _objects_of(console: Any, transaction_id: str) -> list[str]:
     """Every version and delete marker of the call's objects (recording, transcript, report)."""
     record = (
