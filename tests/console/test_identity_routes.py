@@ -76,6 +76,30 @@ def test_an_id_token_is_refused(http: Any, console: Console) -> None:
     assert response.status_code == 401
 
 
+def test_a_pool_signed_token_whose_use_is_not_access_is_refused(
+    http: Any, console: Console
+) -> None:
+    real = jwt.decode(console.tokens["olive"], options={"verify_signature": False})
+    token = jwt.encode(
+        {**real, "token_use": "id"},
+        _moto_private_key(),
+        algorithm="RS256",
+        headers={"kid": "dummy"},
+    )
+    response = http.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert "not an access token" in body(response)["message"]
+
+
+def test_a_pool_signed_token_with_its_claims_intact_is_accepted(
+    http: Any, console: Console
+) -> None:
+    # The control for the two tests above: re-signing with moto's key alone changes nothing.
+    real = jwt.decode(console.tokens["olive"], options={"verify_signature": False})
+    token = jwt.encode(real, _moto_private_key(), algorithm="RS256", headers={"kid": "dummy"})
+    assert http.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
 def test_a_token_of_another_app_client_is_401(
     http: Any, console: Console, monkeypatch: pytest.MonkeyPatch
 ) -> None:

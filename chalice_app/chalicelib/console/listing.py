@@ -67,8 +67,10 @@ def _start(
 
 def _read(records: CallRecords, cursor: _Cursor, flt: CallFilter, text_match: TextMatch) -> _Cursor:
     examined, searched, start = 0, 0, cursor.start
+    # Unfiltered, a page is exactly the next ``limit`` index entries; filtered, read ahead.
+    batch = QUERY_PAGE if flt.filters() else flt.limit
     while True:
-        items, last = records.list_for_owner(cursor.owner_id, limit=QUERY_PAGE, start_key=start)
+        items, last = records.list_for_owner(cursor.owner_id, limit=batch, start_key=start)
         for item in items:
             if examined >= EXAMINE_BUDGET or searched >= SEARCH_BUDGET:
                 cursor.cut_short = True

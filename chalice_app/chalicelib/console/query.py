@@ -58,6 +58,13 @@ class CallFilter:
         )
         return all(checks)
 
+    def filters(self) -> bool:
+        """Whether any filter may drop a call (so an index page may yield fewer calls)."""
+        return any(
+            value is not None
+            for value in (self.start, self.end, self.direction, self.party, self.state, self.text)
+        )
+
     def older_than_range(self, record: Mapping[str, Any]) -> bool:
         """Newest first, so once a call started before ``from`` every later one did too."""
         started = parse_time(record.get("started_at"))
