@@ -135,6 +135,7 @@ class ConsoleStack:
             dead_letter_url=provisioned.dead_letter_url,
         )
         delivery.wire()
+        self._serve(app, stack)
         self.progress(f"[console] local stack up (moto {stack.endpoints['s3']})")
         run = _CallRunner(self.options, stack, delivery, provisioned, definitions, self.progress)
         for owner, count in zip(OWNERS, self.options.calls_per_owner, strict=False):
@@ -146,9 +147,9 @@ class ConsoleStack:
         self._exit.callback(self._end_live)
         tables.ensure_owner(self.table_name, self.live.transaction_id, OWNERS[0])
         self.calls[OWNERS[0].owner_id].append(self.live.transaction_id)
-        self._serve(app, stack)
 
     def _serve(self, app: Any, stack: LocalStack) -> None:
+        """Serve the console before the demo calls, so their notifications can link to it."""
         assert self.pool is not None
         server = ConsoleServer(
             ConsoleSite(
@@ -161,8 +162,10 @@ class ConsoleStack:
             ),
             self.options.port,
         )
-        # The API allows the console's origin only (CORS); here that is the server itself.
+        # The API allows the console's origin only (CORS): here the server itself; and the
+        # report notifications of the demo calls link to the call in this console.
         os.environ["CONSOLE_ORIGIN"] = server.url
+        os.environ["CONSOLE_URL"] = server.url
         self.url = server.start()
         self._exit.callback(server.stop)
 

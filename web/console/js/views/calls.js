@@ -4,6 +4,7 @@ import * as api from "../api.js";
 import { field, h, heading, replace } from "../dom.js";
 import * as fmt from "../format.js";
 
+const EMPTY_PAGE_HOPS = 4;
 const FILTERS = ["from", "to", "direction", "party", "state", "q", "owner"];
 
 export async function render(main, { query, me }) {
@@ -34,7 +35,12 @@ export async function render(main, { query, me }) {
 
   let shown = 0;
   const load = async (next) => {
-    const page = await api.get("/calls", { ...toApiQuery(filters), next });
+    // A page may come back short, even empty, with a `next` (the server's read budget ran
+    // out): follow it a few times before showing the user a "Load more".
+    let page = await api.get("/calls", { ...toApiQuery(filters), next });
+    for (let hops = 0; !page.calls.length && page.next && hops < EMPTY_PAGE_HOPS; hops += 1) {
+      page = await api.get("/calls", { ...toApiQuery(filters), next: page.next });
+    }
     for (const call of page.calls) rows.append(row(call, me));
     shown += page.calls.length;
     count.textContent = shown ? `${shown} call${shown === 1 ? "" : "s"} shown` : "No calls match these filters.";
