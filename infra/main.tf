@@ -59,9 +59,10 @@ locals {
   }, module.media_insights.lambda_environment, module.console.lambda_environment, var.extra_function_environment)
 
   # --- call console (issue 13) ---
-  # Overridden by chalice_override.tf.json once `callrec package` writes the REST API's id there
+  # Overridden by chalice_override.tf.json when `callrec package` packaged the console's REST API
   # (the console's stage throttling applies from then on).
-  packaged_rest_api_id = null
+  packaged_rest_api_id    = null
+  packaged_api_stage_name = null
   # The owner directory's table ARN (owners engineer's module); null is the directory of one.
   console_owner_directory_table_arn = null
 }
@@ -155,6 +156,7 @@ module "console" {
   api_handler_function_name = "${var.chalice_app_name}-${var.chalice_stage}-api_handler"
   api_base_url              = var.console_api_base_url
   rest_api_id               = local.packaged_rest_api_id
+  api_stage_name            = coalesce(local.packaged_api_stage_name, "api")
   call_records_table_arn    = module.call_analytics.call_records_table_arn
   owner_directory_table_arn = local.console_owner_directory_table_arn
   recordings_bucket_arn     = module.recording_bucket.bucket_arn
