@@ -28,6 +28,7 @@ from typing import Any
 
 from callrec.local.http_server import LoopbackHttpServer
 from callrec.local.ports import LOOPBACK
+from chalicelib.errors import CallRecError
 
 WEB_DIR = Path(__file__).resolve().parents[3] / "web" / "console"
 API_PREFIX = "/api"
@@ -194,10 +195,21 @@ class _Server(ThreadingHTTPServer):
         self.config = b""
 
 
+class WebAppMissingError(CallRecError):
+    """The web app's files are not where the server looks for them."""
+
+    code = "WebAppMissing"
+
+
 class ConsoleServer:
     """Serves ``site`` on 127.0.0.1 (``port`` 0: any free port) until :meth:`stop`."""
 
     def __init__(self, site: ConsoleSite, port: int = 0) -> None:
+        if not (site.web_dir / "index.html").is_file():
+            raise WebAppMissingError(
+                f"no web app at {site.web_dir}",
+                hint="run callrec console from a checkout of the repository (pip install -e .)",
+            )
         self._server = _Server(site, port)
         self._http = LoopbackHttpServer(self._server, "local-console", poll_interval_s=0.1)
         self.url = self._http.url
