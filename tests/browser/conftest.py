@@ -98,13 +98,24 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         lambda message: errors.append(message.text) if message.type == "error" else None,
     )
     opened.errors = errors
+    requested: list[str] = []
+    opened.on("request", lambda sent: requested.append(sent.url))
     yield opened
+    leaked = [url for url in requested if any(token in url for token in _tokens(opened))]
+    assert leaked == [], "a token went into a URL"
     violations = [e for e in errors if "Content Security Policy" in e]
     if request.node.stash.get(FAILED, False) or violations:
         SCREENSHOTS.mkdir(exist_ok=True)
         opened.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
     context.close()
     assert violations == [], "the page broke its Content-Security-Policy"
+
+
+def _tokens(page: Any) -> list[str]:
+    """The tokens the page holds now (empty once it signed out)."""
+    stored = page.evaluate("() => sessionStorage.getItem('callrec.console.session')")
+    session = json.loads(stored) if stored else {}
+    return [session[k] for k in ("accessToken", "idToken", "refreshToken") if session.get(k)]
 
 
 def sign_in(page: Any, console: Any, username: str) -> None:

@@ -172,6 +172,31 @@ def test_an_mfa_user_signs_in_with_their_code(page: Any, console: Any) -> None:
     page.get_by_role("heading", name="Your calls").wait_for()
 
 
+def test_the_word_report_downloads(page: Any, console: Any) -> None:
+    sign_in(page, console, "alex")
+    _open_call(page, console, _completed(console, "alex"))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the Word report").click()
+    assert download.value.suggested_filename.endswith(".docx")
+
+
+def test_an_expiring_session_is_renewed_with_the_refresh_token(page: Any, console: Any) -> None:
+    sign_in(page, console, "alex")
+    first = page.evaluate("() => JSON.parse(sessionStorage.getItem('callrec.console.session'))")
+    page.evaluate(
+        """() => {
+            const session = JSON.parse(sessionStorage.getItem('callrec.console.session'));
+            session.expiresAt = 0;
+            sessionStorage.setItem('callrec.console.session', JSON.stringify(session));
+        }"""
+    )
+    page.reload()
+    page.wait_for_selector("table.calls tbody tr")
+    renewed = page.evaluate("() => JSON.parse(sessionStorage.getItem('callrec.console.session'))")
+    assert renewed["expiresAt"] > 0
+    assert renewed["refreshToken"] == first["refreshToken"]
+
+
 def _objects_of(console: Any, transaction_id: str) -> list[str]:
     """Every version and delete marker of the call's objects (recording, transcript, report)."""
     record = (
