@@ -57,7 +57,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     options = ConsoleOptions(
         port=0,
         out_dir=tmp_path_factory.mktemp("console"),
-        calls_per_owner=(1, 2),
+        calls_per_owner=(1, 1),  # each demo call is a full pipeline run: keep the suite short
         live_hold_s=600.0,
     )
     with ConsoleStack(options, progress=lambda line: None) as stack:

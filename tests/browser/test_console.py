@@ -1,7 +1,8 @@
 """The call console in a real browser: sign-in, scoping, playback, live control, trail, deletion.
 
 One stack for the module (``console`` fixture): owner ``alex`` has one completed call and one
-live call, owner ``blake`` two completed calls; ``admin`` sees everything.
+live call, owner ``blake`` one completed call; ``admin`` sees everything. The deletion test runs
+last (file order) because it deletes blake's call, which the "not found" test opens as alex.
 """
 
 from __future__ import annotations
@@ -40,6 +41,15 @@ def test_owner_list_shows_only_their_calls(page: Any, console: Any) -> None:
         "table.calls tbody tr", "rows => rows.map(r => r.dataset.transactionId)"
     )
     assert sorted(shown) == sorted(console.calls["alex"])
+
+
+def test_an_admin_lists_every_owners_calls(page: Any, console: Any) -> None:
+    sign_in(page, console, "admin")
+    page.get_by_role("heading", name="All calls").wait_for()
+    shown = page.eval_on_selector_all(
+        "table.calls tbody tr", "rows => rows.map(r => r.dataset.transactionId)"
+    )
+    assert sorted(shown) == sorted(console.calls["alex"] + console.calls["blake"])
 
 
 def test_play_advances_the_player(page: Any, console: Any) -> None:
@@ -214,7 +224,7 @@ def _objects_of(console: Any, transaction_id: str) -> list[str]:
 
 
 def test_deleting_a_call_removes_every_object(page: Any, console: Any) -> None:
-    doomed = console.calls["blake"][-1]
+    doomed = _completed(console, "blake")
     before = _objects_of(console, doomed)
     sign_in(page, console, "blake")
     _open_call(page, console, doomed)
