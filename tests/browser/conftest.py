@@ -33,14 +33,16 @@ CHROMIUM_FLAGS = [
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 TIMEOUT_MS = 15_000
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"{CHROMIUM} is missing: run `bash scripts/browser-deps.sh` as root (make test does)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is missing: pip install -e '.[browser]'"
-)
+
+def missing_browser() -> str:
+    """Why the browser suite cannot run here, or "" when it can."""
+    import importlib.util
+
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing: run `bash scripts/browser-deps.sh` as root (make test does)"
+    if importlib.util.find_spec("playwright") is None:
+        return "playwright is missing: pip install -e '.[browser]'"
+    return ""
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +68,9 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True
         )

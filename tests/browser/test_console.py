@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import api_get, sign_in
+import pytest
+
+from tests.browser.conftest import api_get, missing_browser, sign_in
+
+if missing_browser():
+    pytest.skip(missing_browser(), allow_module_level=True)
 
 STATE_REFRESH_MS = 2_000  # the live page promises a new state within 2 s
 
