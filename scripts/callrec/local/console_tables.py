@@ -1,7 +1,9 @@
-"""The console's DynamoDB tables offline: the owner directory and the access trail.
+"""The console's DynamoDB tables offline: the owner directory, its usage table and the access
+trail, under the names the Terraform modules give them.
 
 The owner directory follows the shared contract (key ``owner_id``; GSIs ``sma_number-index`` and
-``console_username-index``); the access trail is append-only (the API role may only PutItem and
+``console_username-index``); the usage table (``usage_key``, TTL ``expires_at``) holds the daily
+counters the owner-aware SMA handler checks before dialling out; the access trail is append-only (the API role may only PutItem and
 Query it on AWS; moto does not enforce IAM, the Terraform policy does).
 """
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 DIRECTORY_TABLE = "callrec-owner-directory"
+USAGE_TABLE = "callrec-owner-usage"
 TRAIL_TABLE = "callrec-access-trail"
 SMA_NUMBER_INDEX = "sma_number-index"
 USERNAME_INDEX = "console_username-index"
@@ -40,10 +43,15 @@ class OwnerEntry:
 class ConsoleTables:
     dynamodb: Any
     directory: str
+    usage: str
     trail: str
 
     def environment(self) -> dict[str, str]:
-        return {"OWNER_DIRECTORY_TABLE": self.directory, "ACCESS_TRAIL_TABLE": self.trail}
+        return {
+            "OWNER_DIRECTORY_TABLE": self.directory,
+            "OWNER_USAGE_TABLE": self.usage,
+            "ACCESS_TRAIL_TABLE": self.trail,
+        }
 
     def ensure_owner(self, calls_table: str, transaction_id: str, owner: OwnerEntry) -> None:
         """Give the call record its ``owner_id`` when the SMA handler did not write one.
@@ -93,8 +101,23 @@ def create_tables(dynamodb: Any, owners: Sequence[OwnerEntry]) -> ConsoleTables:
     )
     for owner in owners:
         dynamodb.put_item(TableName=DIRECTORY_TABLE, Item=owner.item())
+    _create_usage(dynamodb)
     _create_trail(dynamodb)
-    return ConsoleTables(dynamodb, DIRECTORY_TABLE, TRAIL_TABLE)
+    return ConsoleTables(dynamodb, DIRECTORY_TABLE, USAGE_TABLE, TRAIL_TABLE)
+
+
+def _create_usage(dynamodb: Any) -> None:
+    """The owners' daily usage counters (the SMA handler checks the daily limits there)."""
+    dynamodb.create_table(
+        TableName=USAGE_TABLE,
+        KeySchema=[{"AttributeName": "usage_key", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "usage_key", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.update_time_to_live(
+        TableName=USAGE_TABLE,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
+    )
 
 
 def _create_trail(dynamodb: Any) -> None:
