@@ -11,7 +11,6 @@ app and the Chalice app's routes on one 127.0.0.1 origin (``console_server``).
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 import time
 import uuid
@@ -22,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from callrec import environment as process_environment
 from callrec.local import console_users as users
 from callrec.local import definitions as defs
 from callrec.local.chime_voice import ChimeVoiceService
@@ -101,6 +101,8 @@ class ConsoleStack:
             phrases=phrases(scenario, list(defs.prompt_texts().values()))
         )
         voice = ChimeVoiceService()
+        # Chalice marks the process as a Lambda runtime (AWS_EXECUTION_ENV) when the app runs.
+        self._exit.enter_context(process_environment.preserved(("AWS_EXECUTION_ENV",)))
         stack = self._exit.enter_context(LocalStack([MotoService(), transcribe, voice]))
         self.stack = stack
         provisioned = provision(definitions, stack.client)
@@ -146,7 +148,7 @@ class ConsoleStack:
         self.live = run.live(_as_owner(_live(scenario), OWNERS[0]), voice, self.options.live_hold_s)
         self._exit.callback(self._end_live)
         tables.ensure_owner(self.table_name, self.live.transaction_id, OWNERS[0])
-        self.calls[OWNERS[0].owner_id].append(self.live.transaction_id)
+        self.calls.setdefault(OWNERS[0].owner_id, []).append(self.live.transaction_id)
 
     def _serve(self, app: Any, stack: LocalStack) -> None:
         """Serve the console before the demo calls, so their notifications can link to it."""
@@ -164,8 +166,10 @@ class ConsoleStack:
         )
         # The API allows the console's origin only (CORS): here the server itself; and the
         # report notifications of the demo calls link to the call in this console.
-        os.environ["CONSOLE_ORIGIN"] = server.url
-        os.environ["CONSOLE_URL"] = server.url
+        # Restored on exit like the rest of the environment (nothing leaks past the stack).
+        self._exit.enter_context(
+            _environment({"CONSOLE_ORIGIN": server.url, "CONSOLE_URL": server.url})
+        )
         self.url = server.start()
         self._exit.callback(server.stop)
 

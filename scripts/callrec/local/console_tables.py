@@ -3,8 +3,9 @@ trail, under the names the Terraform modules give them.
 
 The owner directory follows the shared contract (key ``owner_id``; GSIs ``sma_number-index`` and
 ``console_username-index``); the usage table (``usage_key``, TTL ``expires_at``) holds the daily
-counters the owner-aware SMA handler checks before dialling out; the access trail is append-only (the API role may only PutItem and
-Query it on AWS; moto does not enforce IAM, the Terraform policy does).
+counters the owner-aware SMA handler checks before dialling out; the access trail is append-only
+(the API role may only PutItem and Query it on AWS; moto does not enforce IAM, the Terraform
+policy does).
 """
 
 from __future__ import annotations
