@@ -220,11 +220,18 @@ def _figure(height: float) -> tuple[Any, Any]:
     return figure, axes
 
 
+def _bottom_margin(figure: Any) -> float:
+    """Room for the x tick labels and axis title: about 0.5 inch, as a fraction of the height."""
+    return min(0.45, 0.5 / float(figure.get_figheight()))
+
+
 def _png(figure: Any) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.tight_layout()
+    # Fixed margins instead of tight_layout(): the charts have one size and short labels, and
+    # measuring every label cost about a third of each chart's drawing time.
+    figure.subplots_adjust(left=0.09, right=0.985, top=0.96, bottom=_bottom_margin(figure))
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

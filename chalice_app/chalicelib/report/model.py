@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from chalicelib.errors import TranscriptError
@@ -92,8 +93,10 @@ class Turn:
             return []
         return [float(s) if isinstance(s, int | float) else None for s in scores]
 
-    @property
+    @cached_property
     def words(self) -> list[Word]:
+        """The turn's items as words, built once (the report reads them for confidence, runs
+        and highlights)."""
         words = []
         for item in _seq(self._raw.get("Items")):
             if not isinstance(item, Mapping):
