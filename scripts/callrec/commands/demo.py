@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from callrec.errors import UsageError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -29,7 +32,10 @@ def register(subparsers: Any) -> None:
         help="scenario file (the callrec simulate format with utterances:); default: demo-call",
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("out"), help="directory for the outputs (default: out/)"
+        "--out",
+        type=Path,
+        default=Path("out"),
+        help="parent directory of the run's own folder, out/<timestamp>/ (default: out/)",
     )
     parser.add_argument(
         "--path",
@@ -65,12 +71,19 @@ def run(args: argparse.Namespace) -> int:
     from callrec.local.demo import DEFAULT_SCENARIO, DemoOptions, StageFailedError
     from callrec.local.demo import run as run_demo
 
+    if args.recording_format != "Wav" and args.path != "media-insights":
+        raise UsageError(
+            f"--recording-format {args.recording_format} needs --path media-insights",
+            hint="the SIP media application path always records WAV",
+        )
+    out_dir = run_folder(args.out)
+
     def progress(line: str) -> None:
         print(line, flush=True)
 
     options = DemoOptions(
         scenario=args.scenario or DEFAULT_SCENARIO,
-        out_dir=args.out,
+        out_dir=out_dir,
         recording_writers=args.recording_writer,
         expect_recording=not args.no_recording_expected,
     )
@@ -84,6 +97,30 @@ def run(args: argparse.Namespace) -> int:
     except StageFailedError as error:
         print(f"callrec demo: {error}", file=sys.stderr)
         return EXIT_FAILURE
+    print_summary(result)
+    return EXIT_OK
+
+
+def run_folder(parent: Path) -> Path:
+    """``parent/<UTC timestamp>/``, created now: a bad ``--out`` fails before the call runs."""
+    if parent.exists() and not parent.is_dir():
+        raise UsageError(f"--out {parent} is a file", hint="pass a directory (default: out/)")
+    folder = parent / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    suffix = 1
+    while folder.exists():  # two runs in one second
+        suffix += 1
+        folder = parent / f"{folder.name.split('-')[0]}-{suffix}"
+    try:
+        folder.mkdir(parents=True)
+    except OSError as error:
+        raise UsageError(
+            f"--out {parent}: cannot create {folder}: {error.strerror}",
+            hint="pass a directory you can write to",
+        ) from error
+    return folder
+
+
+def print_summary(result: Any) -> None:
     print()
     for failure in result.action_failures:
         reason = (
@@ -92,13 +129,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"action failed: {failure.get('Type')}: {reason}")
     if result.recording is None:
         print(f"no recording; call record: {result.call_record.get('recording_state')}")
-        return EXIT_OK
-    print(f"recording:  {result.recording}  ({result.recording_uri})")
-    print(f"transcript: {result.transcript}  ({result.transcript_uri})")
-    print(f"report:     {result.report}  ({result.report_uri})")
-    print("notification:")
-    for line in result.notification.splitlines():
-        print(f"  {line}")
+        return
+    record = result.call_record
+    duration = result.recording_metadata.get("recording-duration", "?")
+    print(
+        f"recorded:   a {record.get('direction', '')} call, {duration} s "
+        f"({result.recording_metadata.get('recording-audio-file-format', 'audio')})"
+    )
+    print(f"recording:  {result.recording}")
+    print(f"transcript: {result.transcript}")
+    print(f"report:     {result.report}")
+    if result.report_markdown:
+        print(f"            {result.report_markdown} (the same report as Markdown)")
+    subject = result.notification.splitlines()[0] if result.notification else ""
+    if subject:
+        print(
+            f"notified:   {subject!r} (its links pointed at the local stack, which is now "
+            "stopped; open the files above instead)"
+        )
     for note in result.notes:
         print(f"note: {note}")
     pipeline = result.seconds.get("total", 0.0) - result.seconds.get("setup", 0.0)
@@ -107,4 +155,4 @@ def run(args: argparse.Namespace) -> int:
         f"took {result.seconds.get('total', 0.0):.1f} s ({pipeline:.1f} s after set-up); "
         f"recogniser real-time factor {rtf:.3f}"
     )
-    return EXIT_OK
+    print("next:       callrec console  (browse, play and control calls in a web console)")
