@@ -93,3 +93,14 @@ def test_each_demo_run_writes_its_own_folder(tmp_path: Path) -> None:
     assert first != second
     assert first.parent == second.parent == tmp_path
     assert first.is_dir() and second.is_dir()
+
+
+def test_demo_json_summary_is_one_document() -> None:
+    from callrec.commands.demo import summary
+    from callrec.local.demo import DemoResult
+
+    result = DemoResult(transaction_id="tx-1", report=Path("out/x/report.docx"))
+    document = summary(result)
+    assert document["transaction_id"] == "tx-1"
+    assert document["report"] == "out/x/report.docx"
+    assert document["recorded"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -104,8 +105,20 @@ def test_cli_exit_code_is_1_on_failure(capsys: pytest.CaptureFixture[str], build
         ["infra", "check", str(FIXTURES / "wrong-type"), "--build-dir", str(build_dir)]
     )
     assert code == 1
-    out = capsys.readouterr().out
-    assert "validate" in out and "FAILED" in out and "1 failed" in out
+    captured = capsys.readouterr()
+    assert "validate" in captured.err and "FAILED" in captured.err  # progress: stderr
+    assert "1 failed" in captured.out  # the result: stdout
+
+
+def test_cli_json_format_lists_every_step(
+    capsys: pytest.CaptureFixture[str], build_dir: Path
+) -> None:
+    argv = ["infra", "check", str(FIXTURES / "wrong-type"), "--build-dir", str(build_dir)]
+    assert callrec_main([*argv, "--format", "json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["ok"] is False
+    assert {"fmt", "init", "validate"} <= {step["step"] for step in result["steps"]}
+    assert [step["step"] for step in result["steps"] if not step["ok"]] == ["validate"]
 
 
 def test_cli_exit_code_is_2_without_configuration(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from callrec.errors import UsageError
+from callrec.terminal import paint, progress
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -64,6 +66,13 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="the scenario expects no recording (a refused bucket policy): stop after the call",
     )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="the closing summary as text (default) or one JSON document; stage progress goes to "
+        "standard error either way",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -77,10 +86,6 @@ def run(args: argparse.Namespace) -> int:
             hint="the SIP media application path always records WAV",
         )
     out_dir = run_folder(args.out)
-
-    def progress(line: str) -> None:
-        print(line, flush=True)
-
     options = DemoOptions(
         scenario=args.scenario or DEFAULT_SCENARIO,
         out_dir=out_dir,
@@ -95,10 +100,35 @@ def run(args: argparse.Namespace) -> int:
         else:
             result = run_demo(options, progress)
     except StageFailedError as error:
-        print(f"callrec demo: {error}", file=sys.stderr)
+        print(f"callrec demo: {paint('error', 'red', sys.stderr)}: {error}", file=sys.stderr)
         return EXIT_FAILURE
-    print_summary(result)
+    if args.format == "json":
+        print(json.dumps(summary(result), indent=2))
+    else:
+        print_summary(result)
     return EXIT_OK
+
+
+def summary(result: Any) -> dict[str, Any]:
+    """The run's outcome as plain values (``--format json``)."""
+
+    def path(value: Path | None) -> str | None:
+        return str(value) if value else None
+
+    return {
+        "transaction_id": result.transaction_id,
+        "recorded": result.recording is not None,
+        "recording": path(result.recording),
+        "recording_uri": result.recording_uri,
+        "recording_metadata": result.recording_metadata,
+        "transcript": path(result.transcript),
+        "report": path(result.report),
+        "report_markdown": path(result.report_markdown),
+        "recording_state": result.call_record.get("recording_state"),
+        "action_failures": result.action_failures,
+        "notes": result.notes,
+        "seconds": result.seconds,
+    }
 
 
 def run_folder(parent: Path) -> Path:
@@ -138,7 +168,7 @@ def print_summary(result: Any) -> None:
     )
     print(f"recording:  {result.recording}")
     print(f"transcript: {result.transcript}")
-    print(f"report:     {result.report}")
+    print(f"report:     {paint(str(result.report), 'bold')}")
     if result.report_markdown:
         print(f"            {result.report_markdown} (the same report as Markdown)")
     subject = result.notification.splitlines()[0] if result.notification else ""
