@@ -18,11 +18,33 @@ from callrec.audit.conditions import ParsedOperator, parse_operator
 CURRENT_VERSION = "2012-10-17"
 KNOWN_VERSIONS = frozenset({"2012-10-17", "2008-10-17"})
 _REFERENCE = re.compile(r"\$\{[^}]*\}")
+# How the Terraform reader writes an expression it could not evaluate (as opposed to a value
+# known only at apply, such as a resource's ARN, which stays a plain ``${...}`` reference).
+UNRESOLVED_MARK = "${unresolved:"
 
 
 def literal_text(value: str) -> str:
     """The value without its unresolved ``${...}`` references (which may contain ``*``)."""
     return _REFERENCE.sub("", value)
+
+
+def is_unresolved(value: str) -> bool:
+    """True when the value holds an expression the static reader could not evaluate."""
+    return UNRESOLVED_MARK in value
+
+
+def unresolved_expressions(value: str) -> list[str]:
+    """The expressions behind each unresolved mark in the value, as the reader wrote them."""
+    found: list[str] = []
+    start = value.find(UNRESOLVED_MARK)
+    while start >= 0:
+        depth, index = 1, start + len(UNRESOLVED_MARK)
+        while index < len(value) and depth:
+            depth += {"{": 1, "}": -1}.get(value[index], 0)
+            index += 1
+        found.append(value[start + len(UNRESOLVED_MARK) : index - 1])
+        start = value.find(UNRESOLVED_MARK, index)
+    return found
 
 
 def is_symbolic(value: str) -> bool:
@@ -91,6 +113,25 @@ class Statement:
     def clauses_for(self, key: str) -> list[ConditionClause]:
         lowered = key.lower()
         return [c for c in self.conditions if c.key_lower == lowered]
+
+    def strings(self) -> list[str]:
+        """Every string the statement holds (to find what the reader could not compute)."""
+        out = [self.sid, self.effect, *self.actions, *self.not_actions]
+        out += [*self.resources, *self.not_resources]
+        for principals in (self.principals, self.not_principals):
+            if principals is not None:
+                out += [*principals.services, *principals.aws, *principals.federated]
+                out += list(principals.canonical_users)
+        for clause in self.conditions:
+            out += [clause.key, clause.operator.raw, *clause.values]
+        return out
+
+    def unresolved(self) -> list[str]:
+        """The expressions in this statement that the static reader could not evaluate."""
+        found: list[str] = []
+        for value in self.strings():
+            found += [e for e in unresolved_expressions(value) if e not in found]
+        return found
 
 
 @dataclass(frozen=True)

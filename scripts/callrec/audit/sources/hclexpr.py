@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from callrec.audit.policy import UNRESOLVED_MARK
+
 
 @dataclass(frozen=True)
 class Unknown:
@@ -25,6 +27,10 @@ class Unknown:
     address: str = ""  # the absolute address of the resource it refers to, when it does
 
     def __str__(self) -> str:
+        """An apply-time value stays a plain reference; an expression the evaluator could not
+        compute is marked, so no rule mistakes it for a value (``policy.is_unresolved``)."""
+        if self.reportable:
+            return UNRESOLVED_MARK + self.text + "}"
         return "${" + self.text + "}"
 
 
@@ -309,6 +315,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "replace": lambda s, old, new: s.replace(old, new),
     "trimsuffix": lambda s, suffix: s.removesuffix(suffix),
     "trimprefix": lambda s, prefix: s.removeprefix(prefix),
+    # Terraform's sort: strings only, lexicographic by Unicode code point.
+    "sort": lambda lst: sorted(to_template_string(x) for x in lst),
+    "reverse": lambda lst: list(reversed(lst)),
 }
 
 
@@ -507,8 +516,8 @@ class _Parser:
         for gap in gaps:
             self.ev.unresolved.extend(g for g in gap if g not in self.ev.unresolved)
         function = FUNCTIONS.get(name)
-        if function is None:
-            return self.ev.unknown(f"{name}(...)")
+        if function is None:  # never guessed: named, with its arguments, as written
+            return self.ev.unknown(f"{text} ({name} is not a function this evaluator implements)")
         unknown = _is_unknown(*args)
         if unknown is not None and name != "jsonencode":
             return self.derived(text, unknown)

@@ -61,20 +61,41 @@ def read_policy_file(path: Path) -> Targets:
         raise AuditInputError(
             f"cannot read policy file {path}: {error}", hint="pass a readable UTF-8 JSON file"
         ) from None
-    has_principal = '"Principal"' in text or '"NotPrincipal"' in text
-    kind = PolicyKind.DOCUMENT if has_principal or not text.strip() else PolicyKind.IDENTITY
-    policy = parse_policy(
-        text, resource_policy=kind.is_resource_policy, statement_lines=statement_lines(text)
-    )
+    policy, kind = _classify(text)
     bucket = _bucket_of(policy) if kind is PolicyKind.DOCUMENT else None
     if bucket is not None:
         kind = PolicyKind.BUCKET
-    elif kind is PolicyKind.DOCUMENT and _is_trust_policy(policy):
-        kind = PolicyKind.TRUST
     shown = display_path(path)
     targets = Targets()
     targets.policies.append(PolicyTarget(kind, shown, policy, Location(shown, 1), bucket=bucket))
     return targets
+
+
+def _classify(text: str) -> tuple[Policy, PolicyKind]:
+    """What kind of policy a file is, from its statements (IAM User Guide, "Identity-based
+    policies and resource-based policies": only resource policies name a Principal)."""
+    has_principal = '"Principal"' in text or '"NotPrincipal"' in text
+    if not has_principal and text.strip():
+        return parse_policy(text, resource_policy=False, statement_lines=statement_lines(text)), (
+            PolicyKind.IDENTITY
+        )
+    policy = parse_policy(text, resource_policy=True, statement_lines=statement_lines(text))
+    services = _action_services(policy)
+    if services <= {"s3"}:
+        return policy, PolicyKind.DOCUMENT
+    if services == {"sts"}:
+        return policy, PolicyKind.TRUST
+    if services == {"kms"}:
+        return policy, PolicyKind.KEY
+    # A Lambda function's, a Lex bot's, a topic's or a queue's policy: judged as a resource
+    # policy of that service, never with the S3 object rules.
+    return policy, PolicyKind.RESOURCE
+
+
+def _action_services(policy: Policy) -> set[str]:
+    """The service prefixes of every action and not-action (``*`` alone counts as none)."""
+    actions = [a for s in policy.statements for a in (*s.actions, *s.not_actions)]
+    return {a.split(":", 1)[0].lower() for a in actions if ":" in a}
 
 
 def _bucket_of(policy: Policy) -> str | None:
@@ -91,8 +112,3 @@ def _bucket_of(policy: Policy) -> str | None:
     if not buckets:
         return None
     return buckets.most_common(1)[0][0]
-
-
-def _is_trust_policy(policy: Policy) -> bool:
-    actions = [a.lower() for s in policy.statements for a in s.actions]
-    return bool(actions) and all(a.startswith("sts:") for a in actions)

@@ -544,7 +544,7 @@ class TerraformReader:
                 Finding(
                     "CR063",
                     resource,
-                    f"{attribute} = {value} could not be resolved; not audited",
+                    f"{attribute} = {_shown(value)} could not be resolved; not audited",
                     Location(path, attribute_line),
                 )
             )
@@ -767,6 +767,10 @@ def _sid_lines(text: str, policy: str, start: int, end: int, default: int) -> di
                 out[index] = number + 1
                 break
     return out
+
+
+def _shown(value: Any) -> str:
+    return f"${{{value.text}}}" if isinstance(value, Unknown) else str(value)
 
 
 def read_terraform(directory: Path) -> Targets:
