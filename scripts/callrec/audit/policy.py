@@ -266,29 +266,11 @@ def _statement(
         problems.append(
             Problem("CR060", f'Effect must be "Allow" or "Deny", got {effect!r}', label)
         )
-        effect = str(effect)
-    principals = not_principals = None
-    if "Principal" in raw:
-        principals = _principals(raw["Principal"])
-        if principals is None:
-            problems.append(Problem("CR060", "Principal has an unrecognised shape", label))
-    if "NotPrincipal" in raw:
-        not_principals = _principals(raw["NotPrincipal"])
-        if not_principals is None:
-            problems.append(Problem("CR060", "NotPrincipal has an unrecognised shape", label))
-    if resource_policy and "Principal" not in raw and "NotPrincipal" not in raw:
-        problems.append(Problem("CR060", "resource policy statement has no Principal", label))
-    actions = _element(raw, "Action", label, problems)
-    not_actions = _element(raw, "NotAction", label, problems)
-    if not actions and not not_actions:
-        problems.append(Problem("CR060", "statement has neither Action nor NotAction", label))
-    if "Action" in raw and "NotAction" in raw:
-        problems.append(Problem("CR060", "statement has both Action and NotAction", label))
-    resources = _element(raw, "Resource", label, problems)
-    not_resources = _element(raw, "NotResource", label, problems)
+    principals, not_principals = _statement_principals(raw, label, problems, resource_policy)
+    actions, not_actions = _paired(raw, "Action", label, problems)
+    resources, not_resources = _paired(raw, "Resource", label, problems)
     if not resources and not not_resources and not _is_trust_statement(actions):
         problems.append(Problem("CR060", "statement has neither Resource nor NotResource", label))
-    conditions = _conditions(raw.get("Condition"), label, problems)
     return Statement(
         index=index,
         sid=sid,
@@ -299,13 +281,59 @@ def _statement(
         not_actions=not_actions,
         resources=resources,
         not_resources=not_resources,
-        conditions=conditions,
+        conditions=_conditions(raw.get("Condition"), label, problems),
         line=line,
     )
 
 
+def _statement_principals(
+    raw: Mapping[str, Any], label: str, problems: list[Problem], resource_policy: bool
+) -> tuple[Principals | None, Principals | None]:
+    found: list[Principals | None] = []
+    for name in ("Principal", "NotPrincipal"):
+        principals = _principals(raw[name]) if name in raw else None
+        if name in raw and principals is None:
+            problems.append(Problem("CR060", f"{name} has an unrecognised shape", label))
+        found.append(principals)
+    if resource_policy and "Principal" not in raw and "NotPrincipal" not in raw:
+        problems.append(Problem("CR060", "resource policy statement has no Principal", label))
+    return found[0], found[1]
+
+
+def _paired(
+    raw: Mapping[str, Any], name: str, label: str, problems: list[Problem]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``Action``/``NotAction`` (or ``Resource``/``NotResource``): both read, both checked."""
+    positive = _element(raw, name, label, problems)
+    negative = _element(raw, f"Not{name}", label, problems)
+    if name == "Action":
+        if not positive and not negative:
+            problems.append(Problem("CR060", "statement has neither Action nor NotAction", label))
+        if name in raw and f"Not{name}" in raw:
+            problems.append(Problem("CR060", "statement has both Action and NotAction", label))
+    return positive, negative
+
+
 def _is_trust_statement(actions: Iterable[str]) -> bool:
     return any(a.lower().startswith("sts:") for a in actions)
+
+
+def _check_version(version: Any, problems: list[Problem]) -> None:
+    if version is None:
+        problems.append(Problem("CR061", 'no Version (IAM falls back to "2008-10-17")'))
+    elif version not in KNOWN_VERSIONS:
+        problems.append(Problem("CR060", f"Version {version!r} is not a policy language version"))
+    elif version != CURRENT_VERSION:
+        problems.append(Problem("CR061", f"Version {version!r} is the old language"))
+
+
+def _statement_list(value: Any, problems: list[Problem]) -> list[Any]:
+    if isinstance(value, Mapping):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        problems.append(Problem("CR060", "Statement is missing or empty"))
+        return []
+    return value
 
 
 def parse_policy(
@@ -326,18 +354,8 @@ def parse_policy(
     if not isinstance(raw, Mapping):
         return Policy(None, (), (Problem("CR060", "the document is not a JSON object"),), raw)
     version = raw.get("Version")
-    if version is None:
-        problems.append(Problem("CR061", 'no Version (IAM falls back to "2008-10-17")'))
-    elif version not in KNOWN_VERSIONS:
-        problems.append(Problem("CR060", f"Version {version!r} is not a policy language version"))
-    elif version != CURRENT_VERSION:
-        problems.append(Problem("CR061", f"Version {version!r} is the old language"))
-    statements_raw = raw.get("Statement")
-    if isinstance(statements_raw, Mapping):
-        statements_raw = [statements_raw]
-    if not isinstance(statements_raw, list) or not statements_raw:
-        problems.append(Problem("CR060", "Statement is missing or empty"))
-        statements_raw = []
+    _check_version(version, problems)
+    statements_raw = _statement_list(raw.get("Statement"), problems)
     statements: list[Statement] = []
     lines = statement_lines or {}
     for index, item in enumerate(statements_raw):

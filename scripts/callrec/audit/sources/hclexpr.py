@@ -309,7 +309,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "split": lambda sep, s: s.split(sep),
     "merge": _merge,
     "coalesce": lambda *args: next((a for a in args if a not in (None, "")), None),
-    "keys": lambda m: sorted(m),
+    "keys": sorted,
     "values": lambda m: [m[k] for k in sorted(m)],
     "contains": lambda lst, v: v in lst,
     "replace": lambda s, old, new: s.replace(old, new),
@@ -346,7 +346,7 @@ class _Parser:
 
     def expect(self, text_or_kind: str) -> _Token:
         token = self.take()
-        if token.text != text_or_kind and token.kind != text_or_kind:
+        if text_or_kind not in (token.text, token.kind):
             raise HclSyntaxError(f"expected {text_or_kind!r}, got {token.text!r}")
         return token
 
@@ -601,20 +601,7 @@ class _Parser:
         self.expect("in")
         collection = self.parse_expression()
         self.expect(":")
-        body_start = self.position
-        depth = 0
-        while True:  # find the end of the for body without evaluating it
-            token = self.peek()
-            if token.kind == "eof":
-                raise HclSyntaxError("unterminated for expression")
-            if token.text in ("[", "{", "(") and token.kind == "op":
-                depth += 1
-            elif token.text in ("]", "}", ")") and token.kind == "op":
-                if depth == 0 and token.text == closer:
-                    break
-                depth -= 1
-            self.take()
-        body_end = self.position
+        body = self._skip_for_body(closer)
         self.expect(closer)
         if isinstance(collection, Unknown):
             return self.derived(f"for expression over {collection.text}", collection)
@@ -627,23 +614,49 @@ class _Parser:
         results_map: dict[str, Any] = {}
         for key, value in items:
             binding = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
-            eof = _Token("eof", "", None, len(self.source), len(self.source))
-            sub = _Parser([*self.tokens[body_start:body_end], eof], self.source, self.ev)
-            sub.bindings = [*self.bindings, binding]
+            produced = self._for_item(body, binding, closer)
+            if isinstance(produced, Unknown):
+                return produced
+            if produced is None:
+                continue
             if closer == "}":
-                key_value = sub.parse_expression()
-                sub.expect("=>")
-                item = sub.parse_expression()
+                results_map[to_template_string(produced[0])] = produced[1]
             else:
-                item = sub.parse_expression()
-            if sub.accept("if"):
-                keep = sub.parse_expression()
-                if isinstance(keep, Unknown):
-                    return self.ev.unknown(f"for expression filtered by {keep.text}")
-                if not keep:
-                    continue
-            if closer == "}":
-                results_map[to_template_string(key_value)] = item
-            else:
-                results_list.append(item)
+                results_list.append(produced[1])
         return results_map if closer == "}" else results_list
+
+    def _skip_for_body(self, closer: str) -> tuple[int, int]:
+        """The token range of a for body, found without evaluating it."""
+        start = self.position
+        depth = 0
+        while True:
+            token = self.peek()
+            if token.kind == "eof":
+                raise HclSyntaxError("unterminated for expression")
+            if token.kind == "op" and token.text in ("[", "{", "("):
+                depth += 1
+            elif token.kind == "op" and token.text in ("]", "}", ")"):
+                if depth == 0 and token.text == closer:
+                    return start, self.position
+                depth -= 1
+            self.take()
+
+    def _for_item(
+        self, body: tuple[int, int], binding: Mapping[str, Any], closer: str
+    ) -> tuple[Any, Any] | Unknown | None:
+        """(key, value) of one element (key None in a tuple); None when its ``if`` is false."""
+        eof = _Token("eof", "", None, len(self.source), len(self.source))
+        sub = _Parser([*self.tokens[body[0] : body[1]], eof], self.source, self.ev)
+        sub.bindings = [*self.bindings, binding]
+        key: Any = None
+        if closer == "}":
+            key = sub.parse_expression()
+            sub.expect("=>")
+        item = sub.parse_expression()
+        if sub.accept("if"):
+            keep = sub.parse_expression()
+            if isinstance(keep, Unknown):
+                return self.ev.unknown(f"for expression filtered by {keep.text}")
+            if not keep:
+                return None
+        return key, item

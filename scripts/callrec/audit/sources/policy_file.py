@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from callrec.audit.engine import Targets
@@ -26,28 +27,30 @@ def statement_lines(text: str) -> dict[int, int]:
         return {0: text.count("\n", 0, brace) + 1} if brace >= 0 else {}
     lines: dict[int, int] = {}
     depth = 0
-    in_string = escaped = False
-    for position in range(bracket + 1, len(text)):
-        char = text[position]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
-        if char == '"':
-            in_string = True
-        elif char in "{[":
+    for position, char in _structure(text, bracket + 1):
+        if char in "{[":
             if depth == 0:
                 lines[len(lines)] = text.count("\n", 0, position) + 1
             depth += 1
-        elif char in "}]":
-            if depth == 0:
-                break
+        elif depth == 0:
+            break
+        else:
             depth -= 1
     return lines
+
+
+def _structure(text: str, start: int) -> Iterator[tuple[int, str]]:
+    """(position, bracket) of every bracket or brace from ``start`` that is not in a string."""
+    in_string = escaped = False
+    for position in range(start, len(text)):
+        char = text[position]
+        if in_string:
+            in_string = escaped or char != '"'
+            escaped = not escaped and char == "\\"
+        elif char == '"':
+            in_string = True
+        elif char in "{}[]":
+            yield position, char
 
 
 def read_policy_file(path: Path) -> Targets:
