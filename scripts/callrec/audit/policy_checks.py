@@ -359,7 +359,7 @@ def _is_full_arn(value: str) -> bool:
         return False
     if is_symbolic(value) and not literal_text(value):
         return value.endswith(".arn}")
-    parsed = parse_chime_arn(value)
+    parsed = parse_chime_arn(value) or parse_chime_arn(value, "voiceconnector")
     return parsed is not None and (
         is_account_id(parsed["account"]) or is_symbolic(parsed["account"])
     )
@@ -508,13 +508,15 @@ def _check_source_arn_value(
         return
     if wildcard_in(value) and _tolerated_pipeline_pattern(SOURCE_ARN.lower(), value, service):
         return
-    parsed = parse_chime_arn(value)
+    arn_service = _source_arn_service(emit.target.policy)
+    parsed = parse_chime_arn(value, arn_service)
     allowed_types = chime_resource_types(service)
     if parsed is None or (parsed["type"] not in allowed_types and parsed["type"] != "*"):
         kinds = " or ".join(f"{t}/<id>" for t in allowed_types)
         emit.add(
             "CR007",
-            f"{label}: aws:SourceArn {value!r} is not an arn:aws:chime:<region>:<account>:{kinds}",
+            f"{label}: aws:SourceArn {value!r} is not an "
+            f"arn:aws:{arn_service}:<region>:<account>:{kinds}",
             statement,
         )
         return
@@ -526,6 +528,13 @@ def _check_source_arn_value(
             f"is {sorted(accounts)}",
             statement,
         )
+
+
+def _source_arn_service(policy: Policy) -> str:
+    """How the resource's own service names the SMA in aws:SourceArn: Amazon Lex as
+    ``voiceconnector``, everyone else (S3, Lambda) as ``chime``."""
+    actions = [a.lower() for s in policy.statements for a in s.actions]
+    return "voiceconnector" if actions and all(a.startswith("lex:") for a in actions) else "chime"
 
 
 def _check_chime_actions(emit: _Emitter, statement: Statement, service: str) -> None:

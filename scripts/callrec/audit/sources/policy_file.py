@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +65,7 @@ def read_policy_file(path: Path) -> Targets:
         raise AuditInputError(
             f"cannot read policy file {path}: {error}", hint="pass a readable UTF-8 JSON file"
         ) from None
+    text = _unwrapped(text)
     policy, kind = _classify(text)
     bucket = _bucket_of(policy) if kind is PolicyKind.DOCUMENT else None
     if bucket is not None:
@@ -72,6 +74,19 @@ def read_policy_file(path: Path) -> Targets:
     targets = Targets()
     targets.policies.append(PolicyTarget(kind, shown, policy, Location(shown, 1), bucket=bucket))
     return targets
+
+
+def _unwrapped(text: str) -> str:
+    """The document inside ``aws lambda get-policy`` / ``aws s3api get-bucket-policy`` output
+    (``{"Policy": "<the policy as a JSON string>", ...}``), else the text as it is."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return text
+    inner = document.get("Policy") if isinstance(document, dict) else None
+    if isinstance(inner, str) and "Statement" not in document:
+        return inner
+    return text
 
 
 def _classify(text: str) -> tuple[Policy, PolicyKind]:
