@@ -143,7 +143,8 @@ def test_arn_like_matches_each_arn_part_on_its_own() -> None:
     pattern = f"arn:aws:chime:*:{ACCOUNT}:sma/*"
     policy = _chime_write_policy({"ArnLike": {"aws:SourceArn": pattern}})
     assert evaluate(policy, put("recordings/x.wav")) is Decision.ALLOW
-    other = f"arn:aws:chime:us-east-1:999999999999:sma/{ACCOUNT}"
+    # A whole-string match would let the region's * run into the account part.
+    other = f"arn:aws:chime:us-east-1:999999999999:x:{ACCOUNT}:sma/y"
     assert evaluate(policy, put("recordings/x.wav", sma=other)) is Decision.IMPLICIT_DENY
 
 
