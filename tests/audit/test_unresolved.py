@@ -86,3 +86,13 @@ def test_unimplemented_function_in_infra_adds_no_finding_but_cr063(
     assert {f.rule_id for f in new} == {"CR063"}
     assert all(f.severity < Severity.MEDIUM for f in new)
     assert any("setsubtract" in f.message for f in new)
+
+
+def test_unresolved_principal_type_is_named_not_called_malformed(
+    run_audit: Callable[..., AuditRun],
+) -> None:
+    run = _run(run_audit, TERRAFORM_FIXTURES / "unresolved_principal")
+    messages = [f["message"] for f in run.report["findings"] if f["rule"] == "CR063"]
+    assert any("var.principal_type" in m and "not judged" in m for m in messages)
+    policy_rules = {r for r in run.rules if not r.startswith("CR03") or r == "CR030"}
+    assert policy_rules == {"CR063"}

@@ -61,6 +61,9 @@ class Principals:
     aws: tuple[str, ...] = ()
     federated: tuple[str, ...] = ()
     canonical_users: tuple[str, ...] = ()
+    # Principal types the static reader could not compute, with their identifiers: the
+    # statement is then reported as unresolved, not as malformed.
+    unresolved: tuple[str, ...] = ()
 
     def describe(self) -> str:
         parts: list[str] = []
@@ -121,7 +124,7 @@ class Statement:
         for principals in (self.principals, self.not_principals):
             if principals is not None:
                 out += [*principals.services, *principals.aws, *principals.federated]
-                out += list(principals.canonical_users)
+                out += [*principals.canonical_users, *principals.unresolved]
         for clause in self.conditions:
             out += [clause.key, clause.operator.raw, *clause.values]
         return out
@@ -181,8 +184,12 @@ def _principals(value: Any) -> Principals | None:
         return None
     buckets: dict[str, list[str]] = {"aws": [], "service": [], "federated": [], "canonicaluser": []}
     anyone = False
+    unresolved: list[str] = []
     for kind, raw in value.items():
         values = _strings(raw)
+        if is_unresolved(str(kind)):
+            unresolved += [str(kind), *(values or ())]
+            continue
         if values is None or str(kind).lower() not in buckets:
             return None
         for item in values:
@@ -196,6 +203,7 @@ def _principals(value: Any) -> Principals | None:
         aws=tuple(buckets["aws"]),
         federated=tuple(buckets["federated"]),
         canonical_users=tuple(buckets["canonicaluser"]),
+        unresolved=tuple(unresolved),
     )
 
 
