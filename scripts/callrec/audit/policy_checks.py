@@ -609,10 +609,15 @@ def _check_own_writes_denied(emit: _Emitter, deputy: _Deputy) -> None:
                     emit.add(
                         "CR012",
                         f"{deny.label}: denies {service} {action} on {resource} from {arn}, "
-                        f"which {statement.label} grants: Chime's writes fail "
-                        "(NoAccessToDestination)",
+                        f"which {statement.label} grants: {_consequence(action)}",
                         deny,
                     )
+
+
+def _consequence(action: str) -> str:
+    if action.lower().startswith("s3:get"):
+        return "Chime cannot read the prompts (PlayAudio fails with InvalidAudioSource)"
+    return "Chime's recordings fail (StartCallRecording: NoAccessToDestination)"
 
 
 def _check_other_service(
