@@ -71,12 +71,23 @@ def test_sorted_resource_list_renders_the_same_policy(tmp_path: Path) -> None:
     assert changed.recordings_policy == original.recordings_policy
 
 
-def test_unevaluated_expression_stops_the_rendering_naming_it(tmp_path: Path) -> None:
+def test_function_the_static_evaluator_lacks_is_evaluated_by_terraform(tmp_path: Path) -> None:
+    # setsubtract is not in the auditor's evaluator: Terraform computes it on the known values.
     modules = _modules_copy(
         tmp_path, 'resources = setsubtract(["${local.bucket_arn}/${var.recordings_prefix}/*"], [])'
+    )
+    changed = definitions.load(ACCOUNT, "us-east-1", "sma-x", modules=modules)
+    original = definitions.load(ACCOUNT, "us-east-1", "sma-x")
+    assert changed.recordings_policy == original.recordings_policy
+
+
+def test_expression_neither_can_evaluate_stops_the_rendering_naming_it(tmp_path: Path) -> None:
+    modules = _modules_copy(
+        tmp_path,
+        'resources = no_such_function(["${local.bucket_arn}/${var.recordings_prefix}/*"])',
     )
     with pytest.raises(definitions.DefinitionError) as raised:
         definitions.load(ACCOUNT, "us-east-1", "sma-x", modules=modules)
     message = str(raised.value)
-    assert "setsubtract(" in message
+    assert "no_such_function(" in message
     assert "infra/modules/recording-bucket/main.tf:" in message

@@ -3,8 +3,11 @@
 One source of truth: the bucket policies are rendered from ``infra/modules/*/main.tf`` (the
 ``data "aws_iam_policy_document" "this"`` of the recording and prompts bucket modules) with the
 static Terraform evaluator of ``callrec audit``, and the table, topic and queue names from the
-``name`` arguments of the call-analytics module. Only what Terraform knows at apply time (bucket
-ARNs, the caller's account, the partition) is substituted here, with the local values.
+``name`` arguments of the call-analytics module. What Terraform knows only at apply time (bucket
+ARNs, the caller's account, the partition) is given its local value before evaluation, and a
+function the static evaluator does not implement is evaluated by Terraform itself
+(``callrec.infra_check.functions``) on those known values; an expression neither can evaluate
+stops the rendering with its text and place.
 """
 
 from __future__ import annotations
@@ -90,8 +93,11 @@ class _Source:
 
 def _render(source: _Source, inputs: Mapping[str, Any], known: Mapping[str, str]) -> dict[str, Any]:
     from callrec.audit.sources.terraform import Instance, TerraformReader
+    from callrec.infra_check import functions
 
     reader = TerraformReader(source.directory)
+    reader.known = known  # the local values of apply-time references, known before evaluating
+    reader.fallback = functions.call  # Terraform itself for functions the evaluator lacks
     parsed = _parsed(source.directory)
     block = parsed.data("aws_iam_policy_document", source.document)
     if block is None:
@@ -121,8 +127,8 @@ def _refuse_unresolved(rendered: Any, parsed: Any, source: _Source) -> None:
     raise DefinitionError(
         f"{_where(expression, parsed, source)}: cannot evaluate {expression} "
         f"for the local bucket policy (aws_iam_policy_document.{source.document})",
-        hint="write it with the functions callrec.audit.sources.hclexpr implements, or add "
-        "the function there (the auditor reports it as CR063 meanwhile)",
+        hint="neither the static evaluator nor Terraform could evaluate it here (an unknown "
+        "function, or a value known only at apply): check it with `terraform console`",
     )
 
 

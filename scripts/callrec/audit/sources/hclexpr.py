@@ -138,6 +138,7 @@ def unescape(text: str) -> str:
 
 
 Scope = Callable[[str, list[Any], str], Any]
+Fallback = Callable[[str, list[Any]], Any]
 
 
 @dataclass
@@ -153,6 +154,9 @@ class Evaluator:
 
     resolve: Scope
     gaps: Gaps = field(default_factory=Gaps)
+    # Asked for a function this module does not implement, when every argument is known
+    # (``name, args -> value``, raising ValueError to decline). The auditor sets none.
+    fallback: Fallback | None = None
 
     @property
     def unresolved(self) -> list[str]:
@@ -268,6 +272,19 @@ def _is_unknown(*values: Any) -> Unknown | None:
         if isinstance(value, Unknown):
             return value
     return None
+
+
+def _fully_known(value: Any) -> bool:
+    """No unknown anywhere, not even a reference inside a string."""
+    if isinstance(value, Unknown):
+        return False
+    if isinstance(value, str):
+        return "${" not in value
+    if isinstance(value, Mapping):
+        return all(_fully_known(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_fully_known(v) for v in value)
+    return True
 
 
 def _flatten(value: Any) -> list[Any]:
@@ -516,8 +533,8 @@ class _Parser:
         for gap in gaps:
             self.ev.unresolved.extend(g for g in gap if g not in self.ev.unresolved)
         function = FUNCTIONS.get(name)
-        if function is None:  # never guessed: named, with its arguments, as written
-            return self.ev.unknown(f"{text} ({name} is not a function this evaluator implements)")
+        if function is None:
+            return self.fallback_call(name, args, text)
         unknown = _is_unknown(*args)
         if unknown is not None and name != "jsonencode":
             return self.derived(text, unknown)
@@ -525,6 +542,17 @@ class _Parser:
             return function(*args)
         except (TypeError, ValueError, KeyError, IndexError):
             return self.ev.unknown(text)
+
+    def fallback_call(self, name: str, args: list[Any], text: str) -> Any:
+        """A function this evaluator lacks: the fallback's answer on known arguments, else the
+        call is named, with its arguments, as written (never guessed)."""
+        fallback = self.ev.fallback
+        if fallback is not None and all(_fully_known(a) for a in args):
+            try:
+                return fallback(name, [to_json(a) for a in args])
+            except ValueError:  # the fallback declined: the call stays unresolved
+                pass
+        return self.ev.unknown(f"{text} ({name} is not a function this evaluator implements)")
 
     def derived(self, text: str, cause: Unknown) -> Unknown:
         """An Unknown computed from another: its cause is already recorded, if reportable."""

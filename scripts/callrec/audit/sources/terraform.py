@@ -23,7 +23,7 @@ from callrec.audit.errors import AuditInputError
 from callrec.audit.findings import Finding, Location
 from callrec.audit.policy import Policy, parse_policy
 from callrec.audit.sources import bucket_model as bm
-from callrec.audit.sources.hclexpr import Evaluator, Gaps, Unknown, to_json
+from callrec.audit.sources.hclexpr import Evaluator, Fallback, Gaps, Unknown, to_json
 from callrec.audit.sources.paths import display_path
 from callrec.audit.targets import PolicyKind, PolicyTarget
 
@@ -182,7 +182,7 @@ class Instance:
         self.arguments = arguments
         self.caller = caller
         self._inputs: dict[str, Any] = dict(inputs or {})
-        self.evaluator = Evaluator(self.resolve, reader.gaps)
+        self.evaluator = Evaluator(self.resolve, reader.gaps, reader.fallback)
         self._locals: dict[str, Any] = {}
         self._evaluating: set[str] = set()
         self.incomplete = False
@@ -197,7 +197,10 @@ class Instance:
             read = self._data if root == "data" else self._module_output
             return read(str(path[0]), str(path[1]), path[2:], text)
         if path and root not in ("each", "count", "self", "terraform", "path"):
-            # a resource attribute: known at apply
+            # a resource attribute: known at apply, unless the caller knows it already
+            known = self.reader.known_value(text)
+            if known is not None:
+                return known
             return Unknown(text, reportable=False, address=f"{self.prefix}{root}.{path[0]}")
         return self.evaluator.unknown(text)
 
@@ -259,7 +262,8 @@ class Instance:
                 self.reader.origins[rendered] = origin
                 return rendered
             return self.evaluator.unknown(text)
-        return Unknown(text, reportable=False)  # caller identity, region, partition: known at plan
+        known = self.reader.known_value(text)  # caller identity, region, partition: at plan
+        return known if known is not None else Unknown(text, reportable=False)
 
     def _module_output(self, name: str, output: str, rest: Sequence[Any], text: str) -> Any:
         child = self.reader.children.get(f"{self.prefix}module.{name}")
@@ -359,6 +363,17 @@ class TerraformReader:
         self.instances: list[Instance] = []
         self.gaps = Gaps()
         self.statement_origins: dict[tuple[str, str], int] = {}
+        # For a caller that renders one module with values of its own (the local stack): what
+        # an apply-time reference is (full-match pattern -> value), and who evaluates functions
+        # the static evaluator lacks. The auditor sets neither.
+        self.known: Mapping[str, str] = {}
+        self.fallback: Fallback | None = None
+
+    def known_value(self, text: str) -> str | None:
+        for pattern, value in self.known.items():
+            if re.fullmatch(pattern, text):
+                return value
+        return None
 
     # --- module tree ----------------------------------------------------------------------------
     def read(self) -> Targets:
