@@ -417,7 +417,8 @@ def _check_source_account(emit: _Emitter, deputy: _Deputy, incomplete: bool) -> 
             statement,
         )
     elif not incomplete:
-        emit.add("CR001", f"{label}: no aws:SourceAccount condition", statement)
+        why = ", and aws:SourceArn is not pinned to a full ARN" if deputy.arn else ""
+        emit.add("CR001", f"{label}: no aws:SourceAccount condition{why}", statement)
 
 
 def _check_source_arn(emit: _Emitter, deputy: _Deputy, incomplete: bool) -> None:
