@@ -102,3 +102,54 @@ def test_if_exists_condition_passes_when_the_key_is_absent() -> None:
 
 def test_no_policy_is_an_implicit_deny() -> None:
     assert evaluate(None, put("recordings/x.wav")) is Decision.IMPLICIT_DENY
+
+
+def _chime_write_policy(condition: dict[str, dict[str, str]]) -> dict[str, object]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "voiceconnector.chime.amazonaws.com"},
+                "Action": ["s3:PutObject", "s3:PutObjectAcl"],
+                "Resource": f"arn:aws:s3:::{definitions.RECORDINGS_BUCKET}/*",
+                "Condition": condition,
+            }
+        ],
+    }
+
+
+def test_condition_keys_are_case_insensitive() -> None:
+    # IAM User Guide, "IAM JSON policy elements: Condition": context key names are not
+    # case-sensitive, so aws:sourceaccount and aws:SourceArn name the same keys as the request's.
+    policy = _chime_write_policy(
+        {"StringEquals": {"aws:sourceaccount": ACCOUNT, "AWS:SOURCEARN": SMA}}
+    )
+    assert evaluate(policy, put("recordings/x.wav")) is Decision.ALLOW
+
+
+def test_condition_values_stay_case_sensitive_under_string_equals() -> None:
+    policy = _chime_write_policy({"StringEquals": {"aws:sourcearn": SMA.upper()}})
+    assert evaluate(policy, put("recordings/x.wav")) is Decision.IMPLICIT_DENY
+
+
+def test_operator_names_are_case_sensitive() -> None:
+    # IAM refuses "stringEquals" ("Invalid Condition type"): such a clause never grants.
+    policy = _chime_write_policy({"stringEquals": {"aws:SourceAccount": ACCOUNT}})
+    assert evaluate(policy, put("recordings/x.wav")) is Decision.IMPLICIT_DENY
+
+
+def test_arn_like_matches_each_arn_part_on_its_own() -> None:
+    pattern = f"arn:aws:chime:*:{ACCOUNT}:sma/*"
+    policy = _chime_write_policy({"ArnLike": {"aws:SourceArn": pattern}})
+    assert evaluate(policy, put("recordings/x.wav")) is Decision.ALLOW
+    # A whole-string match would let the region's * run into the account part.
+    other = f"arn:aws:chime:us-east-1:999999999999:x:{ACCOUNT}:sma/y"
+    assert evaluate(policy, put("recordings/x.wav", sma=other)) is Decision.IMPLICIT_DENY
+
+
+def test_the_local_judge_and_the_auditor_share_one_evaluator() -> None:
+    from callrec.audit import evaluation
+
+    assert bucket_policy.Decision is evaluation.Decision
+    assert bucket_policy.Request is evaluation.Request

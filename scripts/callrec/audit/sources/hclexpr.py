@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from callrec.audit.policy import UNRESOLVED_MARK
+
 
 @dataclass(frozen=True)
 class Unknown:
@@ -25,6 +27,10 @@ class Unknown:
     address: str = ""  # the absolute address of the resource it refers to, when it does
 
     def __str__(self) -> str:
+        """An apply-time value stays a plain reference; an expression the evaluator could not
+        compute is marked, so no rule mistakes it for a value (``policy.is_unresolved``)."""
+        if self.reportable:
+            return UNRESOLVED_MARK + self.text + "}"
         return "${" + self.text + "}"
 
 
@@ -132,6 +138,7 @@ def unescape(text: str) -> str:
 
 
 Scope = Callable[[str, list[Any], str], Any]
+Fallback = Callable[[str, list[Any]], Any]
 
 
 @dataclass
@@ -147,6 +154,9 @@ class Evaluator:
 
     resolve: Scope
     gaps: Gaps = field(default_factory=Gaps)
+    # Asked for a function this module does not implement, when every argument is known
+    # (``name, args -> value``, raising ValueError to decline). The auditor sets none.
+    fallback: Fallback | None = None
 
     @property
     def unresolved(self) -> list[str]:
@@ -264,6 +274,19 @@ def _is_unknown(*values: Any) -> Unknown | None:
     return None
 
 
+def _fully_known(value: Any) -> bool:
+    """No unknown anywhere, not even a reference inside a string."""
+    if isinstance(value, Unknown):
+        return False
+    if isinstance(value, str):
+        return "${" not in value
+    if isinstance(value, Mapping):
+        return all(_fully_known(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_fully_known(v) for v in value)
+    return True
+
+
 def _flatten(value: Any) -> list[Any]:
     out: list[Any] = []
     for item in value:
@@ -303,12 +326,15 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "split": lambda sep, s: s.split(sep),
     "merge": _merge,
     "coalesce": lambda *args: next((a for a in args if a not in (None, "")), None),
-    "keys": lambda m: sorted(m),
+    "keys": sorted,
     "values": lambda m: [m[k] for k in sorted(m)],
     "contains": lambda lst, v: v in lst,
     "replace": lambda s, old, new: s.replace(old, new),
     "trimsuffix": lambda s, suffix: s.removesuffix(suffix),
     "trimprefix": lambda s, prefix: s.removeprefix(prefix),
+    # Terraform's sort: strings only, lexicographic by Unicode code point.
+    "sort": lambda lst: sorted(to_template_string(x) for x in lst),
+    "reverse": lambda lst: list(reversed(lst)),
 }
 
 
@@ -337,7 +363,7 @@ class _Parser:
 
     def expect(self, text_or_kind: str) -> _Token:
         token = self.take()
-        if token.text != text_or_kind and token.kind != text_or_kind:
+        if text_or_kind not in (token.text, token.kind):
             raise HclSyntaxError(f"expected {text_or_kind!r}, got {token.text!r}")
         return token
 
@@ -508,7 +534,7 @@ class _Parser:
             self.ev.unresolved.extend(g for g in gap if g not in self.ev.unresolved)
         function = FUNCTIONS.get(name)
         if function is None:
-            return self.ev.unknown(f"{name}(...)")
+            return self.fallback_call(name, args, text)
         unknown = _is_unknown(*args)
         if unknown is not None and name != "jsonencode":
             return self.derived(text, unknown)
@@ -516,6 +542,17 @@ class _Parser:
             return function(*args)
         except (TypeError, ValueError, KeyError, IndexError):
             return self.ev.unknown(text)
+
+    def fallback_call(self, name: str, args: list[Any], text: str) -> Any:
+        """A function this evaluator lacks: the fallback's answer on known arguments, else the
+        call is named, with its arguments, as written (never guessed)."""
+        fallback = self.ev.fallback
+        if fallback is not None and all(_fully_known(a) for a in args):
+            try:
+                return fallback(name, [to_json(a) for a in args])
+            except ValueError:  # the fallback declined: the call stays unresolved
+                pass
+        return self.ev.unknown(f"{text} ({name} is not a function this evaluator implements)")
 
     def derived(self, text: str, cause: Unknown) -> Unknown:
         """An Unknown computed from another: its cause is already recorded, if reportable."""
@@ -592,20 +629,7 @@ class _Parser:
         self.expect("in")
         collection = self.parse_expression()
         self.expect(":")
-        body_start = self.position
-        depth = 0
-        while True:  # find the end of the for body without evaluating it
-            token = self.peek()
-            if token.kind == "eof":
-                raise HclSyntaxError("unterminated for expression")
-            if token.text in ("[", "{", "(") and token.kind == "op":
-                depth += 1
-            elif token.text in ("]", "}", ")") and token.kind == "op":
-                if depth == 0 and token.text == closer:
-                    break
-                depth -= 1
-            self.take()
-        body_end = self.position
+        body = self._skip_for_body(closer)
         self.expect(closer)
         if isinstance(collection, Unknown):
             return self.derived(f"for expression over {collection.text}", collection)
@@ -618,23 +642,49 @@ class _Parser:
         results_map: dict[str, Any] = {}
         for key, value in items:
             binding = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
-            eof = _Token("eof", "", None, len(self.source), len(self.source))
-            sub = _Parser([*self.tokens[body_start:body_end], eof], self.source, self.ev)
-            sub.bindings = [*self.bindings, binding]
+            produced = self._for_item(body, binding, closer)
+            if isinstance(produced, Unknown):
+                return produced
+            if produced is None:
+                continue
             if closer == "}":
-                key_value = sub.parse_expression()
-                sub.expect("=>")
-                item = sub.parse_expression()
+                results_map[to_template_string(produced[0])] = produced[1]
             else:
-                item = sub.parse_expression()
-            if sub.accept("if"):
-                keep = sub.parse_expression()
-                if isinstance(keep, Unknown):
-                    return self.ev.unknown(f"for expression filtered by {keep.text}")
-                if not keep:
-                    continue
-            if closer == "}":
-                results_map[to_template_string(key_value)] = item
-            else:
-                results_list.append(item)
+                results_list.append(produced[1])
         return results_map if closer == "}" else results_list
+
+    def _skip_for_body(self, closer: str) -> tuple[int, int]:
+        """The token range of a for body, found without evaluating it."""
+        start = self.position
+        depth = 0
+        while True:
+            token = self.peek()
+            if token.kind == "eof":
+                raise HclSyntaxError("unterminated for expression")
+            if token.kind == "op" and token.text in ("[", "{", "("):
+                depth += 1
+            elif token.kind == "op" and token.text in ("]", "}", ")"):
+                if depth == 0 and token.text == closer:
+                    return start, self.position
+                depth -= 1
+            self.take()
+
+    def _for_item(
+        self, body: tuple[int, int], binding: Mapping[str, Any], closer: str
+    ) -> tuple[Any, Any] | Unknown | None:
+        """(key, value) of one element (key None in a tuple); None when its ``if`` is false."""
+        eof = _Token("eof", "", None, len(self.source), len(self.source))
+        sub = _Parser([*self.tokens[body[0] : body[1]], eof], self.source, self.ev)
+        sub.bindings = [*self.bindings, binding]
+        key: Any = None
+        if closer == "}":
+            key = sub.parse_expression()
+            sub.expect("=>")
+        item = sub.parse_expression()
+        if sub.accept("if"):
+            keep = sub.parse_expression()
+            if isinstance(keep, Unknown):
+                return self.ev.unknown(f"for expression filtered by {keep.text}")
+            if not keep:
+                return None
+        return key, item
