@@ -135,11 +135,11 @@ def build(analysis: CallAnalysis, context: CallContext | None = None) -> ReportC
         for r, periods in analysis.quarter_sentiment().items()
     ]
     content.non_talk = [(clock(s.begin_ms), seconds(s.duration_ms)) for s in non_talk_spans]
-    for role, spans in analysis.interruptions().items():
-        content.interruptions += [
-            (role_label(role), clock(s.begin_ms), seconds(s.duration_ms)) for s in spans
-        ]
-    content.interruptions.sort(key=lambda row: _clock_key(row[1]))
+    timed = [(s, role) for role, spans in analysis.interruptions().items() for s in spans]
+    timed.sort(key=lambda item: item[0].begin_ms)  # on time: "1:00:16" comes after "2:04"
+    content.interruptions = [
+        (role_label(role), clock(s.begin_ms), seconds(s.duration_ms)) for s, role in timed
+    ]
     count, total_ms = analysis.interruption_totals()
     if count:
         content.interruption_summary = f"{count} interruptions, {seconds(total_ms)} in total"
@@ -251,7 +251,3 @@ def _runs(turn: Turn) -> tuple[Run, ...]:
                 runs.append([separator, False, ""])
             runs.append([text, low, kind])
     return tuple(Run(str(text), bool(low), str(kind)) for text, low, kind in runs)
-
-
-def _clock_key(value: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in value.split(":"))
