@@ -543,3 +543,14 @@ def test_settings_are_checked_before_any_record_is_filed(
     with pytest.raises(ConfigurationError, match="TRANSCRIBE_REDACTION"):
         handle_s3_event(support.s3_event(key))
     assert stack.records.get(f"{REJECTED_PREFIX}{key}") is None
+
+
+def test_missing_data_access_role_is_refused_before_any_record_is_filed(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TRANSCRIBE_DATA_ACCESS_ROLE_ARN")
+    key = "recordings/notes/Call summary.wav"  # would be filed as rejected
+    stack.put(key, support.wav_bytes(2))
+    with pytest.raises(ConfigurationError, match="TRANSCRIBE_DATA_ACCESS_ROLE_ARN"):
+        handle_s3_event(support.s3_event(key))
+    assert stack.records.get(f"{REJECTED_PREFIX}{key}") is None

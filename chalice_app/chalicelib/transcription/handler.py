@@ -107,6 +107,7 @@ def handle_s3_event(raw_event: Mapping[str, Any]) -> list[RecordResult]:
         return []
     event = S3Event(raw_event)
     config = TranscriptionConfig.from_env()
+    jobs.require_data_access_role(config)
     records = CallRecords()
     results: list[RecordResult] = []
     retry: CallRecError | None = None

@@ -73,6 +73,15 @@ def job_name(bucket: str, key: str, version_id: str = "") -> str:
     return f"{JOB_NAME_PREFIX}{readable[:room]}-{digest}"
 
 
+def require_data_access_role(config: TranscriptionConfig) -> None:
+    """Call Analytics (every stereo recording) cannot start without the data access role."""
+    if not config.data_access_role_arn:
+        raise ConfigurationError(
+            "environment variable TRANSCRIBE_DATA_ACCESS_ROLE_ARN is not set",
+            hint="Call Analytics needs a role that can read the recording and write the output",
+        )
+
+
 def output_folder(config: TranscriptionConfig, recording: RecordingKey) -> str:
     """Key folder (with trailing slash) for transcripts: ``<prefix>/YYYY/MM/DD/``."""
     return f"{config.transcripts_prefix}/{recording.date_path}/"
@@ -86,11 +95,7 @@ def call_analytics_request(
     version_id: str = "",
 ) -> dict[str, Any]:
     """The StartCallAnalyticsJob request for a stereo recording."""
-    if not config.data_access_role_arn:
-        raise ConfigurationError(
-            "environment variable TRANSCRIBE_DATA_ACCESS_ROLE_ARN is not set",
-            hint="Call Analytics needs a role that can read the recording and write the output",
-        )
+    require_data_access_role(config)
     settings: dict[str, Any] = {"LanguageOptions": [config.language_code]}
     if config.vocabulary_name:
         settings["VocabularyName"] = config.vocabulary_name
