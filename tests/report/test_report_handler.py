@@ -475,3 +475,28 @@ def test_email_subscribers_get_text_and_programs_get_json(
     assert f"Report: {message['report_url']}\n" in email
     assert f"Recording: {message['recording_url']}\n" in email
     assert "{" not in email
+
+
+def test_failure_notice_tells_a_person_what_failed_and_where_the_recording_is(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sns = aws.client("sns")
+    sent: list[dict[str, Any]] = []
+    original = sns.publish
+
+    def spy(**params: Any) -> Any:
+        sent.append(params)
+        return original(**params)
+
+    monkeypatch.setattr(sns, "publish", spy)
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
+    )
+    handle_job_event(event("call_analytics_job_failed.json"))
+    [params] = sent
+    email = json.loads(params["Message"])["email"]
+    assert email.startswith("Call transcription failed\n\n")
+    assert "The recording of the call that started 2026-11-20 14:01 UTC" in email
+    assert "The media format that you specified" in email  # the event's FailureReason
+    assert f"s3://{BUCKET}/{SMA_KEY}" in email
+    assert SMA_TX in email
