@@ -197,3 +197,25 @@ def test_no_notify_lets_a_deployment_without_a_topic_replay_reports(stack: Any, 
     assert main(["replay", "--queue-url", queue, "--no-notify"]) == 0
     assert remaining(queue) == 0
     assert stack.record(SMA_TX)["report_key"].endswith(".docx")
+
+
+def test_settings_refusal_stays_in_the_queue_and_replays_once_fixed(stack: Any, queue: str) -> None:
+    """A missing custom vocabulary is a settings error: replayable, not a dead recording."""
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.transcribe.add_client_error(
+        "start_call_analytics_job",
+        service_error_code="BadRequestException",
+        service_message="The requested vocabulary couldn't be found.",
+        http_status_code=400,
+    )
+    send(queue, json.dumps(support.s3_event(SMA_KEY)))
+    assert main(["replay", "--queue-url", queue]) == 1
+    assert visible(queue) == 1
+    name = job_name(BUCKET, SMA_KEY)  # the vocabulary now exists: Transcribe takes the job
+    stack.transcribe.add_response(
+        "start_call_analytics_job",
+        {"CallAnalyticsJob": {"CallAnalyticsJobName": name, "CallAnalyticsJobStatus": "QUEUED"}},
+    )
+    assert main(["replay", "--queue-url", queue]) == 0
+    assert stack.record(SMA_TX)["transcription_job"] == name
+    assert remaining(queue) == 0
