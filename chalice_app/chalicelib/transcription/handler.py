@@ -264,8 +264,8 @@ def _record_start(
 ) -> None:
     bucket, recording = target.bucket, target.recording
     tx = recording.transaction_id
-    same_job = bool(call_record) and (call_record or {}).get("transcription_job") == started.name
-    if started.already_existed and same_job:
+    recorded = call_record or {}
+    if started.already_existed and recorded.get("transcription_job"):
         return  # a duplicate event: the first delivery recorded everything
     values: dict[str, Any] = {
         "recording_bucket": bucket,
@@ -281,8 +281,8 @@ def _record_start(
             values[attribute] = head.metadata[metadata_name]
     # Never move a finished job back to QUEUED (its start recorded late); a job for another
     # recording of the call (a new leg, the media insights path) starts its own status.
-    status = str((call_record or {}).get("transcription_status", ""))
-    terminal = same_job and status in {"COMPLETED", "FAILED"}
+    same_job = recorded.get("transcription_job") == started.name
+    terminal = same_job and recorded.get("transcription_status") in {"COMPLETED", "FAILED"}
     if started.status and not terminal:
         values["transcription_status"] = started.status
     records.update(tx, values)
