@@ -40,9 +40,20 @@ def integer(
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise ConfigurationError(
             f"environment variable {name}={value} is out of range",
-            hint=f"use a value between {minimum} and {maximum}",
+            hint=f"use {bounds(minimum, maximum)}",
         )
     return value
+
+
+def bounds(minimum: int | None, maximum: int | None) -> str:
+    """The allowed range in words: "a value between 1 and 10", "a value of at least 1", ..."""
+    if minimum is not None and maximum is not None:
+        return f"a value between {minimum} and {maximum}"
+    if minimum is not None:
+        return f"a value of at least {minimum}"
+    if maximum is not None:
+        return f"a value of at most {maximum}"
+    return "a whole number"
 
 
 def flag(name: str, default: bool = False) -> bool:

@@ -295,3 +295,208 @@ def test_unfinished_job_events_are_ignored(pipeline: Pipeline, status: str) -> N
     assert (result.outcome, result.detail) == (ReportOutcome.IGNORED, f"status {status}")
     assert "report_key" not in pipeline.stack.record(SMA_TX)
     assert pipeline.messages() == []
+
+
+# --- exactly one notice per outcome -------------------------------------------------------------
+def _completed_job(pipeline: Pipeline, times: int = 1) -> None:
+    for _ in range(times):
+        pipeline.stack.transcribe.add_response(
+            "get_call_analytics_job", job(transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}")
+        )
+
+
+def test_repeated_failed_event_sends_one_failure_notice(pipeline: Pipeline) -> None:
+    for _ in range(2):
+        pipeline.stack.transcribe.add_response(
+            "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
+        )
+    outcomes = [handle_job_event(event("call_analytics_job_failed.json")) for _ in range(2)]
+    assert [r.outcome for r in outcomes] == [ReportOutcome.FAILED_JOB] * 2
+    assert [m["event"] for m in pipeline.messages()] == ["transcription-failed"]
+    assert sum("failed" in note for note in pipeline.stack.notes(SMA_TX)) == 1
+
+
+def test_two_completed_events_at_once_send_one_report_notice(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second delivery runs whole while the first is rendering (both saw no report yet)."""
+    from chalicelib.report import render
+
+    _completed_job(pipeline, times=2)
+    original = render.render_analysis
+    second: list[ReportOutcome] = []
+
+    def render_while_another_delivery_runs(*args: Any, **kwargs: Any) -> bytes:
+        if not second:
+            second.append(ReportOutcome.IGNORED)  # placeholder: only the first render nests
+            second[0] = handle_job_event(event("call_analytics_job_completed.json")).outcome
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_analysis", render_while_another_delivery_runs)
+    first = handle_job_event(event("call_analytics_job_completed.json"))
+    assert sorted([first.outcome, second[0]]) == sorted(
+        [ReportOutcome.RENDERED, ReportOutcome.DUPLICATE]
+    )
+    assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+def test_retry_after_a_failed_record_write_does_not_notify_again(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.call_records import CallRecords
+    from chalicelib.errors import StorageError
+
+    _completed_job(pipeline, times=2)
+    original = CallRecords.update
+    failures = [StorageError("DynamoDB update_item failed: InternalServerError")]
+
+    def update_failing_once(self: CallRecords, tx: str, values: Any, *rest: Any) -> None:
+        if "report_key" in values and failures:
+            raise failures.pop()
+        original(self, tx, values, *rest)
+
+    monkeypatch.setattr(CallRecords, "update", update_failing_once)
+    with pytest.raises(StorageError):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    handle_job_event(event("call_analytics_job_completed.json"))  # Lambda's retry
+    assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+def test_failed_publish_releases_the_claim_so_the_retry_notifies(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import notify
+
+    _completed_job(pipeline, times=2)
+    original = notify.publish
+    failures = [TransientAwsError("SNS Publish failed transiently: Throttling")]
+
+    def publish_failing_once(*args: Any, **kwargs: Any) -> str | None:
+        if failures:
+            raise failures.pop()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "publish", publish_failing_once)
+    with pytest.raises(TransientAwsError):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert not [a for a in pipeline.stack.record(SMA_TX) if a.startswith("notified#")]
+    assert handle_job_event(event("call_analytics_job_completed.json")).outcome is (
+        ReportOutcome.RENDERED
+    )
+    assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+# --- every recording of a call gets its own job, report and notice ------------------------------
+SECOND_KEY = SMA_KEY.replace("14-01-05-123", "14-06-30-000").replace("0b4e2c8d", "1c5f3d9e")
+SECOND_NAME = job_name(BUCKET, SECOND_KEY)
+
+
+def test_second_recording_of_the_call_gets_its_own_report(pipeline: Pipeline) -> None:
+    from chalicelib.transcription.handler import handle_s3_event
+
+    _completed_job(pipeline)
+    assert handle_job_event(event("call_analytics_job_completed.json")).report_key == REPORT_KEY
+    pipeline.stack.put(SECOND_KEY, support.wav_bytes(2))
+    pipeline.stack.transcribe.add_response(
+        "start_call_analytics_job",
+        {
+            "CallAnalyticsJob": {
+                "CallAnalyticsJobName": SECOND_NAME,
+                "CallAnalyticsJobStatus": "IN_PROGRESS",
+            }
+        },
+    )
+    handle_s3_event(support.s3_event(SECOND_KEY))
+    second_transcript = f"transcriptions/2026/11/20/{SECOND_NAME}.json"
+    pipeline.stack.put(
+        second_transcript,
+        aws.client("s3").get_object(Bucket=BUCKET, Key=TRANSCRIPT_KEY)["Body"].read(),
+    )
+    response = job(transcript=f"s3://{BUCKET}/{second_transcript}")
+    response["CallAnalyticsJob"]["CallAnalyticsJobName"] = SECOND_NAME
+    response["CallAnalyticsJob"]["Media"]["MediaFileUri"] = f"s3://{BUCKET}/{SECOND_KEY}"
+    pipeline.stack.transcribe.add_response("get_call_analytics_job", response)
+    completed = event("call_analytics_job_completed.json")
+    completed["detail"]["JobName"] = SECOND_NAME
+    result = handle_job_event(completed)
+    assert result.outcome is ReportOutcome.RENDERED
+    second_stem = SECOND_KEY.rsplit("/", 1)[1].removesuffix(".wav")
+    assert result.report_key == f"reports/2026/11/20/{second_stem}.docx" != REPORT_KEY
+    assert [m["job_name"] for m in pipeline.messages()] == [NAME, SECOND_NAME]
+
+
+# --- settings are checked before anything is written ------------------------------------------
+def test_unusable_link_expiry_is_refused_before_the_report_is_stored(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.errors import ConfigurationError
+
+    monkeypatch.setenv("REPORT_LINK_EXPIRY_SECONDS", "0")
+    with pytest.raises(ConfigurationError, match="use a value of at least 1"):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert "Contents" not in aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+    assert pipeline.stack.record(SMA_TX)["transcription_status"] == "IN_PROGRESS"
+    # (Transcribe was not asked either: the stubber has no answer queued and would refuse.)
+
+
+def test_malformed_topic_is_refused_before_the_report_is_stored(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.errors import ConfigurationError
+
+    monkeypatch.setenv("NOTIFICATION_TOPIC_ARN", "callrec-reports")
+    with pytest.raises(ConfigurationError, match="not an SNS topic ARN"):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert "Contents" not in aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+
+
+# --- the notice is readable by a person, and parseable by a program ---------------------------
+def test_email_subscribers_get_text_and_programs_get_json(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sns = aws.client("sns")
+    sent: list[dict[str, Any]] = []
+    original = sns.publish
+
+    def spy(**params: Any) -> Any:
+        sent.append(params)
+        return original(**params)
+
+    monkeypatch.setattr(sns, "publish", spy)
+    message = _render_with_links(pipeline)
+    [params] = sent
+    assert params["MessageStructure"] == "json"
+    body = json.loads(params["Message"])
+    assert json.loads(body["default"]) == message
+    email = body["email"]
+    assert email.startswith(f"{params['Subject']}\n\n")
+    assert "The call with +15550199 that started 2026-11-20 14:01 UTC" in email
+    assert "3:03 long, 37 turns, 1 issue" in email
+    assert f"Report: {message['report_url']}\n" in email
+    assert f"Recording: {message['recording_url']}\n" in email
+    assert "{" not in email
+
+
+def test_failure_notice_tells_a_person_what_failed_and_where_the_recording_is(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sns = aws.client("sns")
+    sent: list[dict[str, Any]] = []
+    original = sns.publish
+
+    def spy(**params: Any) -> Any:
+        sent.append(params)
+        return original(**params)
+
+    monkeypatch.setattr(sns, "publish", spy)
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
+    )
+    handle_job_event(event("call_analytics_job_failed.json"))
+    [params] = sent
+    email = json.loads(params["Message"])["email"]
+    assert email.startswith("Call transcription failed\n\n")
+    assert "The recording of the call that started 2026-11-20 14:01 UTC" in email
+    assert "The media format that you specified" in email  # the event's FailureReason
+    assert f"s3://{BUCKET}/{SMA_KEY}" in email
+    assert SMA_TX in email

@@ -25,3 +25,11 @@ def test_any_key_gives_a_valid_transcribe_job_name(key: str) -> None:
     assert NAME_RULE.match(name)
     assert 1 <= len(name) <= JOB_NAME_MAX
     assert name.startswith("callrec-")
+
+
+def test_each_version_of_an_object_is_its_own_job() -> None:
+    """Idempotency belongs to the object (bucket, key, version), not to the call."""
+    plain = job_name("b", "recordings/x.wav")
+    assert job_name("b", "recordings/x.wav", "v1") != job_name("b", "recordings/x.wav", "v2")
+    assert job_name("b", "recordings/x.wav", "v1") != plain
+    assert job_name("b", "recordings/x.wav", "") == plain  # unversioned names unchanged

@@ -5,8 +5,12 @@ GetTranscriptionJob) where the media and transcript are. The recording key gives
 transaction id and date path. Jobs this app did not start (names without the ``callrec-``
 prefix) are ignored: the rule sees every Transcribe job in the account.
 
-Idempotent: a repeated COMPLETED event for a job whose report is already recorded does
-nothing. Transient AWS failures propagate (Lambda retries, then the dead-letter queue).
+Exactly one notice per job outcome: a conditional write on the call record
+(``notified#<event>#<job name>``, see :func:`_announce_once`) claims the notice before it is
+published and is released only if the publish fails, so repeated FAILED events, concurrent
+COMPLETED events and retries after a later failure publish once. Every setting is read and
+checked (:class:`ReportSettings`) before anything is written. Transient AWS failures and
+configuration errors propagate (Lambda retries, then the dead-letter queue).
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib import aws, notify
-from chalicelib.call_records import CallRecords
+from chalicelib.call_records import CallRecords, utc_now_iso
 from chalicelib.errors import RecordingKeyError, TranscriptError
 from chalicelib.recording_keys import RecordingKey, parse_recording_key
-from chalicelib.report import model, render
+from chalicelib.report import model, notices, render
 from chalicelib.report.content import CallContext, clock
 from chalicelib.report.job_events import JobStateChange, JobStatus
 from chalicelib.report.locations import split_s3_uri
@@ -64,32 +68,60 @@ class _Job:
     facts: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True)
+class ReportSettings:
+    """Every setting the report Lambda needs, read and checked before it changes anything."""
+
+    reports_prefix: str
+    link_expiry_seconds: int
+    topic_arn: str
+
+    @classmethod
+    def from_env(cls) -> ReportSettings:
+        return cls(
+            reports_prefix=TranscriptionConfig.from_env().reports_prefix,
+            link_expiry_seconds=notify.link_expiry_seconds(),
+            topic_arn=notify.topic_arn(),
+        )
+
+
 def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
     event = JobStateChange(raw_event)
     name = event.job_name
-    if not name.startswith(JOB_NAME_PREFIX):
-        logger.info("ignored job %s: not started by this app", name)
-        return ReportResult(name, ReportOutcome.IGNORED, detail="not a callrec job")
-    if event.status not in {JobStatus.COMPLETED, JobStatus.FAILED}:
-        return ReportResult(name, ReportOutcome.IGNORED, detail=f"status {event.status}")
+    skip = _skip_reason(event)
+    if skip:
+        logger.info("ignored job %s: %s", name, skip)
+        return ReportResult(name, ReportOutcome.IGNORED, detail=skip)
+    config = ReportSettings.from_env()
+    records = CallRecords()
     try:
         job = _describe(event.kind, name)
     except TranscriptError as error:
         logger.error("ignored job %s: %s", name, error)
         return ReportResult(name, ReportOutcome.IGNORED, detail=str(error))
-    records = CallRecords()
-    tx = job.recording.transaction_id
     if event.status == JobStatus.FAILED:
         return _job_failed(records, job, event, name)
+    return _job_completed(records, config, job, event)
+
+
+def _skip_reason(event: JobStateChange) -> str:
+    if not event.job_name.startswith(JOB_NAME_PREFIX):
+        return "not a callrec job"
+    if event.status not in {JobStatus.COMPLETED, JobStatus.FAILED}:
+        return f"status {event.status}"
+    return ""
+
+
+def _job_completed(
+    records: CallRecords, config: ReportSettings, job: _Job, event: JobStateChange
+) -> ReportResult:
+    name = event.job_name
+    tx = job.recording.transaction_id
+    report_key = report_key_for(job.recording, config.reports_prefix)
     record = records.get(tx)
-    if (
-        record
-        and record.get("transcription_job") == name
-        and record.get("transcription_status") == JobStatus.COMPLETED
-        and record.get("report_key")
-    ):
-        logger.info("job %s already has report %s: duplicate event", name, record["report_key"])
-        return ReportResult(name, ReportOutcome.DUPLICATE, report_key=str(record["report_key"]))
+    if record and _claim_attribute(notices.REPORT_READY, name) in record:
+        logger.info("job %s already has report %s: duplicate event", name, report_key)
+        return ReportResult(name, ReportOutcome.DUPLICATE, report_key=report_key)
     try:
         analysis = model.load(render.parse_document(_read(job.transcript_uri)))
         context = CallContext.from_record(
@@ -97,14 +129,8 @@ def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
         )
         data = render.render_analysis(analysis, context)
     except TranscriptError as error:
-        text = f"report for job {name} not rendered: {error}"
-        logger.error(text)
-        records.update(tx, {"transcription_job": name, "transcription_status": event.status})
-        records.note(tx, text)
-        _notify_failure(job, name, text)
-        return ReportResult(name, ReportOutcome.UNREADABLE, detail=str(error))
-    report_key = _store(job, data)
-    _notify_report(job, name, report_key, record, _headline(analysis))
+        return _unreadable(records, job, event, error)
+    _store(job, report_key, data)
     records.update(
         tx,
         {
@@ -114,8 +140,58 @@ def handle_job_event(raw_event: Mapping[str, Any]) -> ReportResult:
             "report_key": report_key,
         },
     )
+    notice = notices.report_ready(
+        job.recording, name, _party(record), _links(config, job, report_key), _headline(analysis)
+    )
+    if not _announce_once(records, tx, name, notice):
+        return ReportResult(name, ReportOutcome.DUPLICATE, report_key=report_key)
     logger.info("rendered s3://%s/%s for job %s", job.recording_bucket, report_key, name)
     return ReportResult(name, ReportOutcome.RENDERED, report_key=report_key)
+
+
+def _unreadable(
+    records: CallRecords, job: _Job, event: JobStateChange, error: TranscriptError
+) -> ReportResult:
+    name = event.job_name
+    tx = job.recording.transaction_id
+    text = f"report for job {name} not rendered: {error}"
+    logger.error(text)
+    records.update(tx, {"transcription_job": name, "transcription_status": event.status})
+    notice = notices.transcription_failed(job.recording, job.recording_bucket, name, text)
+    _announce_once(records, tx, name, notice, note=text)
+    return ReportResult(name, ReportOutcome.UNREADABLE, detail=str(error))
+
+
+def _claim_attribute(event_name: str, job_name: str) -> str:
+    """The call record attribute that says this job's ``event_name`` notice went out.
+
+    Keyed by job, so each recording of a call (a new leg, the media insights path) gets its
+    own notice; the job name is derived from the recording object (bucket, key, version).
+    """
+    return f"notified#{event_name}#{job_name}"
+
+
+def _announce_once(
+    records: CallRecords, tx: str, job_name: str, notice: notices.Notice, note: str = ""
+) -> bool:
+    """Publish ``notice`` unless another delivery of the same outcome already has.
+
+    A conditional write claims the notice first, so of repeated or concurrent deliveries
+    exactly one publishes; the claim is released only when the publish itself fails, so
+    Lambda's retry (or ``callrec replay``) sends it then. False when another delivery won.
+    """
+    attribute = _claim_attribute(notice.event, job_name)
+    if not records.claim(tx, attribute, utc_now_iso()):
+        logger.info("%s notice for job %s already sent: duplicate event", notice.event, job_name)
+        return False
+    try:
+        if note:
+            records.note(tx, note)
+        notify.publish(notice.subject, notice.message, text=notice.text)
+    except Exception:
+        records.remove(tx, attribute)
+        raise
+    return True
 
 
 def report_key_for(recording: RecordingKey, reports_prefix: str) -> str:
@@ -218,9 +294,9 @@ def _job_failed(records: CallRecords, job: _Job, event: JobStateChange, name: st
         },
     )
     text = f"transcription job {name} failed: {reason}"
-    records.note(tx, text)
     logger.error(text)
-    _notify_failure(job, name, text)
+    notice = notices.transcription_failed(job.recording, job.recording_bucket, name, text)
+    _announce_once(records, tx, name, notice, note=text)
     return ReportResult(name, ReportOutcome.FAILED_JOB, detail=reason)
 
 
@@ -237,9 +313,7 @@ def _read(uri: str) -> bytes:
     return data
 
 
-def _store(job: _Job, data: bytes) -> str:
-    config = TranscriptionConfig.from_env()
-    key = report_key_for(job.recording, config.reports_prefix)
+def _store(job: _Job, key: str, data: bytes) -> None:
     aws.call(
         f"S3 PutObject s3://{job.recording_bucket}/{key}",
         aws.client("s3").put_object,
@@ -249,7 +323,6 @@ def _store(job: _Job, data: bytes) -> str:
         ContentType=render.ReportFormat.DOCX.content_type,
         Metadata={"transaction-id": job.recording.transaction_id},
     )
-    return key
 
 
 def _headline(analysis: model.CallAnalysis) -> dict[str, Any]:
@@ -266,42 +339,14 @@ def _headline(analysis: model.CallAnalysis) -> dict[str, Any]:
     return headline
 
 
-def _notify_report(
-    job: _Job,
-    name: str,
-    report_key: str,
-    record: Mapping[str, Any] | None,
-    headline: Mapping[str, Any],
-) -> None:
-    expires = notify.link_expiry_seconds()
-    bucket = job.recording_bucket
-    notify.publish(
-        f"Call report ready: {_party(record)}",
-        {
-            "event": "report-ready",
-            "transaction_id": job.recording.transaction_id,
-            "job_name": name,
-            "started_at": job.recording.started_at.isoformat(),
-            "report": f"s3://{bucket}/{report_key}",
-            "report_url": notify.presigned_get(bucket, report_key, expires),
-            "recording": f"s3://{bucket}/{job.recording.key}",
-            "recording_url": notify.presigned_get(bucket, job.recording.key, expires),
-            "links_expire_in_seconds": expires,
-            **headline,
-        },
-    )
-
-
-def _notify_failure(job: _Job, name: str, text: str) -> None:
-    notify.publish(
-        "Call transcription failed",
-        {
-            "event": "transcription-failed",
-            "transaction_id": job.recording.transaction_id,
-            "job_name": name,
-            "recording": f"s3://{job.recording_bucket}/{job.recording.key}",
-            "reason": text,
-        },
+def _links(config: ReportSettings, job: _Job, report_key: str) -> notices.ReportLinks:
+    bucket, expires = job.recording_bucket, config.link_expiry_seconds
+    return notices.ReportLinks(
+        report=f"s3://{bucket}/{report_key}",
+        report_url=notify.presigned_get(bucket, report_key, expires),
+        recording=f"s3://{bucket}/{job.recording.key}",
+        recording_url=notify.presigned_get(bucket, job.recording.key, expires),
+        expires_in_seconds=expires,
     )
 
 

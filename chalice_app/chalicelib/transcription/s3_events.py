@@ -35,6 +35,11 @@ class S3EventRecord:
         return decode_event_key(str(self._s3.get("object", {}).get("key", "")))
 
     @property
+    def version_id(self) -> str:
+        """The object's version in a versioned bucket ('' when versioning is off)."""
+        return str(self._s3.get("object", {}).get("versionId") or "")
+
+    @property
     def _s3(self) -> Mapping[str, Any]:
         s3 = self._raw.get("s3")
         return s3 if isinstance(s3, Mapping) else {}

@@ -75,6 +75,7 @@ class Job:
     media_format: str = "wav"
     sample_rate: int | None = None
     managed_output: bytes | None = None  # output kept by the service when no bucket was given
+    skipped: list[dict[str, str]] = field(default_factory=list)  # CallAnalyticsJobDetails
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
@@ -308,6 +309,8 @@ class JobService:
                     described[optional] = job.request[optional]
         elif "Settings" in job.request:
             described["Settings"] = job.request["Settings"]
+        if job.skipped:
+            described["CallAnalyticsJobDetails"] = {"Skipped": list(job.skipped)}
         if job.status is JobStatus.COMPLETED:
             described["CompletionTime"] = _iso(job.completed)
             described["Transcript"] = {"TranscriptFileUri": self._transcript_uri(job)}
@@ -383,14 +386,26 @@ class JobService:
             for span, segment_words in zip(spans[channel], words[channel], strict=True)
             if segment_words
         ]
-        return output.call_analytics_document(
+        settings = job.request.get("Settings") or {}
+        summarize = bool((settings.get("Summarization") or {}).get("GenerateAbstractiveSummary"))
+        document = output.call_analytics_document(
             job_name=job.name,
             account_id=self.account_id,
             roles=roles,
             turns=turns,
             duration_ms=duration_ms,
             language_code=str(job.request.get("LanguageCode", "en-US")),
+            summarize=summarize,
         )
+        if summarize and "ContactSummary" not in document:
+            job.skipped.append(
+                {
+                    "Feature": "GENERATIVE_SUMMARIZATION",
+                    "ReasonCode": "INSUFFICIENT_CONVERSATION_CONTENT",
+                    "Message": "The conversation is too short to summarise.",
+                }
+            )
+        return document
 
     def _decode(
         self, channels: Sequence[audio.Samples], spans: Sequence[Sequence[analytics.Span]]
