@@ -237,52 +237,6 @@ resource "aws_iam_role_policy" "transcribe" {
 # Function roles, one per function, and their log groups
 ################################################################################
 
-data "aws_iam_policy_document" "lambda_assume" {
-  statement {
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_cloudwatch_log_group" "function" {
-  #checkov:skip=CKV_AWS_158:the handlers log ids and states, never call content; CloudWatch Logs encrypts every log group at rest
-  #checkov:skip=CKV_AWS_338:retention is the operator's choice (var.log_retention_days); short by default to keep less personal data
-  for_each = local.function_keys
-
-  name              = "/aws/lambda/${local.functions[each.key]}"
-  retention_in_days = var.log_retention_days
-  tags              = var.tags
-}
-
-resource "aws_iam_role" "function" {
-  for_each = local.function_keys
-
-  name               = substr("${var.name_prefix}-${replace(each.key, "_", "-")}", 0, 64)
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
-  tags               = var.tags
-}
-
-data "aws_iam_policy_document" "logs" {
-  for_each = local.function_keys
-
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:*"]
-  }
-}
-
 data "aws_iam_policy_document" "call_records" {
   statement {
     sid       = "CallRecords"
@@ -299,14 +253,6 @@ data "aws_iam_policy_document" "bucket_key" {
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
     }
-  }
-}
-
-data "aws_iam_policy_document" "dead_letter_send" {
-  statement {
-    sid       = "SendFailedEvents"
-    actions   = ["sqs:SendMessage"]
-    resources = [local.dlq_arn]
   }
 }
 
@@ -445,30 +391,78 @@ locals {
       data.aws_iam_policy_document.call_records.json,
       data.aws_iam_policy_document.start_transcription.json,
       data.aws_iam_policy_document.bucket_key.json,
-      data.aws_iam_policy_document.dead_letter_send.json,
     ]
     render_report = [
       data.aws_iam_policy_document.call_records.json,
       data.aws_iam_policy_document.render_report.json,
       data.aws_iam_policy_document.bucket_key.json,
-      data.aws_iam_policy_document.dead_letter_send.json,
     ]
   }
+
+  # Invoked asynchronously (S3, EventBridge): `callrec package` gives them the dead-letter queue
+  # as dead_letter_config, so their roles must be able to send to it. The SMA handler is invoked
+  # synchronously by Chime and has none.
+  dead_letter_functions = toset(["start_transcription", "render_report"])
 }
 
-data "aws_iam_policy_document" "function" {
+module "function_role" {
+  source   = "../function-role"
   for_each = local.function_keys
 
-  source_policy_documents = concat(
-    [data.aws_iam_policy_document.logs[each.key].json],
-    local.function_policies[each.key],
-  )
+  function_name       = local.functions[each.key]
+  role_name           = substr("${var.name_prefix}-${replace(each.key, "_", "-")}", 0, 64)
+  policy_name         = "least-privilege"
+  policy_documents    = local.function_policies[each.key]
+  grant_failure_queue = contains(local.dead_letter_functions, each.key)
+  failure_queue_arn   = contains(local.dead_letter_functions, each.key) ? local.dlq_arn : null
+  # The queue uses SQS-managed SSE: no customer managed key to grant.
+  failure_queue_kms_key_arn = null
+  log_retention_days        = var.log_retention_days
+  tags                      = var.tags
 }
 
-resource "aws_iam_role_policy" "function" {
-  for_each = local.function_keys
+# The roles, policies and log groups moved into the shared function-role module (issue 16).
+moved {
+  from = aws_iam_role.function["sma_handler"]
+  to   = module.function_role["sma_handler"].aws_iam_role.this[0]
+}
 
-  name   = "least-privilege"
-  role   = aws_iam_role.function[each.key].id
-  policy = data.aws_iam_policy_document.function[each.key].json
+moved {
+  from = aws_iam_role.function["start_transcription"]
+  to   = module.function_role["start_transcription"].aws_iam_role.this[0]
+}
+
+moved {
+  from = aws_iam_role.function["render_report"]
+  to   = module.function_role["render_report"].aws_iam_role.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy.function["sma_handler"]
+  to   = module.function_role["sma_handler"].aws_iam_role_policy.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy.function["start_transcription"]
+  to   = module.function_role["start_transcription"].aws_iam_role_policy.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy.function["render_report"]
+  to   = module.function_role["render_report"].aws_iam_role_policy.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["sma_handler"]
+  to   = module.function_role["sma_handler"].aws_cloudwatch_log_group.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["start_transcription"]
+  to   = module.function_role["start_transcription"].aws_cloudwatch_log_group.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["render_report"]
+  to   = module.function_role["render_report"].aws_cloudwatch_log_group.this[0]
 }
