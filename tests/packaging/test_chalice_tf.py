@@ -228,3 +228,37 @@ def test_kinesis_mapping_parks_failed_records_after_bounded_retries(
             ]
         }
     ]
+
+
+def test_the_bucket_notification_waits_for_the_s3_invoke_permission(
+    generated: dict[str, Any],
+) -> None:
+    # S3 validates the destinations when the notification is put: without the permission first,
+    # the first apply fails with "Unable to validate the following destination configurations".
+    resources = _rewritten(generated)["resource"]
+    notification = resources["aws_s3_bucket_notification"]["recordings"]
+    permission = resources["aws_lambda_permission"]["start_transcription-s3event"]
+    assert permission["principal"] == "s3.amazonaws.com"
+    assert notification["depends_on"] == ["aws_lambda_permission.start_transcription-s3event"]
+
+
+def test_each_event_target_waits_for_its_functions_permission(generated: dict[str, Any]) -> None:
+    resources = _rewritten(generated)["resource"]
+    targets = resources["aws_cloudwatch_event_target"]
+    assert targets["render_report-event"]["depends_on"] == [
+        "aws_lambda_permission.render_report-event"
+    ]
+    # A conditional function's target names the permission without an index (depends_on takes
+    # resource addresses, not instances).
+    assert targets["extra_listener-event"]["depends_on"] == [
+        "aws_lambda_permission.extra_listener-event"
+    ]
+
+
+def test_every_function_traces_and_encrypts_its_environment_with_the_stack_key(
+    generated: dict[str, Any],
+) -> None:
+    functions = _rewritten(generated)["resource"]["aws_lambda_function"]
+    for function in functions.values():
+        assert function["tracing_config"] == {"mode": "Active"}
+        assert function["kms_key_arn"] == "${module.recording_bucket.kms_key_arn}"

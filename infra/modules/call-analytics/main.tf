@@ -417,8 +417,10 @@ module "function_role" {
   failure_queue_arn   = contains(local.dead_letter_functions, each.key) ? local.dlq_arn : null
   # The queue uses SQS-managed SSE: no customer managed key to grant.
   failure_queue_kms_key_arn = null
-  log_retention_days        = var.log_retention_days
-  tags                      = var.tags
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
 }
 
 # The roles, policies and log groups moved into the shared function-role module (issue 16).

@@ -98,12 +98,27 @@ data "aws_iam_policy_document" "failure_queue" {
   }
 }
 
+# Environment variables encrypted with a customer managed key (the function's kms_key_arn):
+# the function decrypts them at start as its execution role (Lambda Developer Guide, "Securing
+# Lambda environment variables"; a denied Decrypt is KMSAccessDeniedException at invoke).
+data "aws_iam_policy_document" "environment_key" {
+  dynamic "statement" {
+    for_each = var.environment_kms_key_arn == null ? [] : [var.environment_kms_key_arn]
+    content {
+      sid       = "DecryptEnvironment"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+}
+
 data "aws_iam_policy_document" "this" {
   source_policy_documents = concat(
     [
       data.aws_iam_policy_document.logs.json,
       data.aws_iam_policy_document.tracing.json,
       data.aws_iam_policy_document.failure_queue.json,
+      data.aws_iam_policy_document.environment_key.json,
     ],
     var.policy_documents,
   )

@@ -81,6 +81,17 @@ variable "failure_queue_kms_key_arn" {
   }
 }
 
+variable "environment_kms_key_arn" {
+  description = "Customer managed key the function's environment variables are encrypted with (its kms_key_arn); null for the AWS managed key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.environment_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.environment_kms_key_arn))
+    error_message = "environment_kms_key_arn must be a KMS key ARN."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of the function's log group, in days."
   type        = number

@@ -410,8 +410,10 @@ module "function_role" {
   grant_failure_queue       = local.failure_queues[each.key].arn != null
   failure_queue_arn         = local.failure_queues[each.key].arn
   failure_queue_kms_key_arn = local.failure_queues[each.key].kms_key_arn
-  log_retention_days        = var.log_retention_days
-  tags                      = var.tags
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.recordings_kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
 }
 
 # The roles, policies and log groups moved into the shared function-role module (issue 16).

@@ -21,6 +21,12 @@ fragment of the root module:
   for it (``count`` on ``contains(keys(local.function_role_arns), NAME)``), together with
   everything that refers to it: e.g. the media insights functions follow
   ``enable_media_insights``;
+* every function traces with X-Ray (``tracing_config`` Active; the function-role module grants
+  the writes) and, when the stack has a KMS key, encrypts its environment with it;
+* first-apply ordering: S3 validates a notification's destinations when the configuration is
+  put, so the bucket notification depends on the permission that lets S3 invoke its function;
+  each EventBridge target depends on its function's EventBridge permission (EventBridge does not
+  validate, but drops events delivered before the permission exists);
 * a second file, ``chalice_override.tf.json``, overrides two root locals so the SIP media
   application uses the packaged SMA handler.
 """
@@ -43,6 +49,8 @@ LAYER_ZIP_NAME = "chalice-layer.zip"
 LAYER_RESOURCE = "dependencies"
 MAIN_FILE = "chalice.tf.json"
 OVERRIDE_FILE = "chalice_override.tf.json"
+
+ENVIRONMENT_KEY = "${module.recording_bucket.kms_key_arn}"
 
 STREAM_MAX_RETRIES = 5
 STREAM_FAILURE_DESTINATION = "${module.media_insights.metadata_failures_queue_arn}"
@@ -106,6 +114,7 @@ def rewrite(
     _rewrite_notifications(resources)
     _rewrite_rules(resources)
     _rewrite_stream_mappings(resources)
+    _order_after_permissions(resources)
     _drop_empty(resources)
     for name in sorted(set(functions) - set(CORE_FUNCTIONS)):
         document = _make_conditional(document, name)
@@ -149,6 +158,9 @@ def _rewrite_function(name: str, function: dict[str, Any], *, asynchronous: bool
     )
     function["role"] = f'${{local.function_role_arns["{name}"]}}'
     function["environment"] = {"variables": "${local.function_environment}"}
+    # Null (the AWS managed key) when the stack has no KMS key.
+    function["kms_key_arn"] = ENVIRONMENT_KEY
+    function["tracing_config"] = {"mode": "Active"}
     function["filename"] = f"${{path.module}}/{ZIP_NAME}"
     function["source_code_hash"] = f'${{filebase64sha256("${{path.module}}/{ZIP_NAME}")}}'
     if asynchronous:
@@ -242,6 +254,34 @@ def _rewrite_stream_mappings(resources: dict[str, dict[str, Any]]) -> None:
         mapping["destination_config"] = [
             {"on_failure": [{"destination_arn": STREAM_FAILURE_DESTINATION}]}
         ]
+
+
+def _order_after_permissions(resources: dict[str, dict[str, Any]]) -> None:
+    """Make notifications and targets wait for the permission that lets them invoke."""
+    permissions = resources.get("aws_lambda_permission", {})
+    for notification in resources.get("aws_s3_bucket_notification", {}).values():
+        functions = set(_FUNCTION_REF.findall(json.dumps(notification.get("lambda_function", []))))
+        _add_depends_on(notification, _permissions_for(permissions, functions, "s3.amazonaws.com"))
+    for target in resources.get("aws_cloudwatch_event_target", {}).values():
+        functions = set(_FUNCTION_REF.findall(str(target.get("arn", ""))))
+        _add_depends_on(target, _permissions_for(permissions, functions, "events.amazonaws.com"))
+
+
+def _permissions_for(
+    permissions: Mapping[str, Mapping[str, Any]], functions: set[str], principal: str
+) -> list[str]:
+    return [
+        f"aws_lambda_permission.{address}"
+        for address, permission in sorted(permissions.items())
+        if permission.get("principal") == principal
+        and set(_FUNCTION_REF.findall(str(permission.get("function_name", "")))) & functions
+    ]
+
+
+def _add_depends_on(body: dict[str, Any], addresses: list[str]) -> None:
+    if not addresses:
+        return
+    body["depends_on"] = sorted(set(body.get("depends_on", [])) | set(addresses))
 
 
 def _make_conditional(document: dict[str, Any], function: str) -> dict[str, Any]:

@@ -99,6 +99,19 @@ run "encrypted_failure_queue_also_gets_the_key" {
   }
 }
 
+run "an_encrypted_environment_can_be_decrypted" {
+  command = plan
+
+  variables {
+    environment_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = data.aws_iam_policy_document.environment_key.statement[0].actions == toset(["kms:Decrypt"]) && data.aws_iam_policy_document.environment_key.statement[0].resources == toset(["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+    error_message = "A function whose environment uses a customer managed key needs kms:Decrypt on it."
+  }
+}
+
 run "create_false_creates_nothing" {
   command = plan
 
