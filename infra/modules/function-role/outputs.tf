@@ -1,6 +1,11 @@
 output "role_arn" {
-  description = "ARN of the execution role (the function's role / iam_role_arn)."
+  description = "ARN of the execution role (the function's role / iam_role_arn); known only once the role's policy exists."
   value       = try(aws_iam_role.this[0].arn, null)
+
+  # Lambda checks the role when the function is created: that it may send to the
+  # dead_letter_config queue, and (CreateEventSourceMapping) that it may read the stream. A
+  # function that takes its role from this output is therefore created after the policy.
+  depends_on = [aws_iam_role_policy.this]
 }
 
 output "role_name" {

@@ -290,6 +290,10 @@ resource "aws_cloudwatch_event_target" "this" {
       arn = dead_letter_config.value
     }
   }
+
+  # EventBridge does not check the permission when the target is put, but events it delivers
+  # before the permission exists fail: the first events of a fresh apply would be lost.
+  depends_on = [aws_lambda_permission.events]
 }
 
 resource "aws_lambda_permission" "events" {
