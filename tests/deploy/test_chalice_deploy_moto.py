@@ -31,6 +31,7 @@ from callrec.local.moto_service import MotoService
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
 BUCKET = "callrec-recordings-deploy-test"
+STREAM = "callrec-deploy-test-media-insights-metadata"
 CORE = ("sma_handler", "start_transcription", "render_report")
 MEDIA_INSIGHTS = (
     "media_insights_streaming_status",
@@ -116,11 +117,11 @@ def _client(service: str) -> Any:
     return boto3.client(service, region_name=REGION)
 
 
-def _terraform_outputs() -> dict[str, Any]:
-    """What `terraform output -json` of infra/ holds for a stack without media insights."""
+def _terraform_outputs(*, media_insights: bool = False) -> dict[str, Any]:
+    """What `terraform output -json` of infra/ holds, with or without media insights."""
     iam = _client("iam")
     roles = {}
-    for name in CORE:
+    for name in CORE + (MEDIA_INSIGHTS if media_insights else ()):
         role = iam.create_role(
             RoleName=f"callrec-{name.replace('_', '-')}",
             AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
@@ -128,6 +129,9 @@ def _terraform_outputs() -> dict[str, Any]:
         roles[name] = role["Role"]["Arn"]
     _client("s3").create_bucket(Bucket=BUCKET)
     environment = {"RECORDINGS_BUCKET": BUCKET, "RECORDINGS_PREFIX": "recordings"}
+    if media_insights:
+        _client("kinesis").create_stream(StreamName=STREAM, ShardCount=1)
+        environment["MEDIA_INSIGHTS_METADATA_STREAM"] = STREAM
     return {
         "function_role_arns": {"sensitive": False, "value": roles},
         "lambda_environment": {"sensitive": False, "value": environment},
@@ -153,10 +157,10 @@ def _chalice(app: Path, env: dict[str, str], *args: str) -> subprocess.Completed
     )
 
 
-def _generated_stage(tmp_path: Path) -> Path:
+def _generated_stage(tmp_path: Path, *, media_insights: bool = False) -> Path:
     app = _app_copy(tmp_path / "app")
     outputs = tmp_path / "outputs.json"
-    outputs.write_text(json.dumps(_terraform_outputs()))
+    outputs.write_text(json.dumps(_terraform_outputs(media_insights=media_insights)))
     config = app / ".chalice" / "config.json"
     assert main(["chalice-config", "--outputs", str(outputs), "--config", str(config)]) == 0
     return app
@@ -210,3 +214,31 @@ def test_a_stage_without_the_stage_role_does_not_deploy(
     assert deployed.returncode != 0
     assert "you must provide an 'iam_role_arn'" in deployed.stderr + deployed.stdout
     assert not _deployed_functions()
+
+
+def test_with_media_insights_its_functions_deploy_with_their_roles_and_sources(
+    tmp_path: Path, moto_env: dict[str, str]
+) -> None:
+    app = _generated_stage(tmp_path, media_insights=True)
+    stage = json.loads((app / ".chalice" / "config.json").read_text())["stages"]["dev"]
+
+    deployed = _chalice(app, moto_env, "deploy", "--stage", "dev")
+    assert deployed.returncode == 0, deployed.stderr[-3000:]
+
+    functions = _deployed_functions()
+    for name in MEDIA_INSIGHTS:
+        function = functions[f"callrec-dev-{name}"]
+        assert function["Role"] == stage["lambda_functions"][name]["iam_role_arn"]
+    (mapping,) = _client("lambda").list_event_source_mappings()["EventSourceMappings"]
+    assert mapping["FunctionArn"].endswith(
+        ":function:callrec-dev-media_insights_recording_metadata"
+    )
+    assert mapping["EventSourceArn"].endswith(f":stream/{STREAM}")
+    rules = {rule["Name"] for rule in _client("events").list_rules()["Rules"]}
+    assert {
+        "callrec-dev-media_insights_streaming_status-event",
+        "callrec-dev-media_insights_state_change-event",
+    } <= rules
+
+    deleted = _chalice(app, moto_env, "delete", "--stage", "dev")
+    assert deleted.returncode == 0, deleted.stderr[-3000:]
