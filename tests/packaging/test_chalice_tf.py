@@ -262,3 +262,26 @@ def test_every_function_traces_and_encrypts_its_environment_with_the_stack_key(
     for function in functions.values():
         assert function["tracing_config"] == {"mode": "Active"}
         assert function["kms_key_arn"] == "${module.recording_bucket.kms_key_arn}"
+
+
+def test_a_dead_letter_queue_without_a_grant_fails_the_plan(generated: dict[str, Any]) -> None:
+    function = _rewritten(generated)["resource"]["aws_lambda_function"]["start_transcription"]
+    (precondition,) = function["lifecycle"]["precondition"]
+    assert precondition["condition"] == (
+        '${contains(keys(var.extra_function_role_arns), "start_transcription") || '
+        'lookup(local.function_failure_queue_arns, "start_transcription", "") == '
+        "module.call_analytics.dead_letter_queue_arn}"
+    )
+
+
+def test_a_stream_failure_destination_without_a_grant_fails_the_plan(
+    generated: dict[str, Any],
+) -> None:
+    mappings = _rewritten(generated)["resource"]["aws_lambda_event_source_mapping"]
+    (mapping,) = mappings.values()
+    (precondition,) = mapping["lifecycle"]["precondition"]
+    assert (
+        'lookup(local.function_failure_queue_arns, "metadata_consumer", "")'
+        in (precondition["condition"])
+    )
+    assert "module.media_insights.metadata_failures_queue_arn" in precondition["condition"]

@@ -51,6 +51,9 @@ MAIN_FILE = "chalice.tf.json"
 OVERRIDE_FILE = "chalice_override.tf.json"
 
 ENVIRONMENT_KEY = "${module.recording_bucket.kms_key_arn}"
+DEAD_LETTER_QUEUE = "${module.call_analytics.dead_letter_queue_arn}"
+# Root local: the queue each module-made function role may send failed events to.
+GRANTS = "local.function_failure_queue_arns"
 
 STREAM_MAX_RETRIES = 5
 STREAM_FAILURE_DESTINATION = "${module.media_insights.metadata_failures_queue_arn}"
@@ -164,9 +167,8 @@ def _rewrite_function(name: str, function: dict[str, Any], *, asynchronous: bool
     function["filename"] = f"${{path.module}}/{ZIP_NAME}"
     function["source_code_hash"] = f'${{filebase64sha256("${{path.module}}/{ZIP_NAME}")}}'
     if asynchronous:
-        function["dead_letter_config"] = {
-            "target_arn": "${module.call_analytics.dead_letter_queue_arn}"
-        }
+        function["dead_letter_config"] = {"target_arn": DEAD_LETTER_QUEUE}
+        _require_failure_queue_grant(function, name, DEAD_LETTER_QUEUE)
     depends = set(function.get("depends_on", []))
     depends.add("module.call_analytics")
     function["depends_on"] = sorted(depends)
@@ -254,6 +256,30 @@ def _rewrite_stream_mappings(resources: dict[str, dict[str, Any]]) -> None:
         mapping["destination_config"] = [
             {"on_failure": [{"destination_arn": STREAM_FAILURE_DESTINATION}]}
         ]
+        for function in _FUNCTION_REF.findall(str(mapping.get("function_name", ""))):
+            _require_failure_queue_grant(mapping, function, STREAM_FAILURE_DESTINATION)
+
+
+def _require_failure_queue_grant(body: dict[str, Any], function: str, queue: str) -> None:
+    """Fail the plan, not the apply, when the function's role may not send to ``queue``.
+
+    Lambda rejects a dead_letter_config (CreateFunction) or an on-failure destination whose
+    queue the execution role cannot SendMessage to. Roles made by the modules report their
+    grant; a role passed in extra_function_role_arns is the operator's to get right.
+    """
+    queue_ref = queue.removeprefix("${").removesuffix("}")
+    condition = (
+        f'${{contains(keys(var.extra_function_role_arns), "{function}") || '
+        f'lookup({GRANTS}, "{function}", "") == {queue_ref}}}'
+    )
+    lifecycle = body.setdefault("lifecycle", {})
+    lifecycle.setdefault("precondition", []).append(
+        {
+            "condition": condition,
+            "error_message": f"The role of {function} may not sqs:SendMessage to the queue its "
+            "failed events go to: give it the grant (function-role module, failure_queue_arn).",
+        }
+    )
 
 
 def _order_after_permissions(resources: dict[str, dict[str, Any]]) -> None:
