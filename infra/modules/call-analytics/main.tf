@@ -21,7 +21,9 @@ locals {
   functions     = local.create ? var.lambda_function_names : null
   function_keys = toset(local.create ? ["sma_handler", "start_transcription", "render_report"] : [])
 
-  # Transcribe job ARNs (Service Authorization Reference: callanalyticsjob, transcriptionjob).
+  # Transcribe job ARNs (Service Authorization Reference, "Actions, resources, and condition keys
+  # for Amazon Transcribe": callanalyticsjob analytics/${JobName}, transcriptionjob
+  # transcription-job/${JobName}; https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
   call_analytics_jobs = "arn:${local.partition}:transcribe:${local.region}:${local.account_id}:analytics/*"
   transcription_jobs  = "arn:${local.partition}:transcribe:${local.region}:${local.account_id}:transcription-job/*"
 

@@ -26,7 +26,9 @@ locals {
   configuration_name = "${var.name_prefix}-recording"
   configuration_arn  = try(aws_chimesdkmediapipelines_media_insights_pipeline_configuration.this[0].arn, "")
 
-  # The Voice Connector names its streams ChimeVoiceConnector-<voiceConnectorId>-<uuid>.
+  # The Voice Connector names its streams ChimeVoiceConnector-<voiceConnectorId>-<uuid>. A Kinesis
+  # video stream's ARN ends in /${CreationTime} (Service Authorization Reference, "Actions,
+  # resources, and condition keys for Amazon Kinesis Video Streams": stream), hence the final /*.
   kvs_streams = "arn:${local.partition}:kinesisvideo:${local.voice_connector_region}:${local.account_id}:stream/ChimeVoiceConnector-${local.voice_connector_id}-*/*"
   # Service Authorization Reference, "Actions, resources, and condition keys for Amazon Chime"
   # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonchime.html):
