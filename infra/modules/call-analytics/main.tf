@@ -18,9 +18,6 @@ locals {
   transcripts_objects = "${var.recordings_bucket_arn}/${var.transcripts_prefix}/*"
   reports_objects     = "${var.recordings_bucket_arn}/${var.reports_prefix}/*"
 
-  functions     = local.create ? var.lambda_function_names : null
-  function_keys = toset(local.create ? ["sma_handler", "start_transcription", "render_report"] : [])
-
   # Transcribe job ARNs (Service Authorization Reference, "Actions, resources, and condition keys
   # for Amazon Transcribe": callanalyticsjob analytics/${JobName}, transcriptionjob
   # transcription-job/${JobName}; https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
@@ -400,73 +397,111 @@ locals {
       data.aws_iam_policy_document.bucket_key.json,
     ]
   }
-
-  # Invoked asynchronously (S3, EventBridge): `callrec package` gives them the dead-letter queue
-  # as dead_letter_config, so their roles must be able to send to it. The SMA handler is invoked
-  # synchronously by Chime and has none.
-  dead_letter_functions = toset(["start_transcription", "render_report"])
 }
 
-module "function_role" {
-  source   = "../function-role"
-  for_each = local.function_keys
+# start_transcription and render_report are invoked asynchronously (S3, EventBridge): `callrec
+# package` gives them the dead-letter queue as dead_letter_config, so their roles must be able to
+# send to it. The SMA handler is invoked synchronously by Chime and has none.
+# One block per function rather than for_each: `callrec audit` renders each role's policy from
+# the module call's arguments, and it does not expand a module's for_each.
+module "sma_handler_role" {
+  source = "../function-role"
 
-  function_name       = local.functions[each.key]
-  role_name           = substr("${var.name_prefix}-${replace(each.key, "_", "-")}", 0, 64)
+  create              = local.create
+  function_name       = var.lambda_function_names.sma_handler
+  role_name           = substr("${var.name_prefix}-sma-handler", 0, 64)
   policy_name         = "least-privilege"
-  policy_documents    = local.function_policies[each.key]
-  grant_failure_queue = contains(local.dead_letter_functions, each.key)
-  failure_queue_arn   = contains(local.dead_letter_functions, each.key) ? local.dlq_arn : null
-  # The queue uses SQS-managed SSE: no customer managed key to grant.
-  failure_queue_kms_key_arn = null
+  policy_documents    = local.function_policies.sma_handler
+  grant_failure_queue = false
+  failure_queue_arn   = null
   # `callrec package` encrypts the functions' environment with the recordings bucket key.
   environment_kms_key_arn = var.kms_key_arn
   log_retention_days      = var.log_retention_days
   tags                    = var.tags
 }
 
+module "start_transcription_role" {
+  source = "../function-role"
+
+  create              = local.create
+  function_name       = var.lambda_function_names.start_transcription
+  role_name           = substr("${var.name_prefix}-start-transcription", 0, 64)
+  policy_name         = "least-privilege"
+  policy_documents    = local.function_policies.start_transcription
+  grant_failure_queue = true
+  failure_queue_arn   = local.dlq_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+module "render_report_role" {
+  source = "../function-role"
+
+  create              = local.create
+  function_name       = var.lambda_function_names.render_report
+  role_name           = substr("${var.name_prefix}-render-report", 0, 64)
+  policy_name         = "least-privilege"
+  policy_documents    = local.function_policies.render_report
+  grant_failure_queue = true
+  failure_queue_arn   = local.dlq_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+locals {
+  function_roles = {
+    sma_handler         = module.sma_handler_role
+    start_transcription = module.start_transcription_role
+    render_report       = module.render_report_role
+  }
+}
+
 # The roles, policies and log groups moved into the shared function-role module (issue 16).
 moved {
   from = aws_iam_role.function["sma_handler"]
-  to   = module.function_role["sma_handler"].aws_iam_role.this[0]
+  to   = module.sma_handler_role.aws_iam_role.this[0]
 }
 
 moved {
   from = aws_iam_role.function["start_transcription"]
-  to   = module.function_role["start_transcription"].aws_iam_role.this[0]
+  to   = module.start_transcription_role.aws_iam_role.this[0]
 }
 
 moved {
   from = aws_iam_role.function["render_report"]
-  to   = module.function_role["render_report"].aws_iam_role.this[0]
+  to   = module.render_report_role.aws_iam_role.this[0]
 }
 
 moved {
   from = aws_iam_role_policy.function["sma_handler"]
-  to   = module.function_role["sma_handler"].aws_iam_role_policy.this[0]
+  to   = module.sma_handler_role.aws_iam_role_policy.this[0]
 }
 
 moved {
   from = aws_iam_role_policy.function["start_transcription"]
-  to   = module.function_role["start_transcription"].aws_iam_role_policy.this[0]
+  to   = module.start_transcription_role.aws_iam_role_policy.this[0]
 }
 
 moved {
   from = aws_iam_role_policy.function["render_report"]
-  to   = module.function_role["render_report"].aws_iam_role_policy.this[0]
+  to   = module.render_report_role.aws_iam_role_policy.this[0]
 }
 
 moved {
   from = aws_cloudwatch_log_group.function["sma_handler"]
-  to   = module.function_role["sma_handler"].aws_cloudwatch_log_group.this[0]
+  to   = module.sma_handler_role.aws_cloudwatch_log_group.this[0]
 }
 
 moved {
   from = aws_cloudwatch_log_group.function["start_transcription"]
-  to   = module.function_role["start_transcription"].aws_cloudwatch_log_group.this[0]
+  to   = module.start_transcription_role.aws_cloudwatch_log_group.this[0]
 }
 
 moved {
   from = aws_cloudwatch_log_group.function["render_report"]
-  to   = module.function_role["render_report"].aws_cloudwatch_log_group.this[0]
+  to   = module.render_report_role.aws_cloudwatch_log_group.this[0]
 }

@@ -30,12 +30,12 @@ output "transcribe_data_access_role_arn" {
 
 output "function_role_arns" {
   description = "IAM role ARN of each function, keyed by Chalice function name."
-  value       = { for key, role in module.function_role : key => role.role_arn }
+  value       = { for key, role in local.function_roles : key => role.role_arn if local.create }
 }
 
 output "function_policy_json" {
   description = "The inline policy document of each function role, keyed by function name."
-  value       = { for key, role in module.function_role : key => role.policy_json }
+  value       = { for key, role in local.function_roles : key => role.policy_json if local.create }
 }
 
 output "event_rule_name_prefix" {
@@ -45,5 +45,5 @@ output "event_rule_name_prefix" {
 
 output "function_failure_queue_arns" {
   description = "The queue each function may send failed events to (dead_letter_config), keyed by function name; only functions with such a grant."
-  value       = { for key, role in module.function_role : key => role.failure_queue_arn if role.failure_queue_arn != null }
+  value       = { for key, role in local.function_roles : key => role.failure_queue_arn if local.create && role.failure_queue_arn != null }
 }

@@ -405,82 +405,144 @@ locals {
   }
 }
 
-module "function_role" {
-  source   = "../function-role"
-  for_each = local.function_keys
+# One block per function rather than for_each: `callrec audit` renders each role's policy from
+# the module call's arguments, and it does not expand a module's for_each.
+module "streaming_status_role" {
+  source = "../function-role"
 
-  function_name             = local.functions[each.key]
-  role_name                 = substr("${var.name_prefix}-${replace(each.key, "_", "-")}", 0, 64)
+  create                    = contains(keys(local.functions), "media_insights_streaming_status")
+  function_name             = lookup(local.functions, "media_insights_streaming_status", "media_insights_streaming_status")
+  role_name                 = substr("${var.name_prefix}-media-insights-streaming-status", 0, 64)
   policy_name               = "media-insights"
-  policy_documents          = [data.aws_iam_policy_document.function[each.key].json]
-  grant_failure_queue       = local.failure_queues[each.key].arn != null
-  failure_queue_arn         = local.failure_queues[each.key].arn
-  failure_queue_kms_key_arn = local.failure_queues[each.key].kms_key_arn
+  policy_documents          = [try(data.aws_iam_policy_document.function["media_insights_streaming_status"].json, "{}")]
+  grant_failure_queue       = local.failure_queues.media_insights_streaming_status.arn != null
+  failure_queue_arn         = local.failure_queues.media_insights_streaming_status.arn
+  failure_queue_kms_key_arn = local.failure_queues.media_insights_streaming_status.kms_key_arn
   # `callrec package` encrypts the functions' environment with the recordings bucket key.
   environment_kms_key_arn = var.recordings_kms_key_arn
   log_retention_days      = var.log_retention_days
   tags                    = var.tags
 }
 
+module "state_change_role" {
+  source = "../function-role"
+
+  create                    = contains(keys(local.functions), "media_insights_state_change")
+  function_name             = lookup(local.functions, "media_insights_state_change", "media_insights_state_change")
+  role_name                 = substr("${var.name_prefix}-media-insights-state-change", 0, 64)
+  policy_name               = "media-insights"
+  policy_documents          = [try(data.aws_iam_policy_document.function["media_insights_state_change"].json, "{}")]
+  grant_failure_queue       = local.failure_queues.media_insights_state_change.arn != null
+  failure_queue_arn         = local.failure_queues.media_insights_state_change.arn
+  failure_queue_kms_key_arn = local.failure_queues.media_insights_state_change.kms_key_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.recordings_kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+module "recording_metadata_role" {
+  source = "../function-role"
+
+  create                    = contains(keys(local.functions), "media_insights_recording_metadata")
+  function_name             = lookup(local.functions, "media_insights_recording_metadata", "media_insights_recording_metadata")
+  role_name                 = substr("${var.name_prefix}-media-insights-recording-metadata", 0, 64)
+  policy_name               = "media-insights"
+  policy_documents          = [try(data.aws_iam_policy_document.function["media_insights_recording_metadata"].json, "{}")]
+  grant_failure_queue       = local.failure_queues.media_insights_recording_metadata.arn != null
+  failure_queue_arn         = local.failure_queues.media_insights_recording_metadata.arn
+  failure_queue_kms_key_arn = local.failure_queues.media_insights_recording_metadata.kms_key_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.recordings_kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+module "stop_pipeline_role" {
+  source = "../function-role"
+
+  create                    = contains(keys(local.functions), "stop_media_insights_pipeline")
+  function_name             = lookup(local.functions, "stop_media_insights_pipeline", "stop_media_insights_pipeline")
+  role_name                 = substr("${var.name_prefix}-stop-media-insights-pipeline", 0, 64)
+  policy_name               = "media-insights"
+  policy_documents          = [try(data.aws_iam_policy_document.function["stop_media_insights_pipeline"].json, "{}")]
+  grant_failure_queue       = local.failure_queues.stop_media_insights_pipeline.arn != null
+  failure_queue_arn         = local.failure_queues.stop_media_insights_pipeline.arn
+  failure_queue_kms_key_arn = local.failure_queues.stop_media_insights_pipeline.kms_key_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.recordings_kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+locals {
+  function_roles = {
+    media_insights_streaming_status   = module.streaming_status_role
+    media_insights_state_change       = module.state_change_role
+    media_insights_recording_metadata = module.recording_metadata_role
+    stop_media_insights_pipeline      = module.stop_pipeline_role
+  }
+}
+
 # The roles, policies and log groups moved into the shared function-role module (issue 16).
 moved {
   from = aws_iam_role.function["media_insights_streaming_status"]
-  to   = module.function_role["media_insights_streaming_status"].aws_iam_role.this[0]
+  to   = module.streaming_status_role.aws_iam_role.this[0]
 }
 
 moved {
   from = aws_iam_role_policy.function["media_insights_streaming_status"]
-  to   = module.function_role["media_insights_streaming_status"].aws_iam_role_policy.this[0]
+  to   = module.streaming_status_role.aws_iam_role_policy.this[0]
 }
 
 moved {
   from = aws_cloudwatch_log_group.function["media_insights_streaming_status"]
-  to   = module.function_role["media_insights_streaming_status"].aws_cloudwatch_log_group.this[0]
+  to   = module.streaming_status_role.aws_cloudwatch_log_group.this[0]
 }
 
 moved {
   from = aws_iam_role.function["media_insights_state_change"]
-  to   = module.function_role["media_insights_state_change"].aws_iam_role.this[0]
+  to   = module.state_change_role.aws_iam_role.this[0]
 }
 
 moved {
   from = aws_iam_role_policy.function["media_insights_state_change"]
-  to   = module.function_role["media_insights_state_change"].aws_iam_role_policy.this[0]
+  to   = module.state_change_role.aws_iam_role_policy.this[0]
 }
 
 moved {
   from = aws_cloudwatch_log_group.function["media_insights_state_change"]
-  to   = module.function_role["media_insights_state_change"].aws_cloudwatch_log_group.this[0]
+  to   = module.state_change_role.aws_cloudwatch_log_group.this[0]
 }
 
 moved {
   from = aws_iam_role.function["media_insights_recording_metadata"]
-  to   = module.function_role["media_insights_recording_metadata"].aws_iam_role.this[0]
+  to   = module.recording_metadata_role.aws_iam_role.this[0]
 }
 
 moved {
   from = aws_iam_role_policy.function["media_insights_recording_metadata"]
-  to   = module.function_role["media_insights_recording_metadata"].aws_iam_role_policy.this[0]
+  to   = module.recording_metadata_role.aws_iam_role_policy.this[0]
 }
 
 moved {
   from = aws_cloudwatch_log_group.function["media_insights_recording_metadata"]
-  to   = module.function_role["media_insights_recording_metadata"].aws_cloudwatch_log_group.this[0]
+  to   = module.recording_metadata_role.aws_cloudwatch_log_group.this[0]
 }
 
 moved {
   from = aws_iam_role.function["stop_media_insights_pipeline"]
-  to   = module.function_role["stop_media_insights_pipeline"].aws_iam_role.this[0]
+  to   = module.stop_pipeline_role.aws_iam_role.this[0]
 }
 
 moved {
   from = aws_iam_role_policy.function["stop_media_insights_pipeline"]
-  to   = module.function_role["stop_media_insights_pipeline"].aws_iam_role_policy.this[0]
+  to   = module.stop_pipeline_role.aws_iam_role_policy.this[0]
 }
 
 moved {
   from = aws_cloudwatch_log_group.function["stop_media_insights_pipeline"]
-  to   = module.function_role["stop_media_insights_pipeline"].aws_cloudwatch_log_group.this[0]
+  to   = module.stop_pipeline_role.aws_cloudwatch_log_group.this[0]
 }
 
 ################################################################################

@@ -57,7 +57,7 @@ output "lambda_environment" {
 
 output "function_role_arns" {
   description = "IAM role ARN of each media insights function, keyed by Chalice function name."
-  value       = { for key, role in module.function_role : key => role.role_arn }
+  value       = { for key, role in local.function_roles : key => role.role_arn if contains(keys(local.functions), key) }
 }
 
 output "event_rule_arns" {
@@ -80,5 +80,5 @@ output "glue_table_names" {
 
 output "function_failure_queue_arns" {
   description = "The queue each function may send failed events to (dead_letter_config or on-failure destination), keyed by function name; only functions with such a grant."
-  value       = { for key, role in module.function_role : key => role.failure_queue_arn if role.failure_queue_arn != null }
+  value       = { for key, role in local.function_roles : key => role.failure_queue_arn if contains(keys(local.functions), key) && role.failure_queue_arn != null }
 }

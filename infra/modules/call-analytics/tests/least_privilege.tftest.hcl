@@ -226,7 +226,8 @@ run "create_false_creates_nothing" {
       length(aws_sns_topic.this) == 0,
       length(aws_sqs_queue.dead_letter) == 0,
       length(aws_iam_role.transcribe) == 0,
-      length(module.function_role) == 0,
+      module.sma_handler_role.role_arn == null,
+      length(output.function_role_arns) == 0,
     ])
     error_message = "create = false must not create any resource."
   }
@@ -237,13 +238,13 @@ run "asynchronous_functions_may_send_to_the_dead_letter_queue" {
 
   assert {
     condition = alltrue([
-      for name in ["start_transcription", "render_report"] :
-      module.function_role[name].failure_queue_arn == "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter"
+      for role in [module.start_transcription_role, module.render_report_role] :
+      role.failure_queue_arn == "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter"
     ])
     error_message = "start_transcription and render_report get a dead_letter_config: their roles need sqs:SendMessage on the queue."
   }
   assert {
-    condition     = module.function_role["sma_handler"].failure_queue_arn == null
+    condition     = module.sma_handler_role.failure_queue_arn == null
     error_message = "The synchronously invoked SMA handler has no dead-letter queue and no grant on it."
   }
   assert {
