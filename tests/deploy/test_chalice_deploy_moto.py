@@ -183,6 +183,7 @@ def test_the_generated_stage_deploys_and_deletes(tmp_path: Path, moto_env: dict[
         function = functions[f"callrec-dev-{name}"]
         assert function["Role"] == stage["lambda_functions"][name]["iam_role_arn"]
         assert function["Environment"]["Variables"]["RECORDINGS_BUCKET"] == BUCKET
+        assert function["TracingConfig"]["Mode"] == "Active"
     # The media insights path is off in these outputs: its functions are left out.
     assert not [name for name in functions if name.split("-")[-1] in MEDIA_INSIGHTS]
 

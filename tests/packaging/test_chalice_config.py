@@ -212,3 +212,7 @@ def test_the_cli_says_which_functions_are_left_out(
     printed = capsys.readouterr().out
     assert "deploys render_report, sma_handler, start_transcription" in printed
     assert "leaves out media_insights_streaming_status" in printed
+
+
+def test_functions_trace_with_xray_as_the_packaged_ones_do() -> None:
+    assert apply_outputs({}, _outputs(), "dev")["stages"]["dev"]["xray"] is True

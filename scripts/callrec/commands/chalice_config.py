@@ -16,6 +16,7 @@ What ``chalice deploy`` needs from the stage, and where each comes from:
 * the media insights functions, when the stack has no media insights path (no roles for them),
   are left out: the stage sets ``MEDIA_INSIGHTS_FUNCTIONS=disabled``, which app.py reads when
   Chalice loads it to deploy, and the command says so;
+* ``xray``: active tracing, as the packaged functions have (the roles may write traces);
 * ``automatic_layer``: Chalice builds chalice_app/requirements.txt (python-docx, matplotlib for
   the report) into a layer, so the function zip stays small and fast to redeploy.
 """
@@ -139,6 +140,8 @@ def apply_outputs(
     settings["manage_iam_role"] = False
     settings["iam_role_arn"] = roles[STAGE_ROLE_FUNCTION]
     settings["automatic_layer"] = True
+    # The function roles carry the X-Ray grant (infra/modules/function-role).
+    settings["xray"] = True
     settings["environment_variables"] = dict(sorted(environment.items()))
     functions = settings.setdefault("lambda_functions", {})
     if not media_insights:
