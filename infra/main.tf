@@ -58,6 +58,16 @@ locals {
   }, module.media_insights.lambda_environment, var.extra_function_environment)
 }
 
+locals {
+  # The queue each module-made function role may send failed events to: `callrec package` checks
+  # every packaged dead_letter_config and on-failure destination against it (lifecycle
+  # precondition), so a missing grant fails the plan instead of CreateFunction.
+  function_failure_queue_arns = merge(
+    module.call_analytics.function_failure_queue_arns,
+    module.media_insights.function_failure_queue_arns,
+  )
+}
+
 module "recording_bucket" {
   source = "./modules/recording-bucket"
 
