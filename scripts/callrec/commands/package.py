@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from callrec import aws_options
 from callrec.terraform import chalice_tf
 from callrec.terraform.chalice_tf import PackageError
 
@@ -81,10 +82,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--apply", action="store_true", help="then terraform init, plan and apply in --out"
     )
+    aws_options.add_arguments(parser)  # used by --apply (Terraform's AWS provider)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    # Checked before packaging: a missing Region or credentials is one line, not a failed apply.
+    aws = aws_options.configure(args) if args.apply else None
     app_dir: Path = args.app_dir.resolve()
     out_dir: Path = args.out.resolve()
     if not (app_dir / "app.py").is_file():
@@ -118,8 +122,9 @@ def run(args: argparse.Namespace) -> int:
             (out_dir / name).write_text(text)
         shutil.copyfile(generated_dir / "deployment.zip", out_dir / chalice_tf.ZIP_NAME)
     print(f"packaged {', '.join(packaged.functions)} into {out_dir}")
-    if args.apply:
-        return apply(out_dir)
+    if aws is not None:
+        with aws.exported():
+            return apply(out_dir)
     return 0
 
 

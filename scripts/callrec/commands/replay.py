@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from callrec import aws_options
 from chalicelib.errors import CallRecError
 
 BATCH = 10  # SQS ReceiveMessage maximum
@@ -70,12 +71,14 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--max", type=int, default=100, help="replay at most this many messages")
     parser.add_argument("--dry-run", action="store_true", help="list the messages; change nothing")
+    aws_options.add_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.max < 1:
         raise ReplayError("--max must be at least 1", hint="pass a positive number")
+    aws_options.configure(args)
     from chalicelib import aws
 
     sqs = aws.client("sqs")
