@@ -3,27 +3,24 @@
 One place decides which Region and credentials a command uses, so ``doctor``, ``phone-number``,
 ``replay``, ``audit --bucket`` and ``package --apply`` agree: ``--region``, else ``AWS_REGION``,
 else ``AWS_DEFAULT_REGION``, else the profile's ``region`` (``AWS_REGION`` wins over
-``AWS_DEFAULT_REGION``, as in the AWS CLI v2 and the SDKs that read both). ``configure`` makes the
-resulting session boto3's default, so ``chalicelib.aws.client`` (every command's clients, and the
-handlers ``replay --target local`` runs) uses it; ``AwsSettings.exported`` hands the same choice
-to a subprocess (Terraform reads ``AWS_PROFILE``, ``AWS_REGION`` and ``AWS_DEFAULT_REGION``).
-A missing Region, profile or set of credentials is one line (exit 2), never a traceback.
+``AWS_DEFAULT_REGION``, as in the AWS CLI v2; botocore itself reads only ``AWS_DEFAULT_REGION``).
+``configure`` checks them and then sets ``AWS_REGION``, ``AWS_DEFAULT_REGION`` and
+``AWS_PROFILE`` for the rest of the process, so every boto3 client (``chalicelib.aws``, the
+handlers ``replay --target local`` runs) and every child process (Terraform's AWS provider reads
+the same variables) uses that choice. A missing Region, an unknown profile or absent credentials
+is one line (exit 2), never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from callrec.environment import preserved
 from chalicelib.errors import CallRecError
 
 REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
-EXPORTED_VARIABLES = ("AWS_PROFILE", *REGION_VARIABLES)
 
 
 class AwsSetupError(CallRecError):
@@ -36,16 +33,6 @@ class AwsSetupError(CallRecError):
 class AwsSettings:
     region: str
     profile: str | None
-
-    @contextmanager
-    def exported(self) -> Iterator[None]:
-        """Within the block, child processes see this Region and profile in their environment."""
-        with preserved(EXPORTED_VARIABLES):
-            for name in REGION_VARIABLES:
-                os.environ[name] = self.region
-            if self.profile:
-                os.environ["AWS_PROFILE"] = self.profile
-            yield
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,14 +50,17 @@ def configure(args: argparse.Namespace) -> AwsSettings:
     """Check the Region and credentials of ``args`` and make them the default for boto3."""
     import boto3
 
-    from chalicelib import aws
-
     profile = getattr(args, "profile", None) or None
     session = _session(profile)
     region = resolve_region(getattr(args, "region", None), session)
     _require_credentials(session, profile)
-    boto3.setup_default_session(profile_name=profile, region_name=region)
-    aws.reset_clients()
+    for name in REGION_VARIABLES:
+        os.environ[name] = region
+    if profile:
+        os.environ["AWS_PROFILE"] = profile
+    # The next boto3 client builds its default session from these variables. Commands call this
+    # before their first client, so chalicelib.aws has cached none with other settings.
+    boto3.DEFAULT_SESSION = None
     return AwsSettings(region=region, profile=profile)
 
 

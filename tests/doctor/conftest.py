@@ -25,6 +25,7 @@ from callrec.doctor.context import DoctorContext
 from callrec.doctor.deployment import Deployment, from_outputs
 from callrec.doctor.registry import by_name, run_one
 from callrec.doctor.results import CheckResult
+from chalicelib.sma.prompts import Prompt
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -35,7 +36,7 @@ NUMBER = "+12065550100"
 RULE_ID = "5e2c1b7a-0000-4a52-9d0a-1b2c3d4e5f60"
 RECORDINGS = "callrec-recordings-doctor"
 PROMPTS = "callrec-prompts-doctor"
-PROMPT_KEYS = ("consent.wav", "enter-number.wav")
+PROMPT_KEYS = tuple(prompt.value for prompt in Prompt)
 DLQ_NAME = "callrec-dead-letter"
 DLQ_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{DLQ_NAME}"
 REPORT_RULE = "callrec-transcribe-state"

@@ -87,8 +87,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # Checked before packaging: a missing Region or credentials is one line, not a failed apply.
-    aws = aws_options.configure(args) if args.apply else None
+    if args.apply:  # before packaging: no Region or credentials is one line, not a failed apply
+        aws_options.configure(args)
     app_dir: Path = args.app_dir.resolve()
     out_dir: Path = args.out.resolve()
     if not (app_dir / "app.py").is_file():
@@ -122,9 +122,8 @@ def run(args: argparse.Namespace) -> int:
             (out_dir / name).write_text(text)
         shutil.copyfile(generated_dir / "deployment.zip", out_dir / chalice_tf.ZIP_NAME)
     print(f"packaged {', '.join(packaged.functions)} into {out_dir}")
-    if aws is not None:
-        with aws.exported():
-            return apply(out_dir)
+    if args.apply:
+        return apply(out_dir)
     return 0
 
 
