@@ -23,6 +23,7 @@ from tests.doctor.conftest import (
     VOICE_CONNECTOR,
     Doctor,
     chime_statement,
+    create_function,
     event_rule,
     function_arn,
     function_name,
@@ -480,3 +481,53 @@ def test_configuration_fails_when_missing(doctor: Doctor) -> None:
         "get_media_insights_pipeline_configuration", "NotFoundException", http_status_code=404
     )
     assert doctor.check("media-insights-configuration", _media()).status is Status.FAIL
+
+
+# --- recording-path and media-insights-rules ------------------------------------------------------
+
+
+def test_recording_path_fails_when_nothing_records(doctor: Doctor) -> None:
+    result = doctor.check("recording-path", from_outputs(outputs(sip_media_application_id=None)))
+    assert result.status is Status.FAIL
+    assert "enable_media_insights" in result.fix
+
+
+def test_media_insights_path_alone_is_a_recording_path(doctor: Doctor) -> None:
+    values = media_insights_outputs()
+    values["sip_media_application_id"] = None
+    result = doctor.check("recording-path", from_outputs(values))
+    assert result.status is Status.OK
+    assert "media insights" in result.message
+
+
+def _media_insights_functions(voice_connector: str = VOICE_CONNECTOR) -> None:
+    for function, detail_type in (
+        ("media_insights_streaming_status", "Chime VoiceConnector Streaming Status"),
+        ("media_insights_state_change", "Media Insights State Change"),
+    ):
+        create_function(function, dead_letter=False)
+        pattern = {
+            "source": ["aws.chime"],
+            "detail-type": [detail_type],
+            "detail": {"voiceConnectorId": [voice_connector]},
+        }
+        event_rule(f"callrec-{function}", pattern, function)
+
+
+def test_media_insights_rules_ok(doctor: Doctor) -> None:
+    _media_insights_functions()
+    result = doctor.check("media-insights-rules", _media())
+    assert result.status is Status.OK, result
+
+
+def test_media_insights_rules_fail_for_another_voice_connector(doctor: Doctor) -> None:
+    _media_insights_functions("otherconnector")
+    result = doctor.check("media-insights-rules", _media())
+    assert result.status is Status.FAIL
+    assert "Chime VoiceConnector Streaming Status" in result.message
+
+
+def test_media_insights_rules_fail_when_the_function_is_missing(doctor: Doctor) -> None:
+    result = doctor.check("media-insights-rules", _media())
+    assert result.status is Status.FAIL
+    assert "does not exist" in result.message
