@@ -171,16 +171,15 @@ def allow_invoke(function: str, principal: str, source_arn: str, sid: str) -> No
 def chime_statement(
     bucket: str, action: str, resource: str, sma_arn: str = SMA_ARN
 ) -> dict[str, Any]:
+    """The Chime grant as the recording-bucket / prompts-bucket modules render it."""
+    actions = ["s3:PutObject", "s3:PutObjectAcl"] if action == "s3:PutObject" else [action]
     return {
-        "Sid": f"Chime{action.split(':')[1]}",
+        "Sid": f"AllowChimeVoiceConnector{action.split(':')[1]}",
         "Effect": "Allow",
         "Principal": {"Service": "voiceconnector.chime.amazonaws.com"},
-        "Action": action,
+        "Action": actions,
         "Resource": f"arn:aws:s3:::{bucket}/{resource}",
-        "Condition": {
-            "StringEquals": {"aws:SourceAccount": ACCOUNT},
-            "ArnEquals": {"aws:SourceArn": sma_arn},
-        },
+        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT, "aws:SourceArn": sma_arn}},
     }
 
 

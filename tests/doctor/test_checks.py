@@ -531,3 +531,13 @@ def test_media_insights_rules_fail_when_the_function_is_missing(doctor: Doctor) 
     result = doctor.check("media-insights-rules", _media())
     assert result.status is Status.FAIL
     assert "does not exist" in result.message
+
+
+def test_a_media_insights_stage_without_an_sma_cannot_check_it(doctor: Doctor) -> None:
+    values = media_insights_outputs()
+    values["sip_media_application_id"] = None
+    stage = replace(from_outputs(values), source=Source.STAGE)
+    doctor.voice_stub.add_response("list_sip_media_applications", {"SipMediaApplications": []}, {})
+    doctor.voice_stub.add_response("list_sip_media_applications", {"SipMediaApplications": []}, {})
+    assert doctor.check("sma-endpoint", stage).status is Status.CANNOT_CHECK
+    assert doctor.check("recordings-bucket-policy", stage).status is Status.OK

@@ -217,3 +217,21 @@ def test_cli_count_stays_within_the_search_limit(count: str) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["phone-number", "order", "--area-code", "206", "--count", count])
     assert exited.value.code == 2
+
+
+def test_cli_list_uses_the_region_flag(
+    client: Any, stub: Stubber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--region reaches the client the command builds (chalicelib.aws, boto3's default session)."""
+    from chalicelib import aws
+
+    regions: list[str] = []
+
+    def voice() -> Any:
+        regions.append(aws.client("chime-sdk-voice").meta.region_name)
+        return client
+
+    monkeypatch.setattr(phone_number, "voice_client", voice)
+    stub.add_response("list_phone_numbers", {"PhoneNumbers": []}, {})
+    assert main(["phone-number", "list", "--region", "eu-west-2"]) == 0
+    assert regions == ["eu-west-2"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from callrec.doctor.context import DoctorContext, read
 from callrec.doctor.policies import decide, source_context
-from callrec.doctor.results import CheckFailedError, Verdict, fail, ok
+from callrec.doctor.results import CannotCheckError, CheckFailedError, Verdict, fail, ok
 from callrec.local.bucket_policy import CHIME_PRINCIPAL, Decision
 
 FOREIGN_ACCOUNT = "999999999999"  # stands for "any other account" in confused-deputy probes
@@ -71,10 +71,15 @@ def _by_endpoint(context: DoctorContext) -> dict[str, Any]:
                 return dict(sma)
         token = (response or {}).get("NextToken")
         if not token:
-            raise CheckFailedError(
-                f"no SIP media application in this Region has {handler} as its endpoint", SMA_FIX
-            )
+            break
         request["NextToken"] = token
+    missing = f"no SIP media application in this Region has {handler} as its endpoint"
+    if context.deployment.media_insights is not None:  # a stage cannot say whether one should
+        raise CannotCheckError(
+            f"{missing}; the stage records through media insights",
+            "pass --outputs FILE to say whether a SIP media application is deployed",
+        )
+    raise CheckFailedError(missing, SMA_FIX)
 
 
 def check_endpoint(context: DoctorContext) -> Verdict:
