@@ -500,7 +500,19 @@ def test_media_insights_path_alone_is_a_recording_path(doctor: Doctor) -> None:
     assert "media insights" in result.message
 
 
-def _media_insights_functions(voice_connector: str = VOICE_CONNECTOR) -> None:
+def _media_insights_functions(
+    voice_connector: str = VOICE_CONNECTOR, *, mapping: bool = True
+) -> None:
+    create_function("media_insights_recording_metadata", dead_letter=False)
+    kinesis = boto3.client("kinesis")
+    kinesis.create_stream(StreamName="callrec-media-insights-metadata", ShardCount=1)
+    stream = kinesis.describe_stream(StreamName="callrec-media-insights-metadata")
+    if mapping:
+        boto3.client("lambda").create_event_source_mapping(
+            EventSourceArn=stream["StreamDescription"]["StreamARN"],
+            FunctionName=function_name("media_insights_recording_metadata"),
+            StartingPosition="TRIM_HORIZON",
+        )
     for function, detail_type in (
         ("media_insights_streaming_status", "Chime VoiceConnector Streaming Status"),
         ("media_insights_state_change", "Media Insights State Change"),
@@ -541,3 +553,37 @@ def test_a_media_insights_stage_without_an_sma_cannot_check_it(doctor: Doctor) -
     doctor.voice_stub.add_response("list_sip_media_applications", {"SipMediaApplications": []}, {})
     assert doctor.check("sma-endpoint", stage).status is Status.CANNOT_CHECK
     assert doctor.check("recordings-bucket-policy", stage).status is Status.OK
+
+
+def test_media_insights_rules_fail_without_the_metadata_mapping(doctor: Doctor) -> None:
+    _media_insights_functions(mapping=False)
+    result = doctor.check("media-insights-rules", _media())
+    assert result.status is Status.FAIL
+    assert "no enabled event source mapping" in result.message
+
+
+def test_dead_letter_queue_counts_an_on_failure_destination_as_a_user(doctor: Doctor) -> None:
+    boto3.client("lambda").put_function_event_invoke_config(
+        FunctionName=function_name("sma_handler"),
+        DestinationConfig={"OnFailure": {"Destination": DLQ_ARN}},
+    )
+    doctor.simulation.denied.add(("callrec-sma-handler", "sqs:SendMessage"))
+    result = doctor.check("dead-letter-queue")
+    assert result.status is Status.FAIL
+    assert "sma_handler's role may not sqs:SendMessage" in result.message
+
+
+def test_an_unanticipated_aws_error_is_cannot_check(doctor: Doctor) -> None:
+    class Broken:
+        def __getattr__(self, name: str) -> object:
+            def fails(**params: object) -> None:
+                from botocore.exceptions import EndpointConnectionError
+
+                raise EndpointConnectionError(endpoint_url="https://sqs.example")
+
+            return fails
+
+    context = doctor.context()
+    context.overrides = {**context.overrides, "sqs": Broken()}
+    result = run_one(by_name("dead-letter-queue"), context)
+    assert result.status is Status.CANNOT_CHECK

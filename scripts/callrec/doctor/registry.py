@@ -84,12 +84,16 @@ def run_checks(context: DoctorContext, checks: tuple[Check, ...] = CHECKS) -> li
 
 
 def run_one(check: Check, context: DoctorContext) -> CheckResult:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         verdict = check.run(context)
     except CheckFailedError as error:
         verdict = fail(error.message, error.fix)
     except CannotCheckError as error:
         verdict = cannot_check(error.message, error.fix)
+    except (ClientError, BotoCoreError) as error:  # a read no check anticipated: no verdict
+        verdict = cannot_check(f"an AWS call failed: {error}", "retry; check the permissions")
     return CheckResult(check.name, verdict.status, verdict.message, verdict.fix)
 
 

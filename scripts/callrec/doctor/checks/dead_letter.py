@@ -1,12 +1,13 @@
 """The dead-letter queue exists, and everything that sends failed events to it may do so.
 
-Users are the functions whose DeadLetterConfig names the queue (they send as their execution
-role: sqs:SendMessage, plus kms:GenerateDataKey and kms:Decrypt on a customer managed key) and the
-EventBridge targets whose DeadLetterConfig names it (EventBridge sends as
-``events.amazonaws.com`` with ``aws:SourceArn`` = the rule, so the queue policy must admit that).
-AWS rules relied on (not verifiable offline): Lambda developer guide, "Dead-letter queues"
-(execution role needs sqs:SendMessage); EventBridge user guide, "Using dead-letter queues"
-(queue policy for events.amazonaws.com with aws:SourceArn, KMS permissions for SSE-KMS queues).
+Users are the functions whose DeadLetterConfig or asynchronous on-failure destination names the
+queue (they send as their execution role: sqs:SendMessage, plus kms:GenerateDataKey and
+kms:Decrypt on a customer managed key) and the EventBridge targets whose DeadLetterConfig names
+it (EventBridge sends as ``events.amazonaws.com`` with ``aws:SourceArn`` = the rule, so the queue
+policy must admit that). AWS rules relied on (not verifiable offline): Lambda developer guide,
+"Dead-letter queues" and "Adding a destination" (the execution role needs sqs:SendMessage);
+EventBridge user guide, "Using dead-letter queues" (queue policy for events.amazonaws.com with
+aws:SourceArn; KMS permissions for SSE-KMS queues).
 """
 
 from __future__ import annotations
@@ -34,18 +35,31 @@ def check_dead_letter_queue(context: DoctorContext) -> Verdict:
             "pass --outputs FILE (dead_letter_queue_arn)",
         )
     attributes = _queue_attributes(context, queue_arn)
+    senders = {n: c for n, c in functions.items() if _sends_to(context, c, queue_arn)}
     problems = [
-        *_function_problems(context, functions, queue_arn, attributes),
+        *_function_problems(context, senders, attributes, queue_arn),
         *_rule_problems(context, functions, queue_arn, attributes.get("Policy")),
     ]
     if problems:
         return fail("; ".join(problems), "grant the sends (re-apply infra/; see docs/deploy.md)")
-    users = [name for name, c in functions.items() if _dlq(c) == queue_arn]
-    return ok(f"{queue_arn} exists; {', '.join(users) or 'no function'} and its rules may send")
+    return ok(f"{queue_arn} exists; {', '.join(senders) or 'no function'} and its rules may send")
 
 
 def _dlq(configuration: dict[str, Any]) -> str:
     return str((configuration.get("DeadLetterConfig") or {}).get("TargetArn") or "")
+
+
+def _sends_to(context: DoctorContext, configuration: dict[str, Any], queue_arn: str) -> bool:
+    """Its DeadLetterConfig or its asynchronous on-failure destination is the queue."""
+    if _dlq(configuration) == queue_arn:
+        return True
+    response = read(
+        "lambda GetFunctionEventInvokeConfig",
+        context.client("lambda").get_function_event_invoke_config,
+        FunctionName=configuration["FunctionName"],
+    )
+    destination = ((response or {}).get("DestinationConfig") or {}).get("OnFailure") or {}
+    return destination.get("Destination") == queue_arn
 
 
 def _deployed_functions(context: DoctorContext) -> dict[str, dict[str, Any]]:
@@ -72,7 +86,10 @@ def _queue_attributes(context: DoctorContext, queue_arn: str) -> dict[str, str]:
             raise CheckFailedError(
                 f"the dead-letter queue {queue_arn} does not exist", "re-apply infra/"
             ) from None
-        raise
+        raise CannotCheckError(
+            f"sqs GetQueueUrl {name} failed: {aws.error_code(error)}",
+            "let the doctor's credentials call GetQueueUrl",
+        ) from None
     response = read(
         f"sqs GetQueueAttributes {name}",
         sqs.get_queue_attributes,
@@ -84,9 +101,9 @@ def _queue_attributes(context: DoctorContext, queue_arn: str) -> dict[str, str]:
 
 def _function_problems(
     context: DoctorContext,
-    functions: dict[str, dict[str, Any]],
-    queue_arn: str,
+    senders: dict[str, dict[str, Any]],
     attributes: dict[str, str],
+    queue_arn: str,
 ) -> list[str]:
     key = attributes.get("KmsMasterKeyId", "")
     needs = [("sqs:SendMessage", queue_arn)]
@@ -94,8 +111,7 @@ def _function_problems(
         needs += [("kms:GenerateDataKey", key), ("kms:Decrypt", key)]
     return [
         f"{name}'s role may not {action} on {resource}"
-        for name, configuration in functions.items()
-        if _dlq(configuration) == queue_arn
+        for name, configuration in senders.items()
         for action, resource in needs
         if context.simulate(str(configuration["Role"]), action, resource) != "allowed"
     ]

@@ -114,29 +114,58 @@ def _configuration_problems(
     return problems
 
 
+def _metadata_mapping(context: DoctorContext) -> Verdict:
+    """The recording metadata stream feeds media_insights_recording_metadata (enabled mapping)."""
+    stream = _media(context).metadata_stream_name
+    if not stream:
+        raise CannotCheckError(
+            "the deployment does not name the recording metadata stream",
+            "pass --outputs FILE (media_insights.metadata_stream_name)",
+        )
+    arn = f"arn:{context.partition}:kinesis:{context.region}:{context.account}:stream/{stream}"
+    function = context.function_name("media_insights_recording_metadata")
+    context.function("media_insights_recording_metadata")  # FAIL when it does not exist
+    response = read(
+        "lambda ListEventSourceMappings",
+        context.client("lambda").list_event_source_mappings,
+        EventSourceArn=arn,
+        FunctionName=function,
+    )
+    mappings = [
+        m
+        for m in (response or {}).get("EventSourceMappings", [])
+        if m.get("State") in ("Enabled", "Enabling", "Updating")
+    ]
+    if not mappings:
+        return fail(
+            f"no enabled event source mapping feeds {stream} to {function}",
+            "deploy media_insights_recording_metadata with its Kinesis event source",
+        )
+    return ok(f"{stream} feeds {function}")
+
+
 def check_rules(context: DoctorContext) -> Verdict:
+    """Streaming status and state change events reach their functions; the metadata stream too."""
     vc = _media(context).voice_connector_id or "unknown"
-    streaming = rules_reach(
-        context,
-        "media_insights_streaming_status",
-        "aws.chime",
-        {
-            "Chime VoiceConnector Streaming Status": {
-                "voiceConnectorId": vc,
-                "streamingStatus": "STARTED",
-            }
-        },
+    routes = (
+        (
+            "media_insights_streaming_status",
+            "Chime VoiceConnector Streaming Status",
+            {"voiceConnectorId": vc, "streamingStatus": "STARTED"},
+        ),
+        (
+            "media_insights_state_change",
+            "Media Insights State Change",
+            {"voiceConnectorId": vc, "eventType": "chime:MediaInsightsInProgress"},
+        ),
     )
-    if streaming.status.value != "ok":
-        return streaming
-    return rules_reach(
-        context,
-        "media_insights_state_change",
-        "aws.chime",
-        {
-            "Media Insights State Change": {
-                "voiceConnectorId": vc,
-                "eventType": "chime:MediaInsightsInProgress",
-            }
-        },
-    )
+    found = []
+    for function, detail_type, detail in routes:
+        verdict = rules_reach(context, function, "aws.chime", {detail_type: detail})
+        if verdict.status.value != "ok":
+            return verdict
+        found.append(detail_type)
+    mapping = _metadata_mapping(context)
+    if mapping.status.value != "ok":
+        return mapping
+    return ok(f"EventBridge delivers {' and '.join(found)}; {mapping.message}")
