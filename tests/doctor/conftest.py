@@ -133,6 +133,14 @@ def transcribe_trust(account: str = ACCOUNT) -> dict[str, Any]:
     }
 
 
+def pipelines_trust() -> dict[str, Any]:
+    """The media-insights module's trust conditions for the resource access role."""
+    return {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:chime:*:{ACCOUNT}:*"},
+    }
+
+
 def _zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -292,6 +300,9 @@ def create_stack() -> None:
     create_function("render_report", dead_letter=True)
     allow_invoke("sma_handler", "voiceconnector.chime.amazonaws.com", SMA_ARN, "chime")
     _role(TRANSCRIBE_ROLE, "transcribe.amazonaws.com", transcribe_trust())
+    _role(
+        ACCESS_ROLE_ARN.rsplit("/", 1)[1], "mediapipelines.chime.amazonaws.com", pipelines_trust()
+    )
     _hardened_bucket(RECORDINGS)
     put_policy(RECORDINGS, chime_statement(RECORDINGS, "s3:PutObject", "recordings/*"))
     _hardened_bucket(PROMPTS)

@@ -587,3 +587,25 @@ def test_an_unanticipated_aws_error_is_cannot_check(doctor: Doctor) -> None:
     context.overrides = {**context.overrides, "sqs": Broken()}
     result = run_one(by_name("dead-letter-queue"), context)
     assert result.status is Status.CANNOT_CHECK
+
+
+def test_configuration_fails_when_its_role_trusts_any_account(doctor: Doctor) -> None:
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "mediapipelines.chime.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    boto3.client("iam").update_assume_role_policy(
+        RoleName="callrec-media-insights-access", PolicyDocument=json.dumps(document)
+    )
+    doctor.pipelines_stub.add_response(
+        "get_media_insights_pipeline_configuration", pipeline_configuration()
+    )
+    result = doctor.check("media-insights-configuration", _media())
+    assert result.status is Status.FAIL
+    assert "for any account" in result.message

@@ -6,7 +6,10 @@ at least one hour (Chime SDK developer guide, "Streaming Amazon Chime SDK Voice 
 to Kinesis"); STARTED/ENDED events reach EventBridge only when EventBridge is a streaming
 notification target; associating a configuration with the Voice Connector makes the service
 start a pipeline for every call (developer guide, "Using call analytics with Voice Connectors"),
-so in lambda start mode it must not be associated (a call would be recorded twice). Shapes:
+so in lambda start mode it must not be associated (a call would be recorded twice); the
+pipelines assume the resource access role as ``mediapipelines.chime.amazonaws.com`` with
+``aws:SourceAccount``/``aws:SourceArn`` (developer guide, call analytics resource access role).
+Shapes:
 GetVoiceConnectorStreamingConfiguration and GetMediaInsightsPipelineConfiguration (API reference).
 """
 
@@ -15,11 +18,13 @@ from __future__ import annotations
 from typing import Any
 
 from callrec.doctor.checks.events import rules_reach
+from callrec.doctor.checks.roles import trust_problem
 from callrec.doctor.context import DoctorContext, read
 from callrec.doctor.deployment import MediaInsights
 from callrec.doctor.results import CannotCheckError, Verdict, fail, ok
 
 FIX = "apply infra/ with enable_media_insights = true (module media-insights)"
+MEDIA_PIPELINES = "mediapipelines.chime.amazonaws.com"
 
 
 def _media(context: DoctorContext) -> MediaInsights:
@@ -108,9 +113,12 @@ def _configuration_problems(
         problems.append("it has no S3RecordingSink element")
     elif sink.rstrip("/") != wanted.rstrip("/"):
         problems.append(f"its recording sink writes to {sink}, not {wanted}")
-    role = configuration.get("ResourceAccessRoleArn")
+    role = str(configuration.get("ResourceAccessRoleArn") or "")
     if media.resource_access_role_arn and role != media.resource_access_role_arn:
         problems.append(f"it uses the role {role}, not {media.resource_access_role_arn}")
+    elif role:
+        trust = trust_problem(context, role, MEDIA_PIPELINES, media.configuration_arn)
+        problems.extend([trust] if trust else [])
     return problems
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from callrec.doctor.checks.roles import FOREIGN_ACCOUNT
 from callrec.doctor.context import DoctorContext, read
 from callrec.doctor.policies import decide, source_context
 from callrec.doctor.results import CannotCheckError, CheckFailedError, Verdict, fail, ok
 from callrec.local.bucket_policy import CHIME_PRINCIPAL, Decision
 
-FOREIGN_ACCOUNT = "999999999999"  # stands for "any other account" in confused-deputy probes
 SMA_FIX = "apply infra/ with create_sip_media_application = true and the packaged functions"
 
 

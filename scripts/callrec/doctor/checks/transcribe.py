@@ -12,11 +12,9 @@ bucket or key policies; moto does not implement it, so the tests stub it.
 
 from __future__ import annotations
 
-from callrec.doctor.checks.sma import FOREIGN_ACCOUNT
-from callrec.doctor.context import DoctorContext, read
-from callrec.doctor.policies import decide, source_context
-from callrec.doctor.results import CannotCheckError, CheckFailedError, Verdict, fail, ok
-from callrec.local.bucket_policy import Decision
+from callrec.doctor.checks.roles import trust_problem
+from callrec.doctor.context import DoctorContext
+from callrec.doctor.results import CannotCheckError, Verdict, fail, ok
 
 TRANSCRIBE = "transcribe.amazonaws.com"
 ROLE_FIX = "re-apply infra/ (module call-analytics, aws_iam_role.transcribe)"
@@ -29,16 +27,11 @@ def check_data_access_role(context: DoctorContext) -> Verdict:
             "the deployment does not name the Transcribe data access role",
             "pass --outputs FILE (transcribe_data_access_role_arn)",
         )
-    trust = _trust_policy(context, role_arn)
     job = f"arn:{context.partition}:transcribe:{context.region}:{context.account}:analytics/doctor"
-    assumed = _assume(trust, role_arn, context.account, job)
-    if assumed is not Decision.ALLOW:
-        return fail(f"{TRANSCRIBE} may not assume {role_arn} ({assumed.value})", ROLE_FIX)
-    foreign_job = job.replace(f":{context.account}:", f":{FOREIGN_ACCOUNT}:")
-    if _assume(trust, role_arn, FOREIGN_ACCOUNT, foreign_job) is Decision.ALLOW:
+    problem = trust_problem(context, role_arn, TRANSCRIBE, job)
+    if problem:
         return fail(
-            f"{role_arn} trusts Transcribe for any account",
-            "add aws:SourceAccount and aws:SourceArn conditions to the trust policy",
+            problem, f"{ROLE_FIX}: trust {TRANSCRIBE} with aws:SourceAccount, aws:SourceArn"
         )
     denied = [
         f"{action} on {resource}"
@@ -48,24 +41,6 @@ def check_data_access_role(context: DoctorContext) -> Verdict:
     if denied:
         return fail(f"{role_arn} may not {'; '.join(denied)}", ROLE_FIX)
     return ok(f"{role_arn} is trusted by Transcribe for this account and reads/writes enough")
-
-
-def _trust_policy(context: DoctorContext, role_arn: str) -> object:
-    name = role_arn.rsplit("/", 1)[-1]
-    role = read(f"iam GetRole {name}", context.client("iam").get_role, RoleName=name)
-    if role is None:
-        raise CheckFailedError(f"the role {role_arn} does not exist", ROLE_FIX)
-    return role["Role"]["AssumeRolePolicyDocument"]
-
-
-def _assume(trust: object, role_arn: str, account: str, source_arn: str) -> Decision:
-    return decide(
-        trust if isinstance(trust, (str, dict)) else None,
-        action="sts:AssumeRole",
-        resource=role_arn,
-        principal=TRANSCRIBE,
-        context=source_context(account, source_arn),
-    )
 
 
 def _needs(context: DoctorContext) -> list[tuple[str, str]]:
