@@ -10,7 +10,7 @@ source names (the Voice Connector) is reported as cannot-check.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,6 @@ class Deployment:
     sma_id: str | None = None
     sma_arn: str | None = None
     media_insights: MediaInsights | None = None
-    environment: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def sma_expected(self) -> bool:
@@ -101,7 +100,6 @@ def from_outputs(outputs: Mapping[str, Any]) -> Deployment:
         sma_id=_text(outputs.get("sip_media_application_id")),
         sma_arn=_text(outputs.get("sip_media_application_arn")),
         media_insights=media,
-        environment=environment,
     )
 
 
@@ -133,7 +131,6 @@ def from_stage(config: Mapping[str, Any], stage: str) -> Deployment:
         transcribe_role_arn=environment.get("TRANSCRIBE_DATA_ACCESS_ROLE_ARN") or None,
         kms_key_arn=environment.get("TRANSCRIBE_OUTPUT_KMS_KEY_ID") or None,
         media_insights=media,
-        environment=environment,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from callrec.doctor.checks.sma import resolve
 from callrec.doctor.context import DoctorContext, read
 from callrec.doctor.policies import decide, source_context
-from callrec.doctor.results import CannotCheckError, Verdict, fail, ok
+from callrec.doctor.results import CannotCheckError, Status, Verdict, fail, ok
 from callrec.local.bucket_policy import CHIME_PRINCIPAL, Decision
 
 HEADER_BYTES = 512  # RIFF header, fmt chunk and any LIST chunk before it
@@ -98,7 +98,7 @@ def check_prompts(context: DoctorContext) -> Verdict:
             "upload 8 kHz mono 16-bit PCM WAV prompts (infra/prompts, module prompts-bucket)",
         )
     verdict = _chime_may(context, bucket, "s3:GetObject", "")
-    if verdict.status.value != "ok":
+    if verdict.status is not Status.OK:
         return verdict
     return ok(f"{len(context.deployment.prompt_keys)} prompts in s3://{bucket}, 8 kHz mono 16-bit")
 

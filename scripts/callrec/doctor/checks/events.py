@@ -21,7 +21,7 @@ from typing import Any
 from callrec.doctor.checks.sma import unqualified
 from callrec.doctor.context import DoctorContext, read
 from callrec.doctor.policies import decide, source_context
-from callrec.doctor.results import CannotCheckError, Verdict, fail, ok
+from callrec.doctor.results import CannotCheckError, Status, Verdict, fail, ok
 from callrec.local.bucket_policy import Decision
 
 REPORT_EVENTS = {
@@ -117,7 +117,7 @@ def rules_reach(
         verdict = _may_invoke(
             context, arn, "events.amazonaws.com", str(rule["Arn"]), f"rule {rule['Name']} → {arn}"
         )
-        if verdict.status.value != "ok":
+        if verdict.status is not Status.OK:
             return verdict
     return ok(f"EventBridge delivers {', '.join(samples)} to {arn}")
 

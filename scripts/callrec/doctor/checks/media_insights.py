@@ -21,7 +21,7 @@ from callrec.doctor.checks.events import rules_reach
 from callrec.doctor.checks.roles import trust_problem
 from callrec.doctor.context import DoctorContext, read
 from callrec.doctor.deployment import MediaInsights
-from callrec.doctor.results import CannotCheckError, Verdict, fail, ok
+from callrec.doctor.results import CannotCheckError, Status, Verdict, fail, ok
 
 FIX = "apply infra/ with enable_media_insights = true (module media-insights)"
 MEDIA_PIPELINES = "mediapipelines.chime.amazonaws.com"
@@ -170,10 +170,10 @@ def check_rules(context: DoctorContext) -> Verdict:
     found = []
     for function, detail_type, detail in routes:
         verdict = rules_reach(context, function, "aws.chime", {detail_type: detail})
-        if verdict.status.value != "ok":
+        if verdict.status is not Status.OK:
             return verdict
         found.append(detail_type)
     mapping = _metadata_mapping(context)
-    if mapping.status.value != "ok":
+    if mapping.status is not Status.OK:
         return mapping
     return ok(f"EventBridge delivers {' and '.join(found)}; {mapping.message}")
