@@ -25,6 +25,7 @@ from callrec.doctor.context import DoctorContext
 from callrec.doctor.deployment import Deployment, from_outputs
 from callrec.doctor.registry import by_name, run_one
 from callrec.doctor.results import CheckResult
+from chalicelib import aws
 from chalicelib.sma.prompts import Prompt
 
 ACCOUNT = "123456789012"
@@ -120,7 +121,7 @@ def _role(name: str, service: str, conditions: dict[str, Any] | None = None) -> 
     if conditions:
         statement["Condition"] = conditions
     document = {"Version": "2012-10-17", "Statement": [statement]}
-    role = boto3.client("iam").create_role(
+    role = aws.client("iam").create_role(
         RoleName=name, AssumeRolePolicyDocument=json.dumps(document)
     )
     return str(role["Role"]["Arn"])
@@ -163,11 +164,11 @@ def create_function(function: str, *, dead_letter: bool) -> None:
     if dead_letter:
         params["DeadLetterConfig"] = {"TargetArn": DLQ_ARN}
         DEAD_LETTERS[function_name(function)] = DLQ_ARN
-    boto3.client("lambda").create_function(**params)
+    aws.client("lambda").create_function(**params)
 
 
 def allow_invoke(function: str, principal: str, source_arn: str, sid: str) -> None:
-    boto3.client("lambda").add_permission(
+    aws.client("lambda").add_permission(
         FunctionName=function_name(function),
         StatementId=sid,
         Action="lambda:InvokeFunction",
@@ -207,11 +208,11 @@ def put_policy(bucket: str, *statements: dict[str, Any]) -> None:
     # whose objects the doctor reads, goes without it here; the recordings bucket keeps it.
     tls = [tls_statement(bucket)] if bucket == RECORDINGS else []
     document = {"Version": "2012-10-17", "Statement": [*statements, *tls]}
-    boto3.client("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps(document))
+    aws.client("s3").put_bucket_policy(Bucket=bucket, Policy=json.dumps(document))
 
 
 def _hardened_bucket(bucket: str) -> None:
-    s3 = boto3.client("s3")
+    s3 = aws.client("s3")
     s3.create_bucket(Bucket=bucket)
     s3.put_public_access_block(
         Bucket=bucket,
@@ -253,7 +254,7 @@ def wav(rate: int = 8000, channels: int = 1, width: int = 2) -> bytes:
 
 
 def _dead_letter_queue() -> None:
-    sqs = boto3.client("sqs")
+    sqs = aws.client("sqs")
     url = sqs.create_queue(QueueName=DLQ_NAME)["QueueUrl"]
     policy = {
         "Version": "2012-10-17",
@@ -282,7 +283,7 @@ REPORT_PATTERN = {
 
 
 def event_rule(name: str, pattern: dict[str, Any], function: str) -> str:
-    events = boto3.client("events")
+    events = aws.client("events")
     arn = str(events.put_rule(Name=name, EventPattern=json.dumps(pattern))["RuleArn"])
     events.put_targets(
         Rule=name,
@@ -308,7 +309,7 @@ def create_stack() -> None:
     _hardened_bucket(PROMPTS)
     put_policy(PROMPTS, chime_statement(PROMPTS, "s3:GetObject", "*"))
     for key in PROMPT_KEYS:
-        boto3.client("s3").put_object(Bucket=PROMPTS, Key=key, Body=wav())
+        aws.client("s3").put_object(Bucket=PROMPTS, Key=key, Body=wav())
     allow_invoke(
         "start_transcription", "s3.amazonaws.com", f"arn:aws:s3:::{RECORDINGS}", "s3-recordings"
     )
@@ -317,7 +318,7 @@ def create_stack() -> None:
 
 
 def notify(*, events: list[str], prefix: str, function: str = "start_transcription") -> None:
-    boto3.client("s3").put_bucket_notification_configuration(
+    aws.client("s3").put_bucket_notification_configuration(
         Bucket=RECORDINGS,
         NotificationConfiguration={
             "LambdaFunctionConfigurations": [
@@ -464,7 +465,7 @@ class PatternMatchingEvents:
     """The moto events client, with TestEventPattern answered by moto's pattern matcher."""
 
     def __init__(self) -> None:
-        self._client = boto3.client("events")
+        self._client = aws.client("events")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
@@ -480,7 +481,7 @@ class DeadLetterKeepingLambda:
     """The moto Lambda client, with GetFunctionConfiguration carrying the DeadLetterConfig."""
 
     def __init__(self) -> None:
-        self._client = boto3.client("lambda")
+        self._client = aws.client("lambda")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._client, name)
