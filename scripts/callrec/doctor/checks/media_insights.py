@@ -8,7 +8,8 @@ notification target; associating a configuration with the Voice Connector makes 
 start a pipeline for every call (developer guide, "Using call analytics with Voice Connectors"),
 so in lambda start mode it must not be associated (a call would be recorded twice); the
 pipelines assume the resource access role as ``mediapipelines.chime.amazonaws.com`` with
-``aws:SourceAccount``/``aws:SourceArn`` (developer guide, call analytics resource access role).
+``aws:SourceAccount``/``aws:SourceArn`` (developer guide, "Using the call analytics resource
+access role": call-analytics-resource-access-role.html).
 Shapes:
 GetVoiceConnectorStreamingConfiguration and GetMediaInsightsPipelineConfiguration (API reference).
 """

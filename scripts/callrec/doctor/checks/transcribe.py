@@ -3,9 +3,10 @@
 AWS rules relied on (not verifiable offline): Transcribe assumes the data access role as
 ``transcribe.amazonaws.com`` with ``aws:SourceAccount`` and ``aws:SourceArn`` = the job's ARN
 (``arn:aws:transcribe:<region>:<account>:analytics/<job>`` for Call Analytics; Transcribe
-developer guide, "Cross-service confused deputy prevention"), and reads the media and writes the
-output with that role (Transcribe developer guide, "DataAccessRoleArn" of
-StartCallAnalyticsJob). The permission verdicts come from iam:SimulatePrincipalPolicy (IAM API
+developer guide, "Amazon Transcribe identity-based policy examples", confused deputy prevention
+policy: security_iam_id-based-policy-examples.html#confused-deputy-policy), and reads the media
+and writes the output with that role (Transcribe API reference, StartCallAnalyticsJob,
+DataAccessRoleArn). The permission verdicts come from iam:SimulatePrincipalPolicy (IAM API
 reference), which evaluates the role's identity policies (and permission boundary) but not the
 bucket or key policies; moto does not implement it, so the tests stub it.
 """
