@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from callrec import aws_options
 from callrec.terraform import chalice_tf
 from callrec.terraform.chalice_tf import PackageError
 
@@ -105,10 +106,13 @@ def register(subparsers: Any) -> None:
         metavar="NAME=VALUE",
         help="with --apply: a Terraform variable for the plan; repeatable",
     )
+    aws_options.add_arguments(parser)  # used by --apply (Terraform's AWS provider)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.apply:  # before packaging: no Region or credentials is one line, not a failed apply
+        aws_options.configure(args)
     app_dir: Path = args.app_dir.resolve()
     out_dir: Path = args.out.resolve()
     if not (app_dir / "app.py").is_file():

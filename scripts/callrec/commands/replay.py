@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from callrec import aws_options
 from chalicelib.errors import CallRecError
 
 BATCH = 10  # SQS ReceiveMessage maximum
@@ -78,12 +79,14 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="replay report events locally without NOTIFICATION_TOPIC_ARN (no notices are sent)",
     )
+    aws_options.add_arguments(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.max < 1:
         raise ReplayError("--max must be at least 1", hint="pass a positive number")
+    aws_options.configure(args)
     from chalicelib import aws
 
     sqs = aws.client("sqs")
