@@ -158,7 +158,7 @@ def _check_statement(
     _check_set_qualifiers(emit, statement)
     kind = emit.target.kind
     if kind.is_resource_policy:
-        _check_anyone(emit, statement)
+        _check_anyone(emit, statement, context)
         _check_cross_account(emit, statement, context)
         _check_services(emit, statement, context, incomplete)
     if kind is PolicyKind.IDENTITY:
@@ -241,10 +241,14 @@ def _narrows(clause: ConditionClause) -> bool:
     return not (clause.operator.is_pattern and any(wildcard_in(v) for v in clause.values))
 
 
-def _check_anyone(emit: _Emitter, statement: Statement) -> None:
+def _check_anyone(emit: _Emitter, statement: Statement, context: AuditContext) -> None:
     if not statement.is_allow or statement.principals is None or not statement.principals.anyone:
         return
-    if any(_narrows(clause) for clause in statement.conditions):
+    narrowing = [clause for clause in statement.conditions if _narrows(clause)]
+    if narrowing:
+        # Narrowed to an account: that account must be this one or allow-listed, else every
+        # principal of it (its services' SIP media applications included) is let in.
+        _check_named_accounts(emit, statement, statement.label, narrowing, context)
         return
     emit.add(
         "CR020",
@@ -267,6 +271,55 @@ def _check_cross_account(emit: _Emitter, statement: Statement, context: AuditCon
                 + ("" if context.owner_account else " (owner unknown: pass --account)"),
                 statement,
             )
+
+
+# Keys whose pinned values name the account a request comes from or acts for.
+_ACCOUNT_KEYS = frozenset({"aws:sourceaccount", "aws:principalaccount"})
+_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
+
+
+def _arn_account(value: str) -> str | None:
+    """The account part of a literal ARN without wildcards (``arn:partition:service:region:
+    account:resource``), or None."""
+    parts = value.split(":", 5)
+    if wildcard_in(value) or len(parts) != 6 or parts[0] != "arn":
+        return None
+    return parts[4] if is_account_id(parts[4]) else None
+
+
+def _named_accounts(clauses: list[ConditionClause]) -> list[tuple[str, str]]:
+    """(value, account) for every pinned value that names an account: an account key's value,
+    or the account part of a full ARN (an ARN carries its account, IAM User Guide)."""
+    named: list[tuple[str, str]] = []
+    for clause in (c for c in clauses if _pins(c)):
+        for value in clause.values:
+            if is_symbolic(value):
+                continue
+            if clause.key_lower in _ACCOUNT_KEYS and is_account_id(value):
+                named.append((value, value))
+            elif clause.key_lower in _ARN_KEYS and (account := _arn_account(value)):
+                named.append((value, account))
+    return named
+
+
+def _check_named_accounts(
+    emit: _Emitter,
+    statement: Statement,
+    label: str,
+    clauses: list[ConditionClause],
+    context: AuditContext,
+) -> None:
+    """CR040 for each account a pinned condition names that is neither the owner nor
+    allow-listed (only when the owner is known: --account, or the caller identity)."""
+    if context.owner_account is None:
+        return
+    reported: set[str] = set()
+    for value, account in _named_accounts(clauses):
+        if context.account_allowed(account) or value in reported:
+            continue
+        reported.add(value)
+        shown = account if value == account else f"{value} (account {account})"
+        emit.add("CR040", f"{label}: condition admits {shown}, another account", statement)
 
 
 def _literal_values(clauses: list[ConditionClause]) -> set[str]:
@@ -384,8 +437,7 @@ def _check_confused_deputy(
                 f"{label}: aws:SourceAccount value {account!r} is not an account id",
                 statement,
             )
-        elif not context.account_allowed(account) and context.owner_account is not None:
-            emit.add("CR040", f"{label}: aws:SourceAccount {account} is another account", statement)
+    _check_named_accounts(emit, statement, label, [*deputy.account, *deputy.arn], context)
     for clause in deputy.arn:
         if _pins(clause):
             _check_source_arn_clause(emit, deputy, clause, accounts)
