@@ -12,7 +12,13 @@ from callrec.audit.conditions import (
     parse_operator,
 )
 from callrec.audit.context import AuditContext
-from callrec.audit.evaluation import Request, denying_statements, like
+from callrec.audit.evaluation import (
+    clause_matches,
+    denying_statements,
+    like,
+    service_context,
+    service_request,
+)
 from callrec.audit.findings import Finding, Location
 from callrec.audit.policy import (
     ConditionClause,
@@ -378,28 +384,65 @@ def _deputy_clauses(policy: Policy, statement: Statement, service: str) -> _Depu
     )
 
 
+_SOURCE_KEYS = (SOURCE_ACCOUNT.lower(), SOURCE_ARN.lower())
+
+
 def _confining_clause(deny: Statement, allow: Statement, service: str) -> ConditionClause | None:
-    """The positive clause a Deny imposes on ``allow``'s grant, if it confines it."""
-    if not _covers(deny, allow, service) or len(deny.conditions) != 1:
+    """The positive clause a Deny imposes on ``allow``'s grant, if it confines it.
+
+    One clause must refuse a source key's other values; every other clause must hold for every
+    request the service makes (e.g. ``Bool aws:PrincipalIsAWSService true``, ``Null
+    aws:SourceAccount false``), whatever account it acts for, so it cannot let one through.
+    """
+    if not _covers(deny, allow, service):
         return None
-    (clause,) = deny.conditions
-    operator = clause.operator
-    positive = _CONFINING_DENY_OPERATORS.get(operator.base)
-    if positive is None or operator.if_exists or operator.qualifier is not SetQualifier.NONE:
+    confining = [c for c in deny.conditions if c.key_lower in _SOURCE_KEYS and _refuses_others(c)]
+    if len(confining) != 1:
         return None
-    if clause.key_lower not in (SOURCE_ACCOUNT.lower(), SOURCE_ARN.lower()):
+    (clause,) = confining
+    others = [c for c in deny.conditions if c is not clause]
+    if not all(_holds_for_every_request(c, service) for c in others):
         return None
+    positive = _CONFINING_DENY_OPERATORS[clause.operator.base]
     return ConditionClause(parse_operator(positive), clause.key, clause.values)
 
 
+def _refuses_others(clause: ConditionClause) -> bool:
+    """A negated operator, with or without IfExists (both are true when the key is absent)."""
+    operator = clause.operator
+    return (
+        operator.known
+        and operator.base in _CONFINING_DENY_OPERATORS
+        and operator.qualifier is SetQualifier.NONE
+    )
+
+
+def _holds_for_every_request(clause: ConditionClause, service: str) -> bool:
+    """True for every request of ``service``: on a key it always sets, or the presence of the
+    source keys it always sends to a resource it acts on (``Null`` = false)."""
+    if clause.key_lower in _SOURCE_KEYS:
+        is_null = clause.operator.known and clause.operator.base == "Null"
+        return is_null and all(v.lower() == "false" for v in clause.values)
+    facts = {key.lower(): value for key, value in service_context(service).items()}
+    return clause.key_lower in facts and clause_matches(clause, facts)
+
+
 def _covers(deny: Statement, allow: Statement, service: str) -> bool:
-    """Does the Deny apply to every request the Allow grants (principal, actions, resources)?"""
+    """Does the Deny apply to every request the Allow grants (principal, actions, resources)?
+
+    An Allow written with NotAction/NotResource grants an open-ended set: only a Deny on
+    every action (resource) ``*`` covers it.
+    """
     if not deny.is_deny or deny.principals is None or deny.not_principals is not None:
         return False
     if deny.not_actions or deny.not_resources or deny.unresolved():
         return False
     principals = deny.principals
     if not principals.anyone and service.lower() not in {s.lower() for s in principals.services}:
+        return False
+    if (allow.not_actions and "*" not in deny.actions) or (
+        allow.not_resources and "*" not in deny.resources
+    ):
         return False
     actions = all(any(action_matches(d, a) for d in deny.actions) for a in allow.actions)
     resources = all(any(like(d, r) for d in deny.resources) for r in allow.resources)
@@ -645,16 +688,12 @@ def _check_own_writes_denied(emit: _Emitter, deputy: _Deputy) -> None:
     for arn in arns:
         parsed = parse_chime_arn(arn)
         account = accounts[0] if accounts else (parsed["account"] if parsed else "")
-        context = {
-            SOURCE_ACCOUNT: account,
-            SOURCE_ARN: arn,
-            "aws:SecureTransport": "true",
-            "aws:PrincipalServiceName": service,
-        }
         for action in (a for a in statement.actions if not wildcard_in(a)):
             for resource in statement.resources:
                 sample = resource.replace("*", "example").replace("?", "x")
-                request = Request(action, sample, service, context)
+                request = service_request(
+                    action, sample, service, source_account=account, source_arn=arn
+                )
                 for deny in denying_statements(emit.target.policy, request):
                     if (deny.label, action) in reported:
                         continue
