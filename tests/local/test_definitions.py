@@ -91,3 +91,19 @@ def test_expression_neither_can_evaluate_stops_the_rendering_naming_it(tmp_path:
     message = str(raised.value)
     assert "no_such_function(" in message
     assert "infra/modules/recording-bucket/main.tf:" in message
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # A format verb the static evaluator does not implement: Terraform renders it.
+        'resources = [format("%[1]s/%[2]s/*", local.bucket_arn, var.recordings_prefix)]',
+        # A condition on an apply-time value: the demo knows the bucket's ARN, so it is decided.
+        'resources = local.bucket_arn != "" ? ["${local.bucket_arn}/${var.recordings_prefix}/*"] '
+        ': ["*"]',
+    ],
+)
+def test_equivalent_edit_renders_the_same_policy(tmp_path: Path, edit: str) -> None:
+    changed = definitions.load(ACCOUNT, "us-east-1", "sma-x", modules=_modules_copy(tmp_path, edit))
+    original = definitions.load(ACCOUNT, "us-east-1", "sma-x")
+    assert changed.recordings_policy == original.recordings_policy
