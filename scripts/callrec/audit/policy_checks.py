@@ -495,12 +495,7 @@ def _check_source_account(emit: _Emitter, deputy: _Deputy, incomplete: bool) -> 
     clauses = deputy.account
     if clauses:
         if _not_pinned(clauses):
-            operators = ", ".join(sorted({c.operator.raw for c in clauses}))
-            emit.add(
-                "CR001",
-                f"{label}: aws:SourceAccount is tested with {operators}, which does not pin it",
-                statement,
-            )
+            _report_not_pinned(emit, "CR001", deputy, SOURCE_ACCOUNT, clauses)
         return
     pinned_arns = [c for c in deputy.arn if _pins(c)]
     if pinned_arns and all(_is_full_arn(v) for c in pinned_arns for v in c.values):
@@ -523,12 +518,18 @@ def _check_source_arn(emit: _Emitter, deputy: _Deputy, incomplete: bool) -> None
         if not incomplete:
             emit.add("CR002", f"{label}: no aws:SourceArn condition", statement)
     elif _not_pinned(clauses):
-        operators = ", ".join(sorted({c.operator.raw for c in clauses}))
-        emit.add(
-            "CR002",
-            f"{label}: aws:SourceArn is tested with {operators}, which does not pin it",
-            statement,
-        )
+        _report_not_pinned(emit, "CR002", deputy, SOURCE_ARN, clauses)
+
+
+def _report_not_pinned(
+    emit: _Emitter, rule_id: str, deputy: _Deputy, key: str, clauses: list[ConditionClause]
+) -> None:
+    operators = ", ".join(sorted({c.operator.raw for c in clauses}))
+    emit.add(
+        rule_id,
+        f"{deputy.label}: {key} is tested with {operators}, which does not pin it",
+        deputy.statement,
+    )
 
 
 def _check_source_arn_clause(
