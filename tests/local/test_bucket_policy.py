@@ -212,7 +212,9 @@ def test_the_corpus_has_passing_chime_write_policies() -> None:
     assert len(_passing_chime_write_policies()) >= 8
 
 
-@pytest.mark.parametrize("path", _passing_chime_write_policies(), ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", _passing_chime_write_policies(), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
 def test_a_policy_the_auditor_passes_admits_the_sma_and_no_other_source(path: Path) -> None:
     # One evaluator, one request: what the auditor calls safe, the local judge must admit for
     # the SMA it pins and refuse for another SMA or another account's.
