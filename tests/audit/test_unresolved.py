@@ -13,6 +13,7 @@ from callrec.audit.context import AuditContext
 from callrec.audit.engine import audit
 from callrec.audit.findings import Finding
 from callrec.audit.rules import Severity
+from callrec.audit.sources.hclexpr import Evaluator, Unknown
 from callrec.audit.sources.terraform import read_terraform
 from tests.audit.conftest import REPO_ROOT, TERRAFORM_FIXTURES, AuditRun
 
@@ -96,3 +97,67 @@ def test_unresolved_principal_type_is_named_not_called_malformed(
     assert any("var.principal_type" in m and "not judged" in m for m in messages)
     policy_rules = {r for r in run.rules if not r.startswith("CR03") or r == "CR030"}
     assert policy_rules == {"CR063"}
+
+
+# Equivalent edits the evaluator computes: the audit must not change.
+EVALUATED_EDITS = [
+    'resources = [format("%s/%s/*", local.bucket_arn, var.recordings_prefix)]',
+    'resources = [join("/", [local.bucket_arn, var.recordings_prefix, "*"])]',
+    'resources = try(["${local.bucket_arn}/${var.recordings_prefix}/*"], ["*"])',
+    'resources = [for p in [var.recordings_prefix] : "${local.bucket_arn}/${p}/*"]',
+]
+# Equivalent edits it cannot compute: CR063 and nothing else. Each once gave a false CR011 (a
+# format verb printed literally, try() taking its fallback because a function was missing, a
+# condition on an apply-time value read as that value).
+UNEVALUATED_EDITS = [
+    'resources = [format("%[1]s/%[2]s/*", local.bucket_arn, var.recordings_prefix)]',
+    'resources = try(formatlist("%s/*", ["${local.bucket_arn}/${var.recordings_prefix}"]), ["*"])',
+    'resources = local.bucket_arn != "" ? ["${local.bucket_arn}/${var.recordings_prefix}/*"] '
+    ': ["*"]',
+]
+
+
+@pytest.mark.parametrize("edit", EVALUATED_EDITS)
+def test_equivalent_edit_audits_like_the_original(
+    tmp_path: Path, baseline: list[tuple[str, str, str]], edit: str
+) -> None:
+    assert _findings(_infra_copy(tmp_path, edit)) == baseline
+
+
+@pytest.mark.parametrize("edit", UNEVALUATED_EDITS)
+def test_equivalent_edit_it_cannot_compute_adds_only_cr063(
+    tmp_path: Path, baseline: list[tuple[str, str, str]], edit: str
+) -> None:
+    findings = _findings(_infra_copy(tmp_path, edit))
+    new = [f for f in findings if f not in baseline]
+    assert new
+    assert {rule for rule, _, _ in new} == {"CR063"}
+    assert all(f in findings for f in baseline)
+
+
+def _evaluate(expression: str) -> object:
+    evaluator = Evaluator(lambda root, path, text: evaluator.unknown(text))
+    return evaluator.expression(expression)
+
+
+def test_try_moves_past_a_lookup_terraform_refuses_too() -> None:
+    assert _evaluate('try({ a = "x" }.b, "fallback")') == "fallback"
+
+
+def test_try_does_not_move_past_a_function_it_lacks() -> None:
+    value = _evaluate('try(lookup({ a = "x" }, "a"), "fallback")')
+    assert isinstance(value, Unknown) and value.reportable
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [('format("%s%%", 50)', "50%"), ('format("%d-%v", 2, true)', "2-true")],
+)
+def test_format_implements_the_verbs_policies_use(expression: str, expected: str) -> None:
+    assert _evaluate(expression) == expected
+
+
+@pytest.mark.parametrize("expression", ['format("%s", "a", "b")', 'format("%5s", "a")'])
+def test_format_it_cannot_mirror_is_unresolved(expression: str) -> None:
+    value = _evaluate(expression)
+    assert isinstance(value, Unknown) and value.reportable

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from callrec.local import bucket_policy, definitions
@@ -153,3 +156,75 @@ def test_the_local_judge_and_the_auditor_share_one_evaluator() -> None:
 
     assert bucket_policy.Decision is evaluation.Decision
     assert bucket_policy.Request is evaluation.Request
+
+
+def test_for_any_value_is_false_when_the_key_is_absent() -> None:
+    # IAM User Guide, multivalued context keys: ForAnyValue has no value to match when the key
+    # is absent (ForAllValues is then true); the negated base operator does not change that.
+    policy = _chime_write_policy({"ForAnyValue:StringNotEquals": {"aws:SourceVpce": "vpce-1"}})
+    assert evaluate(policy, put("recordings/x.wav")) is Decision.IMPLICIT_DENY
+
+
+def test_statement_without_a_principal_admits_nobody() -> None:
+    # S3 refuses a bucket policy statement without Principal; it never lets Chime in.
+    policy = _chime_write_policy({"StringEquals": {"aws:SourceAccount": ACCOUNT}})
+    del policy["Statement"][0]["Principal"]  # type: ignore[index]
+    assert evaluate(policy, put("recordings/x.wav")) is Decision.IMPLICIT_DENY
+
+
+def test_chime_request_says_it_comes_from_a_service_principal() -> None:
+    # IAM User Guide, aws:PrincipalIsAWSService: true when an AWS service principal calls, so
+    # a grant to "any AWS service acting for this account" admits Chime.
+    policy = _chime_write_policy(
+        {
+            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+            "Bool": {"aws:PrincipalIsAWSService": "true"},
+        }
+    )
+    policy["Statement"][0]["Principal"] = "*"  # type: ignore[index]
+    assert evaluate(policy, put("recordings/x.wav")) is Decision.ALLOW
+
+
+CORPUS_SMA = f"arn:aws:chime:us-east-1:{ACCOUNT}:sma/0b1f7c5e-2f0a-4a52-9d0a-1b2c3d4e5f60"
+POLICIES = Path(__file__).resolve().parents[1] / "audit" / "policies"
+
+
+def _passing_chime_write_policies() -> list[Path]:
+    """Corpus bucket policies that grant Chime recordings/* for the corpus SMA and that the
+    auditor passes (no finding at its default --fail-on high)."""
+    from callrec.audit.context import AuditContext
+    from callrec.audit.engine import audit
+    from callrec.audit.rules import Severity
+    from callrec.audit.sources.policy_file import read_policy_file
+
+    passing = []
+    for path in sorted(POLICIES.glob("*/*.json")):
+        text = path.read_text(encoding="utf-8")
+        if CORPUS_SMA not in text or "arn:aws:s3:::recs/recordings/*" not in text:
+            continue
+        findings = audit(read_policy_file(path), AuditContext(owner_account=ACCOUNT))
+        if all(f.severity < Severity.HIGH for f in findings):
+            passing.append(path)
+    return passing
+
+
+def test_the_corpus_has_passing_chime_write_policies() -> None:
+    assert len(_passing_chime_write_policies()) >= 8
+
+
+@pytest.mark.parametrize(
+    "path", _passing_chime_write_policies(), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_a_policy_the_auditor_passes_admits_the_sma_and_no_other_source(path: Path) -> None:
+    # One evaluator, one request: what the auditor calls safe, the local judge must admit for
+    # the SMA it pins and refuse for another SMA or another account's.
+    policy = json.loads(path.read_text(encoding="utf-8"))
+
+    def decide(sma: str, account: str) -> Decision:
+        request = chime_request("s3:PutObject", "recs", "recordings/x.wav", account, sma)
+        return evaluate(policy, request)
+
+    assert decide(CORPUS_SMA, ACCOUNT) is Decision.ALLOW
+    assert decide(f"arn:aws:chime:us-east-1:{ACCOUNT}:sma/another", ACCOUNT) is not Decision.ALLOW
+    evil = "999988887777"
+    assert decide(f"arn:aws:chime:us-east-1:{evil}:sma/another", evil) is not Decision.ALLOW

@@ -44,6 +44,33 @@ class Request:
     context: Mapping[str, str]
 
 
+def service_context(service: str) -> dict[str, str]:
+    """The keys every request of a service principal carries, whoever it acts for.
+
+    IAM User Guide, global condition keys: ``aws:PrincipalIsAWSService`` is true and
+    ``aws:PrincipalServiceName`` names the service when an AWS service principal calls. That
+    Chime reaches S3 over TLS (``aws:SecureTransport`` true) is assumed: nothing offline shows it.
+    """
+    return {
+        "aws:PrincipalServiceName": service,
+        "aws:PrincipalIsAWSService": "true",
+        "aws:SecureTransport": "true",
+    }
+
+
+def service_request(
+    action: str, resource: str, service: str, *, source_account: str, source_arn: str
+) -> Request:
+    """The request a service principal makes for one resource of one account: the request the
+    auditor tests a policy with (CR012) and the local Chime is judged by, alike."""
+    context = {
+        **service_context(service),
+        "aws:SourceAccount": source_account,
+        "aws:SourceArn": source_arn,
+    }
+    return Request(action, resource, service, context)
+
+
 def evaluate(policy: Policy, request: Request) -> Decision:
     allowed = False
     for statement in policy.statements:
@@ -78,6 +105,10 @@ def statement_applies(statement: Statement, request: Request) -> bool:
 
 
 def _principal_matches(statement: Statement, request: Request) -> bool:
+    """A resource policy's statement names its principals; one without ``Principal`` or
+    ``NotPrincipal`` is invalid there (S3 refuses it) and matches nobody."""
+    if statement.principals is None and statement.not_principals is None:
+        return False
     if statement.principals is not None and not _principal(statement.principals, request):
         return False
     return statement.not_principals is None or not _principal(statement.not_principals, request)
@@ -175,8 +206,10 @@ def clause_matches(clause: ConditionClause, context: Mapping[str, str]) -> bool:
         return any(v.lower() == ("false" if present else "true") for v in clause.values)
     negated = operator.base in _NEGATED
     if not present:
-        if operator.qualifier is SetQualifier.FOR_ALL_VALUES:
-            return True
+        # IAM User Guide, multivalued context keys: ForAllValues is true when the key is absent,
+        # ForAnyValue false (no value can match); plain operators as described above.
+        if operator.qualifier is not SetQualifier.NONE:
+            return operator.qualifier is SetQualifier.FOR_ALL_VALUES
         return operator.if_exists or negated
     test = _POSITIVE.get(_NEGATED.get(operator.base, operator.base))
     if test is None:  # dates and IP ranges: not used by the project's policies

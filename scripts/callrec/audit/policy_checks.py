@@ -12,7 +12,13 @@ from callrec.audit.conditions import (
     parse_operator,
 )
 from callrec.audit.context import AuditContext
-from callrec.audit.evaluation import Request, denying_statements, like
+from callrec.audit.evaluation import (
+    clause_matches,
+    denying_statements,
+    like,
+    service_context,
+    service_request,
+)
 from callrec.audit.findings import Finding, Location
 from callrec.audit.policy import (
     ConditionClause,
@@ -158,7 +164,7 @@ def _check_statement(
     _check_set_qualifiers(emit, statement)
     kind = emit.target.kind
     if kind.is_resource_policy:
-        _check_anyone(emit, statement)
+        _check_anyone(emit, statement, context)
         _check_cross_account(emit, statement, context)
         _check_services(emit, statement, context, incomplete)
     if kind is PolicyKind.IDENTITY:
@@ -241,10 +247,14 @@ def _narrows(clause: ConditionClause) -> bool:
     return not (clause.operator.is_pattern and any(wildcard_in(v) for v in clause.values))
 
 
-def _check_anyone(emit: _Emitter, statement: Statement) -> None:
+def _check_anyone(emit: _Emitter, statement: Statement, context: AuditContext) -> None:
     if not statement.is_allow or statement.principals is None or not statement.principals.anyone:
         return
-    if any(_narrows(clause) for clause in statement.conditions):
+    narrowing = [clause for clause in statement.conditions if _narrows(clause)]
+    if narrowing:
+        # Narrowed to an account: that account must be this one or allow-listed, else every
+        # principal of it (its services' SIP media applications included) is let in.
+        _check_named_accounts(emit, statement, statement.label, narrowing, context)
         return
     emit.add(
         "CR020",
@@ -267,6 +277,55 @@ def _check_cross_account(emit: _Emitter, statement: Statement, context: AuditCon
                 + ("" if context.owner_account else " (owner unknown: pass --account)"),
                 statement,
             )
+
+
+# Keys whose pinned values name the account a request comes from or acts for.
+_ACCOUNT_KEYS = frozenset({"aws:sourceaccount", "aws:principalaccount"})
+_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
+
+
+def _arn_account(value: str) -> str | None:
+    """The account part of a literal ARN without wildcards (``arn:partition:service:region:
+    account:resource``), or None."""
+    parts = value.split(":", 5)
+    if wildcard_in(value) or len(parts) != 6 or parts[0] != "arn":
+        return None
+    return parts[4] if is_account_id(parts[4]) else None
+
+
+def _named_accounts(clauses: list[ConditionClause]) -> list[tuple[str, str]]:
+    """(value, account) for every pinned value that names an account: an account key's value,
+    or the account part of a full ARN (an ARN carries its account, IAM User Guide)."""
+    named: list[tuple[str, str]] = []
+    for clause in (c for c in clauses if _pins(c)):
+        for value in clause.values:
+            if is_symbolic(value):
+                continue
+            if clause.key_lower in _ACCOUNT_KEYS and is_account_id(value):
+                named.append((value, value))
+            elif clause.key_lower in _ARN_KEYS and (account := _arn_account(value)):
+                named.append((value, account))
+    return named
+
+
+def _check_named_accounts(
+    emit: _Emitter,
+    statement: Statement,
+    label: str,
+    clauses: list[ConditionClause],
+    context: AuditContext,
+) -> None:
+    """CR040 for each account a pinned condition names that is neither the owner nor
+    allow-listed (only when the owner is known: --account, or the caller identity)."""
+    if context.owner_account is None:
+        return
+    reported: set[str] = set()
+    for value, account in _named_accounts(clauses):
+        if context.account_allowed(account) or value in reported:
+            continue
+        reported.add(value)
+        shown = account if value == account else f"{value} (account {account})"
+        emit.add("CR040", f"{label}: condition admits {shown}, another account", statement)
 
 
 def _literal_values(clauses: list[ConditionClause]) -> set[str]:
@@ -325,28 +384,65 @@ def _deputy_clauses(policy: Policy, statement: Statement, service: str) -> _Depu
     )
 
 
+_SOURCE_KEYS = (SOURCE_ACCOUNT.lower(), SOURCE_ARN.lower())
+
+
 def _confining_clause(deny: Statement, allow: Statement, service: str) -> ConditionClause | None:
-    """The positive clause a Deny imposes on ``allow``'s grant, if it confines it."""
-    if not _covers(deny, allow, service) or len(deny.conditions) != 1:
+    """The positive clause a Deny imposes on ``allow``'s grant, if it confines it.
+
+    One clause must refuse a source key's other values; every other clause must hold for every
+    request the service makes (e.g. ``Bool aws:PrincipalIsAWSService true``, ``Null
+    aws:SourceAccount false``), whatever account it acts for, so it cannot let one through.
+    """
+    if not _covers(deny, allow, service):
         return None
-    (clause,) = deny.conditions
-    operator = clause.operator
-    positive = _CONFINING_DENY_OPERATORS.get(operator.base)
-    if positive is None or operator.if_exists or operator.qualifier is not SetQualifier.NONE:
+    confining = [c for c in deny.conditions if c.key_lower in _SOURCE_KEYS and _refuses_others(c)]
+    if len(confining) != 1:
         return None
-    if clause.key_lower not in (SOURCE_ACCOUNT.lower(), SOURCE_ARN.lower()):
+    (clause,) = confining
+    others = [c for c in deny.conditions if c is not clause]
+    if not all(_holds_for_every_request(c, service) for c in others):
         return None
+    positive = _CONFINING_DENY_OPERATORS[clause.operator.base]
     return ConditionClause(parse_operator(positive), clause.key, clause.values)
 
 
+def _refuses_others(clause: ConditionClause) -> bool:
+    """A negated operator, with or without IfExists (both are true when the key is absent)."""
+    operator = clause.operator
+    return (
+        operator.known
+        and operator.base in _CONFINING_DENY_OPERATORS
+        and operator.qualifier is SetQualifier.NONE
+    )
+
+
+def _holds_for_every_request(clause: ConditionClause, service: str) -> bool:
+    """True for every request of ``service``: on a key it always sets, or the presence of the
+    source keys it always sends to a resource it acts on (``Null`` = false)."""
+    if clause.key_lower in _SOURCE_KEYS:
+        is_null = clause.operator.known and clause.operator.base == "Null"
+        return is_null and all(v.lower() == "false" for v in clause.values)
+    facts = {key.lower(): value for key, value in service_context(service).items()}
+    return clause.key_lower in facts and clause_matches(clause, facts)
+
+
 def _covers(deny: Statement, allow: Statement, service: str) -> bool:
-    """Does the Deny apply to every request the Allow grants (principal, actions, resources)?"""
+    """Does the Deny apply to every request the Allow grants (principal, actions, resources)?
+
+    An Allow written with NotAction/NotResource grants an open-ended set: only a Deny on
+    every action (resource) ``*`` covers it.
+    """
     if not deny.is_deny or deny.principals is None or deny.not_principals is not None:
         return False
     if deny.not_actions or deny.not_resources or deny.unresolved():
         return False
     principals = deny.principals
     if not principals.anyone and service.lower() not in {s.lower() for s in principals.services}:
+        return False
+    if (allow.not_actions and "*" not in deny.actions) or (
+        allow.not_resources and "*" not in deny.resources
+    ):
         return False
     actions = all(any(action_matches(d, a) for d in deny.actions) for a in allow.actions)
     resources = all(any(like(d, r) for d in deny.resources) for r in allow.resources)
@@ -384,8 +480,7 @@ def _check_confused_deputy(
                 f"{label}: aws:SourceAccount value {account!r} is not an account id",
                 statement,
             )
-        elif not context.account_allowed(account) and context.owner_account is not None:
-            emit.add("CR040", f"{label}: aws:SourceAccount {account} is another account", statement)
+    _check_named_accounts(emit, statement, label, [*deputy.account, *deputy.arn], context)
     for clause in deputy.arn:
         if _pins(clause):
             _check_source_arn_clause(emit, deputy, clause, accounts)
@@ -400,12 +495,7 @@ def _check_source_account(emit: _Emitter, deputy: _Deputy, incomplete: bool) -> 
     clauses = deputy.account
     if clauses:
         if _not_pinned(clauses):
-            operators = ", ".join(sorted({c.operator.raw for c in clauses}))
-            emit.add(
-                "CR001",
-                f"{label}: aws:SourceAccount is tested with {operators}, which does not pin it",
-                statement,
-            )
+            _report_not_pinned(emit, "CR001", deputy, SOURCE_ACCOUNT, clauses)
         return
     pinned_arns = [c for c in deputy.arn if _pins(c)]
     if pinned_arns and all(_is_full_arn(v) for c in pinned_arns for v in c.values):
@@ -428,12 +518,18 @@ def _check_source_arn(emit: _Emitter, deputy: _Deputy, incomplete: bool) -> None
         if not incomplete:
             emit.add("CR002", f"{label}: no aws:SourceArn condition", statement)
     elif _not_pinned(clauses):
-        operators = ", ".join(sorted({c.operator.raw for c in clauses}))
-        emit.add(
-            "CR002",
-            f"{label}: aws:SourceArn is tested with {operators}, which does not pin it",
-            statement,
-        )
+        _report_not_pinned(emit, "CR002", deputy, SOURCE_ARN, clauses)
+
+
+def _report_not_pinned(
+    emit: _Emitter, rule_id: str, deputy: _Deputy, key: str, clauses: list[ConditionClause]
+) -> None:
+    operators = ", ".join(sorted({c.operator.raw for c in clauses}))
+    emit.add(
+        rule_id,
+        f"{deputy.label}: {key} is tested with {operators}, which does not pin it",
+        deputy.statement,
+    )
 
 
 def _check_source_arn_clause(
@@ -593,16 +689,12 @@ def _check_own_writes_denied(emit: _Emitter, deputy: _Deputy) -> None:
     for arn in arns:
         parsed = parse_chime_arn(arn)
         account = accounts[0] if accounts else (parsed["account"] if parsed else "")
-        context = {
-            SOURCE_ACCOUNT: account,
-            SOURCE_ARN: arn,
-            "aws:SecureTransport": "true",
-            "aws:PrincipalServiceName": service,
-        }
         for action in (a for a in statement.actions if not wildcard_in(a)):
             for resource in statement.resources:
                 sample = resource.replace("*", "example").replace("?", "x")
-                request = Request(action, sample, service, context)
+                request = service_request(
+                    action, sample, service, source_account=account, source_arn=arn
+                )
                 for deny in denying_statements(emit.target.policy, request):
                     if (deny.label, action) in reported:
                         continue

@@ -14,8 +14,10 @@ MEDIA_PIPELINES_PRINCIPAL = "mediapipelines.chime.amazonaws.com"
 VOICE_RESOURCE_TYPES = ("sma", "vc")
 PIPELINE_RESOURCE_TYPES = ("media-pipeline", "media-insights-pipeline-configuration")
 
+# The partition may be written as a reference (``${data.aws_partition.current.partition}``), as
+# Terraform configurations for several partitions do; region and account may be too.
 _CHIME_ARN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):(?P<service>chime|voiceconnector):(?P<region>[^:]*):"
+    r"^arn:(?P<partition>aws[a-z-]*|\$\{[^}:]*\}):(?P<service>chime|voiceconnector):(?P<region>[^:]*):"
     r"(?P<account>[^:]*):(?P<type>[a-z-]+)/(?P<id>.+)$"
 )
 _ACCOUNT_ID = re.compile(r"^\d{12}$")

@@ -143,9 +143,15 @@ Fallback = Callable[[str, list[Any]], Any]
 
 @dataclass
 class Gaps:
-    """Where unresolved expressions are recorded; evaluators of one configuration share it."""
+    """Where unresolved expressions are recorded; evaluators of one configuration share it.
+
+    ``errors`` are the ones Terraform itself would fail on (an attribute or index a known value
+    lacks): the only gaps ``try()`` may skip. Any other gap is something the evaluator cannot
+    compute, which Terraform may well evaluate.
+    """
 
     items: list[str] = field(default_factory=list)
+    errors: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -170,6 +176,11 @@ class Evaluator:
         if reportable and text not in self.unresolved:
             self.unresolved.append(text)
         return Unknown(text, reportable)
+
+    def error(self, text: str) -> Unknown:
+        """A lookup Terraform would refuse too (e.g. an attribute a known object lacks)."""
+        self.gaps.errors.add(text)
+        return self.unknown(text)
 
     # --- templates ---------------------------------------------------------------------------
     def template(self, body: str, bindings: Sequence[Mapping[str, Any]] = ()) -> Any:
@@ -297,6 +308,42 @@ def _flatten(value: Any) -> list[Any]:
     return out
 
 
+def _format_value(verb: str, value: Any) -> str:
+    if verb == "d":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+            raise ValueError("%d needs a whole number")
+        return str(int(value))
+    if value is None or isinstance(value, Mapping | list | tuple):
+        raise ValueError(f"%{verb} of a collection or null is not evaluated here")
+    return to_template_string(value)
+
+
+def _format(spec: str, *args: Any) -> str:
+    """Terraform's format() for the verbs policies use: %s, %v, %d and %%. Any other verb, a
+    flag, a width or an explicit argument index, or too few or too many arguments (Terraform
+    refuses those), declines with ValueError rather than print them literally. An apply-time
+    argument is interpolated as a template interpolates it."""
+    out: list[str] = []
+    position, used = 0, 0
+    while position < len(spec):
+        if spec[position] != "%":
+            out.append(spec[position])
+            position += 1
+            continue
+        verb = spec[position + 1 : position + 2]
+        position += 2
+        if verb == "%":
+            out.append("%")
+            continue
+        if verb not in ("s", "v", "d") or used >= len(args):
+            raise ValueError(f"format verb %{verb} is not evaluated here")
+        out.append(_format_value(verb, args[used]))
+        used += 1
+    if used != len(args):
+        raise ValueError("format: more arguments than verbs")
+    return "".join(out)
+
+
 def _merge(*maps: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in maps:
@@ -321,7 +368,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "length": len,
     "lower": str.lower,
     "upper": str.upper,
-    "format": lambda fmt, *args: re.sub(r"%[sdv]", "{}", fmt).format(*args),
+    "format": _format,
     "join": lambda sep, lst: sep.join(to_template_string(x) for x in lst),
     "split": lambda sep, s: s.split(sep),
     "merge": _merge,
@@ -336,6 +383,11 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "sort": lambda lst: sorted(to_template_string(x) for x in lst),
     "reverse": lambda lst: list(reversed(lst)),
 }
+
+
+# Functions that take apply-time arguments as a template does (the reference is kept in the
+# text); any other function of an apply-time value is itself an apply-time value.
+_INTERPOLATING = frozenset({"jsonencode", "format"})
 
 
 class _Parser:
@@ -369,14 +421,18 @@ class _Parser:
 
     # --- grammar -----------------------------------------------------------------------------
     def parse_expression(self) -> Any:
+        start = self.position
         condition = self.binary(0)
         if self.accept("?"):
             yes = self.parse_expression()
             self.expect(":")
             no = self.parse_expression()
-            if isinstance(condition, Unknown):
-                return self.derived(f"conditional on {condition.text}", condition)
-            return yes if condition else no
+            if not isinstance(condition, Unknown):
+                return yes if condition else no
+            if to_json(yes) == to_json(no):
+                return yes
+            # Either branch may be the value: naming it is the only honest answer.
+            return self.ev.unknown(self.text_from(start))
         return condition
 
     _LEVELS: Sequence[tuple[str, ...]] = (
@@ -471,7 +527,7 @@ class _Parser:
             return value[name]
         if isinstance(value, Unknown):
             return Unknown(f"{value.text}.{name}", value.reportable, value.address)
-        return self.ev.unknown(self.text_from(start))
+        return self.ev.error(self.text_from(start))
 
     def index(self, value: Any, index: Any, start: int) -> Any:
         if isinstance(value, Unknown) or isinstance(index, Unknown):
@@ -479,7 +535,7 @@ class _Parser:
         try:
             return value[index]
         except (KeyError, IndexError, TypeError):
-            return self.ev.unknown(self.text_from(start))
+            return self.ev.error(self.text_from(start))
 
     def traversal(self) -> Any:
         start = self.position
@@ -529,41 +585,53 @@ class _Parser:
         self.ev.unresolved = outer
         text = self.text_from(start)
         if name in ("try", "coalesce"):
-            return self.first_usable(name, args, gaps)
+            return self.first_usable(name, args, gaps, text)
         for gap in gaps:
             self.ev.unresolved.extend(g for g in gap if g not in self.ev.unresolved)
         function = FUNCTIONS.get(name)
         if function is None:
             return self.fallback_call(name, args, text)
         unknown = _is_unknown(*args)
-        if unknown is not None and name != "jsonencode":
+        if unknown is not None and name not in _INTERPOLATING:
             return self.derived(text, unknown)
         try:
             return function(*args)
         except (TypeError, ValueError, KeyError, IndexError):
-            return self.ev.unknown(text)
+            return self.fallback_call(name, args, text, "could not be evaluated here")
 
-    def fallback_call(self, name: str, args: list[Any], text: str) -> Any:
-        """A function this evaluator lacks: the fallback's answer on known arguments, else the
-        call is named, with its arguments, as written (never guessed)."""
+    def fallback_call(
+        self,
+        name: str,
+        args: list[Any],
+        text: str,
+        why: str = "is not a function this evaluator implements",
+    ) -> Any:
+        """A function this evaluator lacks (or declines on these arguments): the fallback's
+        answer on known arguments, else the call is named, with its arguments, as written
+        (never guessed)."""
         fallback = self.ev.fallback
         if fallback is not None and all(_fully_known(a) for a in args):
             try:
                 return fallback(name, [to_json(a) for a in args])
             except ValueError:  # the fallback declined: the call stays unresolved
                 pass
-        return self.ev.unknown(f"{text} ({name} is not a function this evaluator implements)")
+        return self.ev.unknown(f"{text} ({name} {why})")
 
     def derived(self, text: str, cause: Unknown) -> Unknown:
         """An Unknown computed from another: its cause is already recorded, if reportable."""
         return Unknown(text, cause.reportable)
 
-    def first_usable(self, name: str, args: list[Any], gaps: list[list[str]]) -> Any:
-        """try(): the first argument that evaluated without a gap; coalesce(): the first that
-        is neither null nor empty. An apply-time value counts as usable."""
+    def first_usable(self, name: str, args: list[Any], gaps: list[list[str]], text: str) -> Any:
+        """try(): the first argument that evaluated without a gap, skipping only those that
+        Terraform would fail on too; coalesce(): the first that is neither null nor empty. An
+        apply-time value counts as usable."""
         for value, gap in zip(args, gaps, strict=True):
             if name == "try" and (gap or (isinstance(value, Unknown) and value.reportable)):
-                continue
+                if gap and set(gap) <= self.ev.gaps.errors:
+                    continue
+                # Not computed here, not known to fail in Terraform: try() would return it.
+                self.ev.unresolved.extend(g for g in gap if g not in self.ev.unresolved)
+                return self.ev.unknown(text)
             if name == "coalesce" and (value is None or value == ""):
                 continue
             self.ev.unresolved.extend(g for g in gap if g not in self.ev.unresolved)
@@ -632,7 +700,8 @@ class _Parser:
         body = self._skip_for_body(closer)
         self.expect(closer)
         if isinstance(collection, Unknown):
-            return self.derived(f"for expression over {collection.text}", collection)
+            # An apply-time collection (a resource's for_each, say) has elements nobody knows.
+            return self.ev.unknown(f"for expression over {collection.text}")
         items: list[tuple[Any, Any]] = (
             list(collection.items())
             if isinstance(collection, Mapping)

@@ -228,7 +228,7 @@ class Instance:
             try:
                 value = value[segment]
             except (KeyError, IndexError, TypeError):
-                return self.evaluator.unknown(text)
+                return self.evaluator.error(text)  # Terraform refuses this lookup too
         return value
 
     def local(self, name: str) -> Any:
