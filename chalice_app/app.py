@@ -13,10 +13,15 @@ from chalice import Chalice
 from chalice.app import CloudWatchEvent, KinesisEvent, S3Event
 
 from chalicelib import settings
+from chalicelib.console.routes import console_api
 from chalicelib.transcription.config import recordings_prefix
 
 app = Chalice(app_name="callrec")
 app.log.setLevel(logging.INFO)
+
+# --- Call console HTTP API (issue 13): routes in chalicelib/console/routes.py, served by the ----
+# API handler Lambda (api_handler) behind API Gateway; contract in docs/console-api.md.
+app.register_blueprint(console_api)
 
 # --- SIP media application call flow (issue: foundation) -------------------------------------
 

@@ -33,6 +33,7 @@ locals {
   function_role_arns = merge(
     module.call_analytics.function_role_arns,
     module.media_insights.function_role_arns,
+    module.console.function_role_arns,
     var.extra_function_role_arns,
   )
 
@@ -55,7 +56,15 @@ locals {
     TRANSCRIBE_REDACTION            = var.transcribe_redaction
     TRANSCRIBE_VOCABULARY_NAME      = var.transcribe_vocabulary_name
     REPORT_LINK_EXPIRY_SECONDS      = tostring(var.report_link_expiry_seconds)
-  }, module.media_insights.lambda_environment, var.extra_function_environment)
+  }, module.media_insights.lambda_environment, module.console.lambda_environment, var.extra_function_environment)
+
+  # --- call console (issue 13) ---
+  # Overridden by chalice_override.tf.json when `callrec package` packaged the console's REST API
+  # (the console's stage throttling applies from then on).
+  packaged_rest_api_id    = null
+  packaged_api_stage_name = null
+  # The owner directory's table ARN (owners engineer's module); null is the directory of one.
+  console_owner_directory_table_arn = null
 }
 
 locals {
@@ -146,4 +155,31 @@ module "media_insights" {
   enable_data_warehouse = var.media_insights_enable_data_warehouse
   log_retention_days    = var.log_retention_days
   tags                  = var.tags
+}
+
+# --- Call console (issue 13): sign-in, access trail, web app hosting, the API handler's role ---
+module "console" {
+  source = "./modules/console"
+
+  create                    = var.enable_console
+  name_prefix               = lower(var.name_prefix)
+  api_handler_function_name = "${var.chalice_app_name}-${var.chalice_stage}-api_handler"
+  api_base_url              = var.console_api_base_url
+  rest_api_id               = local.packaged_rest_api_id
+  api_stage_name            = coalesce(local.packaged_api_stage_name, "api")
+  call_records_table_arn    = module.call_analytics.call_records_table_arn
+  owner_directory_table_arn = local.console_owner_directory_table_arn
+  recordings_bucket_arn     = module.recording_bucket.bucket_arn
+  recordings_kms_key_arn    = module.recording_bucket.kms_key_arn
+  object_lock_enabled       = var.object_lock_enabled
+  recordings_prefix         = var.recordings_prefix
+  transcripts_prefix        = var.transcripts_prefix
+  reports_prefix            = var.reports_prefix
+  sip_media_application_arn = local.deploy_sma ? module.sip_media_application.sip_media_application_arn : null
+  web_dir                   = coalesce(var.console_web_dir, "${path.module}/../web/console")
+  console_users             = var.console_users
+  mfa_configuration         = var.console_mfa_configuration
+  link_expiry_seconds       = var.console_link_expiry_seconds
+  log_retention_days        = var.log_retention_days
+  tags                      = var.tags
 }

@@ -94,3 +94,16 @@ output "media_insights" {
     glue_database_name      = module.media_insights.glue_database_name
   }
 }
+
+output "console" {
+  description = "The call console: URL, user pool, app client, access trail table, web bucket, distribution (null values when disabled)."
+  value = {
+    url                     = module.console.console_url
+    user_pool_id            = module.console.user_pool_id
+    app_client_id           = module.console.app_client_id
+    access_trail_table      = module.console.access_trail_table_name
+    web_bucket              = module.console.web_bucket
+    distribution_id         = module.console.distribution_id
+    owner_console_usernames = module.console.owner_console_usernames
+  }
+}

@@ -303,3 +303,65 @@ variable "extra_function_role_arns" {
   type        = map(string)
   default     = {}
 }
+
+# --- Call console (issue 13) ---
+
+variable "enable_console" {
+  description = "Create the call console: Cognito sign-in, the access trail, the web app on CloudFront and the API handler's role (the routes are the Chalice app's)."
+  type        = bool
+  default     = false
+}
+
+variable "console_users" {
+  description = "Console users to create, keyed by user name: email, group (admins or owners) and, for owners, owner_id (\"default\" in the single-owner configuration)."
+  type = map(object({
+    email    = string
+    group    = string
+    owner_id = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for name, user in var.console_users : contains(["admins", "owners"], user.group)])
+    error_message = "Each console user's group must be admins or owners."
+  }
+}
+
+variable "console_api_base_url" {
+  description = "HTTPS base URL of the console API (its API Gateway stage or custom domain): written to the web app's config.json and pinned in its CSP. Null until known (the CSP then allows this Region's execute-api hosts)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.console_api_base_url == null || can(regex("^https://", var.console_api_base_url))
+    error_message = "console_api_base_url must start with https://."
+  }
+}
+
+variable "console_web_dir" {
+  description = "Directory of the console's static files; null uses web/console of this repository."
+  type        = string
+  default     = null
+}
+
+variable "console_mfa_configuration" {
+  description = "TOTP multi-factor sign-in for the console: OFF, OPTIONAL or ON."
+  type        = string
+  default     = "OPTIONAL"
+
+  validation {
+    condition     = contains(["OFF", "OPTIONAL", "ON"], var.console_mfa_configuration)
+    error_message = "console_mfa_configuration must be OFF, OPTIONAL or ON."
+  }
+}
+
+variable "console_link_expiry_seconds" {
+  description = "Lifetime of the console's presigned recording, transcript and report links (CONSOLE_LINK_EXPIRY_SECONDS)."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.console_link_expiry_seconds >= 60 && var.console_link_expiry_seconds <= 900
+    error_message = "console_link_expiry_seconds must be from 60 to 900 (15 minutes)."
+  }
+}

@@ -185,6 +185,14 @@ class CallRecords:
             ExpressionAttributeNames={"#a": attribute},
         )
 
+    def delete(self, transaction_id: str) -> None:
+        """Delete the call record (the console's deletion, once the call's objects are gone)."""
+        self._call(
+            "delete_item",
+            TableName=self.table_name,
+            Key={"transaction_id": {"S": transaction_id}},
+        )
+
     def note(self, transaction_id: str, *texts: str) -> None:
         """Append timestamped human-readable notes to the record (one write for all of them)."""
         at = utc_now_iso()

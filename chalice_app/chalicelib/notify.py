@@ -74,6 +74,7 @@ def publish(subject: str, message: Mapping[str, Any], text: str = "") -> str | N
     if not topic:
         logger.info("no %s configured: notification not sent (%s)", TOPIC_ENV, subject)
         return None
+    message = console_link(message)
     clean_subject = "".join(ch for ch in subject if 32 <= ord(ch) < 127)[:SUBJECT_MAX]
     document = json.dumps(message, indent=2, sort_keys=True)
     body: dict[str, Any] = {"Message": document}
@@ -95,3 +96,23 @@ def publish(subject: str, message: Mapping[str, Any], text: str = "") -> str | N
     message_id = str(response.get("MessageId", ""))
     logger.info("published %s to %s as %s", subject, topic, message_id)
     return message_id
+
+
+# --- call console (issue 13): a console link instead of long-lived presigned links -----------
+CONSOLE_URL_ENV = "CONSOLE_URL"
+
+
+def console_link(message: Mapping[str, Any]) -> dict[str, Any]:
+    """With ``CONSOLE_URL`` set, ``message`` with its presigned links (``*_url``) replaced by one
+    link to the call in the console, which mints short-lived links after sign-in."""
+    console = settings.optional(CONSOLE_URL_ENV).rstrip("/")
+    transaction_id = str(message.get("transaction_id") or "")
+    if not console or not transaction_id:
+        return dict(message)
+    kept = {
+        key: value
+        for key, value in message.items()
+        if not key.endswith("_url") and key != "links_expire_in_seconds"
+    }
+    kept["console_url"] = f"{console}/#/calls/{transaction_id}"
+    return kept

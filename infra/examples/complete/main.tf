@@ -52,6 +52,13 @@ module "callrec" {
   extra_function_environment = {
     LOG_LEVEL = "INFO"
   }
+
+  enable_console       = true
+  console_api_base_url = "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/api"
+  console_users = {
+    ada   = { email = "ada@example.com", group = "admins" }
+    olive = { email = "olive@example.com", group = "owners", owner_id = "default" }
+  }
 }
 
 # Disabled instances: the create flag turns a module into a no-op (for example per environment).
@@ -77,4 +84,13 @@ module "call_analytics_disabled" {
   source = "../../modules/call-analytics"
 
   create = false
+}
+
+module "console_disabled" {
+  source = "../../modules/console"
+
+  create                    = false
+  api_handler_function_name = "callrec-prod-api_handler"
+  call_records_table_arn    = "arn:aws:dynamodb:us-east-1:111122223333:table/callrec-call-records"
+  recordings_bucket_arn     = "arn:aws:s3:::callrec-full-recordings-example"
 }

@@ -54,6 +54,10 @@ BASELINE_RESOURCES: tuple[str, ...] = (
     "aws_lambda_function_event_invoke_config",
     "aws_lambda_layer_version",
     "aws_lambda_permission",
+    # the console's HTTP API as `chalice package` writes it (REST API, deployment, stage)
+    "aws_api_gateway_deployment",
+    "aws_api_gateway_rest_api",
+    "aws_api_gateway_stage",
     # Chime SDK voice and the media insights path
     "aws_chime_voice_connector",
     "aws_chime_voice_connector_logging",

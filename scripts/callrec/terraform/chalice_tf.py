@@ -27,8 +27,13 @@ fragment of the root module:
   put, so the bucket notification depends on the permission that lets S3 invoke its function;
   each EventBridge target depends on its function's EventBridge permission (EventBridge does not
   validate, but drops events delivered before the permission exists);
-* a second file, ``chalice_override.tf.json``, overrides two root locals so the SIP media
-  application uses the packaged SMA handler.
+* the console's REST API (Chalice routes) is rewritten for provider 6, whose
+  ``aws_api_gateway_deployment`` has no ``stage_name``: the swagger is inlined into the REST API's
+  body, the deployment is triggered by its digest, an ``aws_api_gateway_stage`` serves it, and
+  Chalice's outputs are dropped (the root module has its own); the API follows its
+  ``api_handler`` function like any other non-core function;
+* a second file, ``chalice_override.tf.json``, overrides root locals so the SIP media
+  application uses the packaged SMA handler and the console throttles the packaged API's stage.
 """
 
 from __future__ import annotations
@@ -118,6 +123,7 @@ def rewrite(
     _rewrite_rules(resources)
     _rewrite_stream_mappings(resources)
     _order_after_permissions(resources)
+    rest_api = _rewrite_rest_api(document)
     _drop_empty(resources)
     for name in sorted(set(functions) - set(CORE_FUNCTIONS)):
         document = _make_conditional(document, name)
@@ -132,11 +138,51 @@ def rewrite(
         }
     else:
         override_locals = {"functions_packaged": True}
+    if rest_api:
+        override_locals.update(REST_API_LOCALS)
     return PackagedConfig(
         main=document,
         override={"locals": override_locals},
         functions=tuple(sorted(functions)),
     )
+
+
+REST_API = "rest_api"  # Chalice's resource name for the routes' REST API, deployment and stage
+REST_API_STAGE = "api"  # the stage Chalice deploys
+REST_API_LOCALS = {
+    "packaged_rest_api_id": f"${{try(aws_api_gateway_rest_api.{REST_API}[0].id, null)}}",
+    "packaged_api_stage_name": f"${{try(aws_api_gateway_stage.{REST_API}[0].stage_name, null)}}",
+}
+
+
+def _rewrite_rest_api(document: dict[str, Any]) -> bool:
+    """Provider-6 form of the routes' REST API; False when the app has no routes."""
+    resources: dict[str, dict[str, Any]] = document.get("resource", {})
+    rest_api = resources.get("aws_api_gateway_rest_api", {}).get(REST_API)
+    if rest_api is None:
+        return False
+    swagger_ref = "${local.chalice_api_swagger}"
+    local_values = document.get("locals", {})
+    if rest_api.get("body") == swagger_ref:
+        # Inlined, so the API (which names api_handler in its integrations) follows the function.
+        rest_api["body"] = local_values.pop("chalice_api_swagger")
+        if not local_values:
+            document.pop("locals", None)
+    deployment = resources.get("aws_api_gateway_deployment", {}).get(REST_API, {})
+    deployment.pop("stage_name", None)
+    deployment.pop("stage_description", None)
+    deployment["triggers"] = {"redeployment": "${sha256(aws_api_gateway_rest_api.rest_api.body)}"}
+    resources.setdefault("aws_api_gateway_stage", {})[REST_API] = {
+        "rest_api_id": "${aws_api_gateway_rest_api.rest_api.id}",
+        "deployment_id": "${aws_api_gateway_deployment.rest_api.id}",
+        "stage_name": REST_API_STAGE,
+        "xray_tracing_enabled": True,
+    }
+    for name in ("EndpointURL", "RestAPIId"):
+        document.get("output", {}).pop(name, None)
+    if not document.get("output", True):
+        document.pop("output", None)
+    return True
 
 
 def _inline_null_data_source(document: dict[str, Any], app_name: str, stage: str) -> dict[str, Any]:

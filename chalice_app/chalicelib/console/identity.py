@@ -1,0 +1,160 @@
+"""What a verified caller may see: admin, owner (and of which owner id), or neither.
+
+Admins are members of the Cognito group ``admins``; owners are members of ``owners`` whose
+owner id comes from the owner directory (``OWNER_DIRECTORY_TABLE``, index
+``console_username-index``). Without a directory the deployment is a directory of one: the user
+named by ``CONSOLE_OWNER_USERNAME`` is owner ``default``. A small reader of its own: the owner
+directory's full model lives with the SMA handler's owner lookup.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib import aws, settings
+from chalicelib.console.auth import Principal
+from chalicelib.errors import StorageError
+
+logger = logging.getLogger(__name__)
+
+ADMINS_GROUP = "admins"
+OWNERS_GROUP = "owners"
+DIRECTORY_ENV = "OWNER_DIRECTORY_TABLE"
+USERNAME_INDEX = "console_username-index"
+SINGLE_OWNER_USERNAME_ENV = "CONSOLE_OWNER_USERNAME"
+DEFAULT_OWNER = "default"  # the owner id of the directory of one (BRIEF contract)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The caller as the API authorizes them."""
+
+    username: str
+    owner_id: str | None
+    is_admin: bool
+    display_name: str
+
+    def can_see(self, record: Mapping[str, Any]) -> bool:
+        """Admins see every call; an owner only calls whose ``owner_id`` is theirs."""
+        return self.is_admin or (
+            self.owner_id is not None and record_owner(record) == self.owner_id
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "owner_id": self.owner_id,
+            "is_admin": self.is_admin,
+            "display_name": self.display_name,
+        }
+
+
+def record_owner(record: Mapping[str, Any]) -> str:
+    """The owner of a call record; records from before owner ids belong to the one owner."""
+    return str(record.get("owner_id") or DEFAULT_OWNER)
+
+
+def resolve(principal: Principal) -> Identity:
+    """The identity of ``principal``: groups from the token, owner id from the directory."""
+    owner_id, display_name = None, principal.username
+    if OWNERS_GROUP in principal.groups:
+        entry = directory_entry(principal.username)
+        if entry is not None:
+            owner_id = str(entry["owner_id"])
+            display_name = str(entry.get("display_name") or principal.username)
+    return Identity(
+        username=principal.username,
+        owner_id=owner_id,
+        is_admin=ADMINS_GROUP in principal.groups,
+        display_name=display_name,
+    )
+
+
+def directory_entry(username: str) -> dict[str, Any] | None:
+    """The directory item whose ``console_username`` is ``username`` (None: none, or several)."""
+    table = settings.optional(DIRECTORY_ENV)
+    if not table:
+        single = settings.optional(SINGLE_OWNER_USERNAME_ENV)
+        if single and single == username:
+            return {"owner_id": DEFAULT_OWNER}
+        return None
+    items = _query_username(table, username)
+    if len(items) > 1:
+        # Two owners claiming one console user is a directory error; seeing either's calls
+        # would be a guess, so the user sees none until an admin fixes the directory.
+        logger.error("console user %s is the console_username of %d owners", username, len(items))
+        return None
+    return items[0] if items else None
+
+
+def _query_username(table: str, username: str) -> list[dict[str, Any]]:
+    from botocore.exceptions import ClientError
+
+    try:
+        response = aws.call(
+            f"DynamoDB Query {table}/{USERNAME_INDEX}",
+            aws.client("dynamodb").query,
+            TableName=table,
+            IndexName=USERNAME_INDEX,
+            KeyConditionExpression="console_username = :u",
+            ExpressionAttributeValues={":u": {"S": username}},
+            Limit=2,
+        )
+    except ClientError as error:
+        raise StorageError(
+            f"DynamoDB Query on {table}/{USERNAME_INDEX} failed: {aws.error_code(error)}",
+            hint="check the owner directory table and its console_username-index exist",
+        ) from error
+    return [
+        {key: value.get("S", "") for key, value in item.items()}
+        for item in response.get("Items", [])
+    ]
+
+
+_owner_ids: dict[str, tuple[float, list[str]]] = {}  # table -> (read at, owner ids)
+OWNER_IDS_TTL = 60.0  # seconds an admin's list of owners is reused within one container
+
+
+def all_owner_ids() -> list[str]:
+    """Every owner id, for an admin's listing across owners (merged per-owner index queries).
+
+    The directory of one has the one owner. A directory is read with a Scan of the owner
+    directory (a small configuration table of owners), never of the call records, and kept for
+    :data:`OWNER_IDS_TTL` seconds per container.
+    """
+    import time
+
+    table = settings.optional(DIRECTORY_ENV)
+    if not table:
+        return [DEFAULT_OWNER]
+    now = time.monotonic()
+    cached = _owner_ids.get(table)
+    if cached is None or now - cached[0] >= OWNER_IDS_TTL:
+        cached = (now, sorted(_scan_owner_ids(table)))
+        _owner_ids[table] = cached
+    return list(cached[1])
+
+
+def forget_owner_ids() -> None:
+    """Drop the cached owner lists (tests; the local stack after it changes the directory)."""
+    _owner_ids.clear()
+
+
+def _scan_owner_ids(table: str) -> set[str]:
+    client = aws.client("dynamodb")
+    found: set[str] = set()
+    params: dict[str, Any] = {
+        "TableName": table,
+        "ProjectionExpression": "owner_id",
+        # Owner items carry sma_number or console_username; counters live in other items.
+        "FilterExpression": "attribute_exists(sma_number) OR attribute_exists(console_username)",
+    }
+    while True:
+        response = aws.call(f"DynamoDB Scan {table} (owner ids)", client.scan, **params)
+        found.update(str(item["owner_id"]["S"]) for item in response.get("Items", []))
+        if not response.get("LastEvaluatedKey"):
+            return found
+        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]

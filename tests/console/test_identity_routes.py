@@ -1,0 +1,166 @@
+"""Authentication and identity: who may call the API at all, and what ``GET /me`` says."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from chalicelib.console import auth
+from tests.console.conftest import Console, body
+
+
+def forged_token(console: Console, **claims: Any) -> str:
+    """A token with every claim right, signed by a key that is not the pool's."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    real = jwt.decode(console.tokens["olive"], options={"verify_signature": False})
+    return jwt.encode({**real, **claims}, key, algorithm="RS256", headers={"kid": "dummy"})
+
+
+def test_me_without_a_token_is_401(http: Any) -> None:
+    response = http.get("/me")
+    assert response.status_code == 401
+    assert body(response)["error"] == "unauthenticated"
+
+
+def test_me_with_a_non_bearer_header_is_401(http: Any, console: Console) -> None:
+    response = http.get("/me", headers={"Authorization": f"Basic {console.tokens['olive']}"})
+    assert response.status_code == 401
+
+
+def test_me_names_an_owner_and_their_owner_id(http: Any, console: Console) -> None:
+    response = http.get("/me", headers=console.headers("olive"))
+    assert response.status_code == 200
+    assert body(response) == {
+        "username": "olive",
+        "owner_id": "owner-a",
+        "is_admin": False,
+        "display_name": "Owner owner-a",
+    }
+
+
+def test_me_names_an_admin(http: Any, console: Console) -> None:
+    me = body(http.get("/me", headers=console.headers("ada")))
+    assert me["is_admin"] is True
+    assert me["owner_id"] is None
+
+
+def test_a_forged_signature_is_401(http: Any, console: Console) -> None:
+    headers = {"Authorization": f"Bearer {forged_token(console)}"}
+    response = http.get("/me", headers=headers)
+    assert response.status_code == 401
+    assert "Signature verification failed" in body(response)["message"]
+
+
+def test_an_expired_token_is_401(http: Any, console: Console) -> None:
+    # Signed with moto's own key (its JWKS has kid "dummy"): only the expiry is wrong.
+    pool_key = _moto_private_key()
+    real = jwt.decode(console.tokens["olive"], options={"verify_signature": False})
+    now = int(time.time())
+    expired = jwt.encode(
+        {**real, "iat": now - 7200, "exp": now - 3600},
+        pool_key,
+        algorithm="RS256",
+        headers={"kid": "dummy"},
+    )
+    response = http.get("/me", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401
+    assert body(response)["message"].startswith("the token has expired")
+
+
+def test_an_id_token_is_refused(http: Any, console: Console) -> None:
+    response = http.get("/me", headers={"Authorization": f"Bearer {console.tokens['olive:id']}"})
+    assert response.status_code == 401
+
+
+def test_a_pool_signed_token_whose_use_is_not_access_is_refused(
+    http: Any, console: Console
+) -> None:
+    real = jwt.decode(console.tokens["olive"], options={"verify_signature": False})
+    token = jwt.encode(
+        {**real, "token_use": "id"},
+        _moto_private_key(),
+        algorithm="RS256",
+        headers={"kid": "dummy"},
+    )
+    response = http.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert "not an access token" in body(response)["message"]
+
+
+def test_a_pool_signed_token_with_its_claims_intact_is_accepted(
+    http: Any, console: Console
+) -> None:
+    # The control for the two tests above: re-signing with moto's key alone changes nothing.
+    real = jwt.decode(console.tokens["olive"], options={"verify_signature": False})
+    token = jwt.encode(real, _moto_private_key(), algorithm="RS256", headers={"kid": "dummy"})
+    assert http.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_a_token_of_another_app_client_is_401(
+    http: Any, console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(auth.CLIENT_ENV, "another-client-id")
+    response = http.get("/me", headers=console.headers("olive"))
+    assert response.status_code == 401
+    assert "another app client" in body(response)["message"]
+
+
+def test_a_token_of_another_pool_is_401(
+    http: Any, console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other_pool = console.boto("cognito-idp").create_user_pool(PoolName="other")["UserPool"]["Id"]
+    monkeypatch.setenv(auth.POOL_ENV, other_pool)
+    response = http.get("/me", headers=console.headers("olive"))
+    assert response.status_code == 401
+    assert "Invalid issuer" in body(response)["message"]
+
+
+def test_a_user_in_no_group_has_no_owner_id(http: Any, console: Console) -> None:
+    me = body(http.get("/me", headers=console.headers("nobody")))
+    assert me["owner_id"] is None
+    assert me["is_admin"] is False
+
+
+def test_the_directory_of_one_makes_the_named_user_owner_default(
+    http: Any, console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OWNER_DIRECTORY_TABLE")
+    monkeypatch.setenv("CONSOLE_OWNER_USERNAME", "olive")
+    assert body(http.get("/me", headers=console.headers("olive")))["owner_id"] == "default"
+    assert body(http.get("/me", headers=console.headers("otto")))["owner_id"] is None
+
+
+def test_the_jwks_is_fetched_once_per_container(http: Any, console: Console) -> None:
+    http.get("/me", headers=console.headers("olive"))
+    [client] = auth._jwk_clients.values()
+    fetched = client.fetch_data
+    calls = []
+    client.fetch_data = lambda: calls.append(1) or fetched()
+    http.get("/me", headers=console.headers("otto"))
+    assert calls == []
+
+
+def test_jwks_url_uses_the_endpoint_override_offline_and_the_issuer_on_aws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    issuer = auth.issuer_for("eu-west-1_abc")
+    assert issuer == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc"
+    assert auth.jwks_url("eu-west-1_abc", issuer) == f"{issuer}/.well-known/jwks.json"
+    monkeypatch.setenv(auth.ENDPOINT_ENV, "http://127.0.0.1:5000/")
+    assert (
+        auth.jwks_url("eu-west-1_abc", issuer)
+        == "http://127.0.0.1:5000/eu-west-1_abc/.well-known/jwks.json"
+    )
+
+
+def _moto_private_key() -> Any:
+    import gzip
+    import json
+    from importlib.resources import files
+
+    packed = (files("moto.cognitoidp") / "resources" / "jwks-private.json.gz").read_bytes()
+    return jwt.PyJWK(json.loads(gzip.decompress(packed))).key
