@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from chalicelib import settings
 from chalicelib.errors import ConfigurationError
 from chalicelib.sma.numbers import is_e164
+from chalicelib.sma.requests import Command
 
 OWNER_PHONE_NUMBER = "OWNER_PHONE_NUMBER"
 SMA_PHONE_NUMBER = "SMA_PHONE_NUMBER"
@@ -63,8 +64,19 @@ class SmaConfig:
         )
 
     @property
+    def digit_commands(self) -> dict[str, Command]:
+        """The keypad digit of each recording command the owner can give: the one map the flow
+        reads digits with and :attr:`control_digits` is derived from."""
+        return {
+            self.pause_digit: Command.PAUSE,
+            self.resume_digit: Command.RESUME,
+            self.stop_digit: Command.STOP,
+        }
+
+    @property
     def control_digits(self) -> str:
-        return self.pause_digit + self.resume_digit + self.stop_digit
+        """The digits ReceiveDigits listens for: exactly the keys of :attr:`digit_commands`."""
+        return "".join(self.digit_commands)
 
     @classmethod
     def from_env(cls) -> SmaConfig:

@@ -21,6 +21,7 @@ from chalicelib.sma import actions as act
 from chalicelib.sma import flow, records, recovery
 from chalicelib.sma.actions import Action
 from chalicelib.sma.config import PROMPTS_BUCKET, SmaConfig
+from chalicelib.sma.context import Context
 from chalicelib.sma.events import InvocationEvent
 from chalicelib.sma.prompts import Prompt
 from chalicelib.sma.state import CallState, Phase, check_limits, with_cleared_keys
@@ -40,7 +41,7 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
             state = recovery.recover(parsed, config)
         else:
             state = CallState.from_attributes(parsed.attributes)
-        ctx = flow.Context(event=parsed, state=state, config=config, now=utc_now_iso())
+        ctx = Context(event=parsed, state=state, config=config, now=utc_now_iso())
         outcome = flow.step(ctx)
         response = _response(outcome.actions, parsed.attributes, outcome.state.to_attributes())
     except CallRecError as error:
