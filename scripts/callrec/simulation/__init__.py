@@ -54,7 +54,9 @@ class Records(StrEnum):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SimulationResult:
+    """A simulated call's transcript and its checked expectations."""
+
     transcript: Transcript
     results: list[expectations.Result]
 
@@ -95,7 +97,7 @@ def run(
     records: Records = Records.OFF,
     transaction_id: str | None = None,
     start_ms: int | None = None,
-) -> Outcome:
+) -> SimulationResult:
     """Simulate ``scenario`` against the SMA handler: the transcript and checked expectations.
 
     ``transaction_id`` and ``start_ms`` (epoch milliseconds of the first event) default to a
@@ -125,7 +127,7 @@ def run(
             from chalicelib.call_records import CallRecords
 
             transcript.call_record = CallRecords().get(transcript.transaction_id)
-    return Outcome(transcript, expectations.check(transcript))
+    return SimulationResult(transcript, expectations.check(transcript))
 
 
 @contextmanager
@@ -193,11 +195,11 @@ def _call_records(records: Records) -> Iterator[None]:
 
 __all__ = [
     "ActionExecutor",
-    "Outcome",
     "Records",
     "Scenario",
     "ScenarioError",
     "SimulationError",
+    "SimulationResult",
     "Transcript",
     "load",
     "parse",
