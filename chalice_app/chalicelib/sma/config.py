@@ -1,4 +1,9 @@
-"""The SMA handler's configuration, read from the environment at call time (see README's table)."""
+"""The SMA handler's configuration, read from the environment (see README's table).
+
+:func:`current` parses and validates it once per container and again only when one of the
+variables it reads changes (a Lambda's environment is fixed for the life of its container; tests
+and the simulator change it between invocations).
+"""
 
 from __future__ import annotations
 
@@ -146,3 +151,19 @@ def _digit(name: str, default: str) -> str:
             f"{name}={value!r} is not one keypad digit", hint="use 0-9, * or #"
         )
     return value
+
+
+# The configuration parsed last, under the raw values it was parsed from (one entry at most).
+_PARSED: dict[tuple[str | None, ...], SmaConfig] = {}
+
+
+def current() -> SmaConfig:
+    """The configuration for this invocation: the cached one while ENVIRONMENT is unchanged.
+    An invalid environment is not cached: it raises on every invocation until fixed."""
+    key = settings.snapshot(ENVIRONMENT)
+    config = _PARSED.get(key)
+    if config is None:
+        config = SmaConfig.from_env()
+        _PARSED.clear()
+        _PARSED[key] = config
+    return config

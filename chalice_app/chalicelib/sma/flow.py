@@ -123,13 +123,15 @@ def _hangup_transition(ctx: Context) -> TransitionResult:
     gone = [p.tag.value for p in ctx.event.participants if not p.connected]
     who = "/".join(gone) or str(ctx.event.action_data.parameters.get("ParticipantTag") or "a leg")
     if ctx.event.connected:
+        # Logged, not written: the record is written once more, when the call has ended.
         return TransitionResult(
             _hangups(ctx.event),
             ctx.state.with_(phase=Phase.ENDING),
-            RecordUpdate(appends=[ctx.note(f"{who} hung up; hanging up the other leg")]),
-            log=f"{who} hung up",
+            log=f"{who} hung up; hanging up the other leg",
         )
     values: dict[str, object] = {"ended_at": ctx.now}
+    if ctx.state.other:
+        values["other_number"] = ctx.state.other
     appends = []
     state = ctx.state.with_(phase=Phase.ENDED)
     if ctx.state.recording in (RecordingState.RECORDING, RecordingState.PAUSED):
@@ -216,8 +218,9 @@ def digits_entered(ctx: Context) -> TransitionResult:
             # The SMA's own number as caller id: the callee never sees the owner's number.
             act.call_and_bridge(ctx.state.sma, number, ctx.config.call_timeout_seconds),
         ],
+        # Written with the next record update (recording confirmed, or the end): at most three
+        # writes per call (issue 14), none while the number is only being tried.
         ctx.state.with_(phase=Phase.CONNECTING, other=number),
-        RecordUpdate({"other_number": number}),
         log=f"bridging to {number}",
     )
 
@@ -260,13 +263,8 @@ def bridged(ctx: Context) -> TransitionResult:
     state = ctx.state.with_(phase=Phase.BRIDGED, recorded_call_id=leg_a.call_id)
     ctx = ctx.with_state(state)
     actions = ctx.rearm()
-    values: dict[str, object] = {}
-    if ctx.state.direction is Direction.INBOUND:
-        values["other_number"] = leg_a.from_number
     if not ctx.config.auto_start:
-        return TransitionResult(
-            actions, state, RecordUpdate(values), log="bridged; recording on demand"
-        )
+        return TransitionResult(actions, state, log="bridged; recording on demand")
     # Outbound: the callee has not heard the consent prompt yet. Inbound: the caller heard it
     # before the bridge. The recording starts once the prompt has played; until Chime confirms
     # it, the start is in flight (chalicelib.sma.recording).
@@ -275,9 +273,7 @@ def bridged(ctx: Context) -> TransitionResult:
     actions.append(act.start_call_recording(leg_a.call_id, ctx.config.recording_location))
     start = Request(Command.START, "auto", ctx.event.sequence)
     state = state.with_(pending=Pending(inflight=start).encode())
-    return TransitionResult(
-        actions, state, RecordUpdate(values), log="bridged; starting the recording on LEG-A"
-    )
+    return TransitionResult(actions, state, log="bridged; starting the recording on LEG-A")
 
 
 def bridge_failed(ctx: Context) -> TransitionResult:

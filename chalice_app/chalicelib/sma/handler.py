@@ -18,9 +18,10 @@ from chalicelib.call_records import utc_now_iso
 from chalicelib.channels import Leg
 from chalicelib.errors import CallRecError
 from chalicelib.sma import actions as act
+from chalicelib.sma import config as sma_config
 from chalicelib.sma import flow, records, recovery
 from chalicelib.sma.actions import Action
-from chalicelib.sma.config import PROMPTS_BUCKET, SmaConfig
+from chalicelib.sma.config import PROMPTS_BUCKET
 from chalicelib.sma.context import Context
 from chalicelib.sma.events import InvocationEvent
 from chalicelib.sma.prompts import Prompt
@@ -41,7 +42,7 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
     transaction_id = _transaction_id(event)
     try:
         parsed = InvocationEvent.parse(event)
-        config = SmaConfig.from_env()
+        config = sma_config.current()
         if recovery.needs_recovery(parsed):
             state = recovery.recover(parsed, config)
         else:
@@ -55,17 +56,18 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
     except Exception as error:
         logger.exception("transaction %s: unexpected error", transaction_id)
         return failure_response(event, f"unexpected {type(error).__name__}: {error}")
-    logger.info(
-        "transaction %s seq %s: %s %s in %s -> %s, %d action(s): %s",
-        transaction_id,
-        parsed.sequence,
-        parsed.event_type.value,
-        parsed.action_data.type or "-",
-        ctx.state.phase.value,
-        outcome.state.phase.value,
-        len(outcome.actions),
-        outcome.log,
-    )
+    if logger.isEnabledFor(logging.INFO):  # nothing computed for a log line that is off
+        logger.info(
+            "transaction %s seq %s: %s %s in %s -> %s, %d action(s): %s",
+            transaction_id,
+            parsed.sequence,
+            parsed.event_type.value,
+            parsed.action_data.type or "-",
+            ctx.state.phase.value,
+            outcome.state.phase.value,
+            len(outcome.actions),
+            outcome.log,
+        )
     _write_record(transaction_id, outcome.record)
     return response
 

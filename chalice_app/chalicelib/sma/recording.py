@@ -169,6 +169,8 @@ def _succeeded(ctx: Context, request: Request) -> Settled:
     values: dict[str, object] = {"recording_state": state.value}
     if request.command is Command.START:
         values.update(_location(ctx))
+        if ctx.state.other:
+            values["other_number"] = ctx.state.other  # the console shows whom the call is with
     record = RecordUpdate(values, [_event(ctx, request, SUCCEEDED, state)])
     return Settled(ctx.with_state(ctx.state.with_(recording=state)), record)
 
