@@ -386,6 +386,70 @@ def test_failed_publish_releases_the_claim_so_the_retry_notifies(
     assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
 
 
+class _Killed(BaseException):
+    """What a Lambda timeout or out-of-memory does to an invocation: nothing after it runs."""
+
+
+def _report_claim(pipeline: Pipeline) -> str:
+    return str(pipeline.stack.record(SMA_TX).get(f"notified#report-ready#{NAME}", ""))
+
+
+def test_invocation_that_dies_before_publishing_leaves_the_notice_to_a_later_delivery(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lambda's prompt retry meets the dead invocation's claim: it must fail (so the event
+    reaches the dead-letter queue), not report a duplicate and drop the notice for good."""
+    from chalicelib import notify
+
+    _completed_job(pipeline, times=2)
+
+    original = notify.publish
+    deaths = [_Killed()]
+
+    def killed_once(*args: Any, **kwargs: Any) -> str | None:
+        if deaths:
+            raise deaths.pop()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "publish", killed_once)
+    with pytest.raises(_Killed):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    with pytest.raises(TransientAwsError, match="another delivery is publishing"):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert pipeline.messages() == []
+
+
+def test_claim_older_than_the_lease_is_taken_over_and_the_notice_sent_once(
+    pipeline: Pipeline,
+) -> None:
+    """`callrec replay` from the dead-letter queue, after the dead invocation's lease ran out."""
+    _completed_job(pipeline, times=2)
+    pipeline.stack.records.update(
+        SMA_TX, {f"notified#report-ready#{NAME}": "publishing 2026-11-20T14:10:00.000Z"}
+    )
+    assert handle_job_event(event("call_analytics_job_completed.json")).outcome is (
+        ReportOutcome.RENDERED
+    )
+    assert _report_claim(pipeline).startswith("sent ")
+    assert handle_job_event(event("call_analytics_job_completed.json")).outcome is (
+        ReportOutcome.DUPLICATE
+    )
+    assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+def test_failed_job_notice_left_by_a_dead_invocation_is_sent_after_the_lease(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
+    )
+    pipeline.stack.records.update(
+        SMA_TX, {f"notified#transcription-failed#{NAME}": "publishing 2026-11-20T14:10:00.000Z"}
+    )
+    handle_job_event(event("call_analytics_job_failed.json"))
+    assert [m["event"] for m in pipeline.messages()] == ["transcription-failed"]
+
+
 # --- every recording of a call gets its own job, report and notice ------------------------------
 SECOND_KEY = SMA_KEY.replace("14-01-05-123", "14-06-30-000").replace("0b4e2c8d", "1c5f3d9e")
 SECOND_NAME = job_name(BUCKET, SECOND_KEY)
