@@ -126,6 +126,25 @@ def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -
         assert query["X-Amz-Expires"] == ["604800"]
 
 
+def test_media_line_names_the_probed_format_not_transcribes(pipeline: Pipeline) -> None:
+    """Transcribe says "ogg" at some rate; the report names container, codec and channels as the
+    transcription Lambda read them from the recording's header."""
+    pipeline.stack.records.update(SMA_TX, {f"media#{NAME}": "Ogg/Opus, 48000 Hz, 2 channels"})
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job",
+        job(
+            transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}",
+            MediaFormat="ogg",
+            MediaSampleRateHertz=48000,
+        ),
+    )
+    handle_job_event(event("call_analytics_job_completed.json"))
+    stored = aws.client("s3").get_object(Bucket=BUCKET, Key=REPORT_KEY)
+    document = Document(io.BytesIO(stored["Body"].read()))
+    facts = [(r.cells[0].text, r.cells[1].text) for r in document.tables[0].rows]
+    assert [value for name, value in facts if name == "Media"] == ["Ogg/Opus, 48000 Hz, 2 channels"]
+
+
 def test_redacted_transcript_is_preferred(pipeline: Pipeline, example: dict[str, Any]) -> None:
     redacted_key = f"transcriptions/2026/11/20/redacted-{NAME}.json"
     example["Transcript"] = example["Transcript"][:3]

@@ -71,6 +71,40 @@ def test_real_event_payload_starts_call_analytics(stack: Stack) -> None:
     assert not stack.notes(SMA_TX)
 
 
+def test_probed_format_is_recorded_for_the_jobs_report(stack: Stack) -> None:
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    name = job_name(BUCKET, SMA_KEY)
+    stack.transcribe.add_response("start_call_analytics_job", analytics_response(name))
+    handle_s3_event(support.s3_event(SMA_KEY))
+    assert stack.record(SMA_TX)[f"media#{name}"] == "WAV/PCM 16-bit, 8000 Hz, 2 channels"
+
+
+def test_media_insights_opus_recording_is_recorded_as_ogg_opus(stack: Stack) -> None:
+    stack.put(MI_KEY, support.opus_ogg_bytes(2))
+    name = job_name(BUCKET, MI_KEY)
+    stack.transcribe.add_response("start_call_analytics_job", analytics_response(name))
+    handle_s3_event(support.s3_event(MI_KEY))
+    assert stack.record(MI_TX)[f"media#{name}"] == "Ogg/Opus, 48000 Hz, 2 channels"
+
+
+def test_duplicate_of_a_start_that_was_never_recorded_still_records_its_format(
+    stack: Stack,
+) -> None:
+    """Another recording's job is on the record; this job's first delivery died after starting."""
+    stack.put(SMA_KEY, support.wav_bytes(2))
+    stack.records.update(SMA_TX, {"transcription_job": "callrec-another-recording"})
+    stack.transcribe.add_client_error(
+        "start_call_analytics_job",
+        service_error_code="ConflictException",
+        service_message="The requested job name already exists. Use a different job name.",
+        http_status_code=409,
+    )
+    handle_s3_event(support.s3_event(SMA_KEY))
+    record = stack.record(SMA_TX)
+    assert record[f"media#{job_name(BUCKET, SMA_KEY)}"] == "WAV/PCM 16-bit, 8000 Hz, 2 channels"
+    assert record["transcription_job"] == "callrec-another-recording"
+
+
 @pytest.mark.parametrize(
     ("direction", "leg", "agent_channel"),
     [

@@ -32,7 +32,7 @@ from chalicelib.report.content import CallContext, clock
 from chalicelib.report.job_events import JobStateChange, JobStatus
 from chalicelib.report.locations import split_s3_uri
 from chalicelib.transcription.config import TranscriptionConfig
-from chalicelib.transcription.jobs import JOB_NAME_PREFIX, JobKind
+from chalicelib.transcription.jobs import JOB_NAME_PREFIX, JobKind, media_attribute
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,10 @@ def _job_completed(
     try:
         analysis = model.load(render.parse_document(_read(job.transcript_uri)))
         context = CallContext.from_record(
-            record, tx, job.facts, recording_started_at=job.recording.started_at.isoformat()
+            record,
+            tx,
+            _with_recorded_media(job.facts, record, name),
+            recording_started_at=job.recording.started_at.isoformat(),
         )
         data = render.render_analysis(analysis, context)
     except TranscriptError as error:
@@ -311,7 +314,8 @@ def _describe_job(kind: JobKind, name: str) -> _Job:
 
 def _job_facts(job: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """Media format, sample rate, vocabulary, vocabulary filter and completion time, as
-    GetCallAnalyticsJob / GetTranscriptionJob report them."""
+    GetCallAnalyticsJob / GetTranscriptionJob report them (the media line gives way to the
+    recorded probe of the file's header, :func:`_with_recorded_media`)."""
     facts = []
     media = " ".join(
         part
@@ -341,6 +345,20 @@ def _job_facts(job: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         text = completed.isoformat() if hasattr(completed, "isoformat") else str(completed)
         facts.append(("Transcribed", text))
     return tuple(facts)
+
+
+def _with_recorded_media(
+    facts: tuple[tuple[str, str], ...], record: Mapping[str, Any] | None, job_name: str
+) -> tuple[tuple[str, str], ...]:
+    """``facts`` with the media line the transcription Lambda probed from the recording's header
+    (container/codec, sample rate, channels; see ``audio_probe.AudioInfo.describe``) in place of
+    Transcribe's ``MediaFormat``/``MediaSampleRateHertz``, kept only for records written
+    before the probe was recorded."""
+    probed = str((record or {}).get(media_attribute(job_name), ""))
+    if not probed:
+        return facts
+    others = tuple(fact for fact in facts if fact[0] != "Media")
+    return (("Media", probed), *others)
 
 
 def _job_failed(records: CallRecords, job: _Job, event: JobStateChange, name: str) -> ReportResult:
