@@ -324,6 +324,21 @@ def _completed_job(pipeline: Pipeline, times: int = 1) -> None:
         )
 
 
+def _publish_fails_once(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    """The first SNS publish raises ``error``; later ones publish."""
+    from chalicelib import notify
+
+    original = notify.publish
+    failures = [error]
+
+    def publish_failing_once(*args: Any, **kwargs: Any) -> str | None:
+        if failures:
+            raise failures.pop()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "publish", publish_failing_once)
+
+
 def test_repeated_failed_event_sends_one_failure_notice(pipeline: Pipeline) -> None:
     for _ in range(2):
         pipeline.stack.transcribe.add_response(
@@ -384,18 +399,10 @@ def test_retry_after_a_failed_record_write_does_not_notify_again(
 def test_failed_publish_releases_the_claim_so_the_retry_notifies(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib import notify
-
     _completed_job(pipeline, times=2)
-    original = notify.publish
-    failures = [TransientAwsError("SNS Publish failed transiently: Throttling")]
-
-    def publish_failing_once(*args: Any, **kwargs: Any) -> str | None:
-        if failures:
-            raise failures.pop()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(notify, "publish", publish_failing_once)
+    _publish_fails_once(
+        monkeypatch, TransientAwsError("SNS Publish failed transiently: Throttling")
+    )
     with pytest.raises(TransientAwsError):
         handle_job_event(event("call_analytics_job_completed.json"))
     assert not [a for a in pipeline.stack.record(SMA_TX) if a.startswith("notified#")]
@@ -418,19 +425,8 @@ def test_invocation_that_dies_before_publishing_leaves_the_notice_to_a_later_del
 ) -> None:
     """Lambda's prompt retry meets the dead invocation's claim: it must fail (so the event
     reaches the dead-letter queue), not report a duplicate and drop the notice for good."""
-    from chalicelib import notify
-
     _completed_job(pipeline, times=2)
-
-    original = notify.publish
-    deaths = [_Killed()]
-
-    def killed_once(*args: Any, **kwargs: Any) -> str | None:
-        if deaths:
-            raise deaths.pop()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(notify, "publish", killed_once)
+    _publish_fails_once(monkeypatch, _Killed())
     with pytest.raises(_Killed):
         handle_job_event(event("call_analytics_job_completed.json"))
     with pytest.raises(TransientAwsError, match="another delivery is publishing"):
