@@ -530,9 +530,8 @@ def test_malformed_topic_is_refused_before_the_report_is_stored(
 
 
 # --- the notice is readable by a person, and parseable by a program ---------------------------
-def test_email_subscribers_get_text_and_programs_get_json(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _spy_on_publish(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The parameters of every SNS Publish from here on (the messages are still published)."""
     sns = aws.client("sns")
     sent: list[dict[str, Any]] = []
     original = sns.publish
@@ -542,6 +541,13 @@ def test_email_subscribers_get_text_and_programs_get_json(
         return original(**params)
 
     monkeypatch.setattr(sns, "publish", spy)
+    return sent
+
+
+def test_email_subscribers_get_text_and_programs_get_json(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = _spy_on_publish(monkeypatch)
     message = _render_with_links(pipeline)
     [params] = sent
     assert params["MessageStructure"] == "json"
@@ -559,15 +565,7 @@ def test_email_subscribers_get_text_and_programs_get_json(
 def test_failure_notice_tells_a_person_what_failed_and_where_the_recording_is(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sns = aws.client("sns")
-    sent: list[dict[str, Any]] = []
-    original = sns.publish
-
-    def spy(**params: Any) -> Any:
-        sent.append(params)
-        return original(**params)
-
-    monkeypatch.setattr(sns, "publish", spy)
+    sent = _spy_on_publish(monkeypatch)
     pipeline.stack.transcribe.add_response(
         "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
     )
