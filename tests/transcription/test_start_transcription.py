@@ -327,6 +327,10 @@ def test_bad_request_about_the_media_is_recorded_not_retried(stack: Stack) -> No
         "The requested vocabulary couldn't be found. Check the vocabulary name and try again.",
         "The specified DataAccessRoleArn cannot be assumed by Amazon Transcribe.",
         "The language code xx-XX isn't supported for Call Analytics.",
+        # The shape of a real request-validation refusal (quoted in a public issue about
+        # StartTranscriptionJob): neither list's words, so the safe default, settings.
+        "1 validation error detected: Value 'callrec-x y' at 'callAnalyticsJobName' failed to "
+        "satisfy constraint: Member must satisfy regular expression pattern: ^[0-9a-zA-Z._-]+",
     ],
 )
 def test_bad_request_about_the_settings_is_raised_for_the_dead_letter_queue(
