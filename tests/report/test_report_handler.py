@@ -434,6 +434,20 @@ def test_invocation_that_dies_before_publishing_leaves_the_notice_to_a_later_del
     assert pipeline.messages() == []
 
 
+def test_delivery_meeting_a_notice_being_published_does_not_render_again(
+    pipeline: Pipeline,
+) -> None:
+    from chalicelib.call_records import utc_now_iso
+
+    _completed_job(pipeline)
+    pipeline.stack.records.update(
+        SMA_TX, {f"notified#report-ready#{NAME}": f"publishing {utc_now_iso()}"}
+    )
+    with pytest.raises(TransientAwsError, match="another delivery is publishing"):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert "Contents" not in aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+
+
 def test_claim_older_than_the_lease_is_taken_over_and_the_notice_sent_once(
     pipeline: Pipeline,
 ) -> None:

@@ -121,10 +121,13 @@ def _job_completed(
     tx = job.recording.transaction_id
     report_key = report_key_for(job.recording, config.reports_prefix)
     record = records.get(tx)
-    claimed = str((record or {}).get(_claim_attribute(notices.REPORT_READY, name), ""))
-    if _claim_state(claimed) is ClaimState.SENT:
+    attribute = _claim_attribute(notices.REPORT_READY, name)
+    state = _claim_state(str((record or {}).get(attribute, "")))
+    if state is ClaimState.SENT:
         logger.info("job %s already has report %s: duplicate event", name, report_key)
         return ReportResult(name, ReportOutcome.DUPLICATE, report_key=report_key)
+    if state is ClaimState.PUBLISHING:  # no second render while another delivery publishes
+        raise _in_flight(tx, attribute)
     try:
         analysis = model.load(render.parse_document(_read(job.transcript_uri)))
         context = CallContext.from_record(
@@ -243,7 +246,11 @@ def _take_claim(records: CallRecords, tx: str, attribute: str) -> bool:
     if state is ClaimState.STALE and records.claim(tx, attribute, publishing, replacing=current):
         logger.warning("took over %s of %s: its invocation died before publishing", attribute, tx)
         return True
-    raise TransientAwsError(
+    raise _in_flight(tx, attribute)
+
+
+def _in_flight(tx: str, attribute: str) -> TransientAwsError:
+    return TransientAwsError(
         f"another delivery is publishing the notice {attribute} of {tx}",
         hint="Lambda retries the event; if that delivery died before publishing, the notice is "
         f"sent by a delivery (or `callrec replay`) after {NOTICE_LEASE_SECONDS} s",
