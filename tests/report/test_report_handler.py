@@ -445,7 +445,7 @@ def test_delivery_meeting_a_notice_being_published_does_not_render_again(
     )
     with pytest.raises(TransientAwsError, match="another delivery is publishing"):
         handle_job_event(event("call_analytics_job_completed.json"))
-    assert "Contents" not in aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+    assert not _stored_reports()
 
 
 def test_claim_older_than_the_lease_is_taken_over_and_the_notice_sent_once(
@@ -519,28 +519,29 @@ def test_second_recording_of_the_call_gets_its_own_report(pipeline: Pipeline) ->
 
 
 # --- settings are checked before anything is written ------------------------------------------
-def test_unusable_link_expiry_is_refused_before_the_report_is_stored(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("name", "value", "refusal"),
+    [
+        ("REPORT_LINK_EXPIRY_SECONDS", "0", "use a value of at least 1"),
+        ("NOTIFICATION_TOPIC_ARN", "callrec-reports", "not an SNS topic ARN"),
+    ],
+)
+def test_unusable_setting_is_refused_before_the_report_is_stored(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, name: str, value: str, refusal: str
 ) -> None:
     from chalicelib.errors import ConfigurationError
 
-    monkeypatch.setenv("REPORT_LINK_EXPIRY_SECONDS", "0")
-    with pytest.raises(ConfigurationError, match="use a value of at least 1"):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=refusal):
         handle_job_event(event("call_analytics_job_completed.json"))
-    assert "Contents" not in aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+    assert not _stored_reports()
     assert pipeline.stack.record(SMA_TX)["transcription_status"] == "IN_PROGRESS"
     # (Transcribe was not asked either: the stubber has no answer queued and would refuse.)
 
 
-def test_malformed_topic_is_refused_before_the_report_is_stored(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from chalicelib.errors import ConfigurationError
-
-    monkeypatch.setenv("NOTIFICATION_TOPIC_ARN", "callrec-reports")
-    with pytest.raises(ConfigurationError, match="not an SNS topic ARN"):
-        handle_job_event(event("call_analytics_job_completed.json"))
-    assert "Contents" not in aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+def _stored_reports() -> list[str]:
+    listed = aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+    return [item["Key"] for item in listed.get("Contents", [])]
 
 
 # --- the notice is readable by a person, and parseable by a program ---------------------------
