@@ -61,6 +61,12 @@ def topic_arn() -> str:
     return topic
 
 
+def sns_subject(subject: str) -> str:
+    """``subject`` as SNS takes it (Publish API reference: "UTF-8 text with no line breaks or
+    control characters", "less than 100 characters long"): names in any script are kept."""
+    return "".join(ch for ch in subject if ch.isprintable())[:SUBJECT_MAX]
+
+
 def publish(subject: str, message: Mapping[str, Any], text: str = "") -> str | None:
     """Publish ``message`` to ``NOTIFICATION_TOPIC_ARN``; None when no topic is set.
 
@@ -75,7 +81,7 @@ def publish(subject: str, message: Mapping[str, Any], text: str = "") -> str | N
         logger.info("no %s configured: notification not sent (%s)", TOPIC_ENV, subject)
         return None
     message = console_link(message)
-    clean_subject = "".join(ch for ch in subject if 32 <= ord(ch) < 127)[:SUBJECT_MAX]
+    clean_subject = sns_subject(subject)
     document = json.dumps(message, indent=2, sort_keys=True)
     body: dict[str, Any] = {"Message": document}
     if text:

@@ -182,7 +182,9 @@ def _transcribe(
         call_analytics=kind is jobs.JobKind.CALL_ANALYTICS,
     )
     started = jobs.start(kind, request)
-    _record_start(records, target, head=head, call_record=call_record, started=started, notes=notes)
+    _record_start(
+        records, target, _Start(head, info, started), call_record=call_record, notes=notes
+    )
     outcome = Outcome.DUPLICATE if started.already_existed else Outcome.STARTED
     logger.info("%s %s job %s for %s", outcome.value, kind.value, started.name, target.key)
     return RecordResult(target.key, outcome, job_name=started.name)
@@ -253,21 +255,36 @@ def _channel_roles(call_record: Mapping[str, Any] | None, notes: list[str]) -> j
     return jobs.ChannelRoles(agent_channel=owner_channel(direction, leg))
 
 
+@dataclass(frozen=True)
+class _Start:
+    """What is known once a job is submitted: the object's head, its probed format, the job."""
+
+    head: _ObjectHead
+    info: audio_probe.AudioInfo
+    job: jobs.StartedJob
+
+
 def _record_start(
     records: CallRecords,
     target: _Object,
+    start: _Start,
     *,
-    head: _ObjectHead,
     call_record: Mapping[str, Any] | None,
-    started: jobs.StartedJob,
     notes: list[str],
 ) -> None:
     bucket, recording = target.bucket, target.recording
+    head, started = start.head, start.job
     tx = recording.transaction_id
     recorded = call_record or {}
+    media = {jobs.media_attribute(started.name): start.info.describe()}
     if started.already_existed and recorded.get("transcription_job"):
-        return  # a duplicate event: the first delivery recorded everything
+        # A duplicate event: the first delivery recorded the call's recording; this job's own
+        # media line is written when missing (a first delivery that died before its record).
+        if not media.keys() <= recorded.keys():
+            records.update(tx, media)
+        return
     values: dict[str, Any] = {
+        **media,
         "recording_bucket": bucket,
         "recording_key": recording.key,
         "recording_location": f"s3://{bucket}/{recording.key}",
