@@ -6,11 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := dev,report,local,infra,browser
 
-.PHONY: venv demo test lint pytest infra-check provider-schema bench clean checkov checkov-venv browser-deps
+.PHONY: venv demo test test-fast lint pytest infra-check provider-schema bench clean checkov checkov-venv lock browser-deps
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/bootstrap.sh
+$(STAMP): pyproject.toml scripts/bootstrap.sh requirements-dev.lock
 	PYTHON="$(PYTHON)" bash scripts/bootstrap.sh "$(VENV)" "$(EXTRAS)"
 	touch $@
 
@@ -38,6 +38,8 @@ browser-deps:
 
 checkov: checkov-venv
 	$(CHECKOV_VENV)/bin/checkov -d infra --framework terraform --skip-download --quiet --compact
+	# What callrec package deploys: the accepted findings and why are in tests/audit/test_checkov.py.
+	CHECKOV_BIN=$(CHECKOV_VENV)/bin/checkov $(BIN)/python -m pytest tests/audit/test_checkov.py -q -p no:cacheprovider -k packaged
 
 # Terraform fmt, init + validate of every configuration, terraform test: offline, against the
 # committed hashicorp/aws schema (see "Offline Terraform validation" in the README).
@@ -55,6 +57,16 @@ provider-schema: $(STAMP)
 		--wheel build/cdktn/cdktn_provider_aws-$(CDKTN_PROVIDER_AWS)-py3-none-any.whl
 
 test: lint infra-check pytest
+
+# The inner loop: unit tests only (no Terraform, no checkov, no end-to-end, no browser), under a
+# minute. tests/conftest.py marks the slow ones by folder, so the split needs no upkeep.
+test-fast: $(STAMP)
+	bash scripts/run-pytest.sh $(BIN)/python -m "not slow and not infra" -q
+
+# Pin the development environment to what is installed now (after a dependency change).
+lock: $(STAMP)
+	{ sed -n '1,3p' requirements-dev.lock; $(BIN)/pip freeze --exclude-editable | grep -vi '^chime-callrec'; } > requirements-dev.lock.new
+	mv requirements-dev.lock.new requirements-dev.lock
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

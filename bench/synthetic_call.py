@@ -18,8 +18,17 @@ SENTIMENTS = ("POSITIVE", "NEUTRAL", "NEUTRAL", "NEUTRAL", "NEGATIVE", "MIXED")
 ROLES = ("AGENT", "CUSTOMER")
 
 
-def generate(duration_s: int = 7200, turns: int = 3000, seed: int = 7) -> dict[str, Any]:
-    """A ``duration_s`` second call of ``turns`` alternating turns (gaps become non-talk)."""
+def generate(
+    duration_s: int = 7200,
+    turns: int = 3000,
+    seed: int = 7,
+    *,
+    silence_every: int = 5,
+    interruption_every: int = 9,
+) -> dict[str, Any]:
+    """A ``duration_s`` second call of ``turns`` alternating turns, with a silence after every
+    ``silence_every``-th turn and an interruption at every ``interruption_every``-th (defaults:
+    about 950 spans in 3,000 turns, like the long real call the report was tuned on)."""
     rng = random.Random(seed)
     slot_ms = duration_s * 1000 // turns
     transcript: list[dict[str, Any]] = []
@@ -33,11 +42,11 @@ def generate(duration_s: int = 7200, turns: int = 3000, seed: int = 7) -> dict[s
         end = begin + length
         transcript.append(_turn(rng, index, role, begin, end))
         talk[role] += length
-        if index % 97 == 5:
+        if index % silence_every == silence_every // 2:
             non_talk.append(
                 {"BeginOffsetMillis": end, "EndOffsetMillis": end + 3000, "DurationMillis": 3000}
             )
-        if index % 151 == 11:
+        if index % interruption_every == interruption_every // 2:
             interruptions[role].append(
                 {"BeginOffsetMillis": begin, "EndOffsetMillis": begin + 900, "DurationMillis": 900}
             )

@@ -44,34 +44,25 @@ def sma_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 MEDIA_INSIGHTS_METADATA_STREAM = settings.optional(
     "MEDIA_INSIGHTS_METADATA_STREAM", "callrec-media-insights-metadata"
 )
+# Read when Chalice loads the app to deploy it (with the stage's environment_variables): a
+# stage written by `callrec chalice-config` for a stack without the media insights path says
+# "disabled", and `chalice deploy` then leaves these four functions and their event sources out
+# (their Kinesis stream and roles do not exist). The functions stay defined either way.
+MEDIA_INSIGHTS_FUNCTIONS = settings.optional("MEDIA_INSIGHTS_FUNCTIONS", "enabled")
 
 
-@app.on_cw_event(
-    {"source": ["aws.chime"], "detail-type": ["Chime VoiceConnector Streaming Status"]},
-    name="media_insights_streaming_status",
-)
 def media_insights_streaming_status(event: CloudWatchEvent) -> dict[str, str]:
     from chalicelib.media_insights.pipelines import handle_streaming_event
 
     return handle_streaming_event(event.to_dict()).to_dict()
 
 
-@app.on_cw_event(
-    {"source": ["aws.chime"], "detail-type": ["Media Insights State Change"]},
-    name="media_insights_state_change",
-)
 def media_insights_state_change(event: CloudWatchEvent) -> dict[str, str]:
     from chalicelib.media_insights.status import handle_state_change
 
     return handle_state_change(event.to_dict()).to_dict()
 
 
-@app.on_kinesis_record(
-    stream=MEDIA_INSIGHTS_METADATA_STREAM,
-    name="media_insights_recording_metadata",
-    starting_position="TRIM_HORIZON",
-    batch_size=100,
-)
 def media_insights_recording_metadata(event: KinesisEvent) -> dict[str, Any]:
     from chalicelib.media_insights.recording_metadata import consume
 
@@ -80,7 +71,6 @@ def media_insights_recording_metadata(event: KinesisEvent) -> dict[str, Any]:
     return consume(event.to_dict().get("Records", []))
 
 
-@app.lambda_function(name="stop_media_insights_pipeline")
 def stop_media_insights_pipeline(event: dict[str, Any], context: Any) -> dict[str, str]:
     from chalicelib.media_insights.pipelines import stop_pipeline
 
@@ -88,6 +78,26 @@ def stop_media_insights_pipeline(event: dict[str, Any], context: Any) -> dict[st
         transaction_id=str(event.get("transactionId", "")),
         pipeline_id=str(event.get("mediaPipelineId", "")),
     ).to_dict()
+
+
+if MEDIA_INSIGHTS_FUNCTIONS != "disabled":
+    media_insights_streaming_status = app.on_cw_event(
+        {"source": ["aws.chime"], "detail-type": ["Chime VoiceConnector Streaming Status"]},
+        name="media_insights_streaming_status",
+    )(media_insights_streaming_status)
+    media_insights_state_change = app.on_cw_event(
+        {"source": ["aws.chime"], "detail-type": ["Media Insights State Change"]},
+        name="media_insights_state_change",
+    )(media_insights_state_change)
+    media_insights_recording_metadata = app.on_kinesis_record(
+        stream=MEDIA_INSIGHTS_METADATA_STREAM,
+        name="media_insights_recording_metadata",
+        starting_position="TRIM_HORIZON",
+        batch_size=100,
+    )(media_insights_recording_metadata)
+    stop_media_insights_pipeline = app.lambda_function(name="stop_media_insights_pipeline")(
+        stop_media_insights_pipeline
+    )
 
 
 # --- Post-call processing: transcription and report (issue 4) --------------------------------

@@ -67,6 +67,16 @@ locals {
   console_owner_directory_table_arn = null
 }
 
+locals {
+  # The queue each module-made function role may send failed events to: `callrec package` checks
+  # every packaged dead_letter_config and on-failure destination against it (lifecycle
+  # precondition), so a missing grant fails the plan instead of CreateFunction.
+  function_failure_queue_arns = merge(
+    module.call_analytics.function_failure_queue_arns,
+    module.media_insights.function_failure_queue_arns,
+  )
+}
+
 module "recording_bucket" {
   source = "./modules/recording-bucket"
 

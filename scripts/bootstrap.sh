@@ -18,6 +18,22 @@ if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   fi
 fi
 
-[ -x "$venv_dir/bin/python" ] || "$python" -m venv "$venv_dir"
+if [ ! -x "$venv_dir/bin/python" ]; then
+  echo "bootstrap: installing ~850 MB into $venv_dir, about 3 minutes the first time (later runs reuse it)"
+  "$python" -m venv "$venv_dir"
+else
+  echo "bootstrap: updating $venv_dir (pyproject.toml, the lock file or this script changed)"
+fi
+# The lock file pins every package to the versions CI tested; `make lock` regenerates it.
+constraints=()
+[ -f requirements-dev.lock ] && constraints=(--constraint requirements-dev.lock)
 "$venv_dir/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-"$venv_dir/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[${extras}]"
+set +e
+"$venv_dir/bin/python" -m pip install --disable-pip-version-check --progress-bar on \
+  "${constraints[@]}" -e ".[${extras}]" 2>&1 | grep --line-buffered -v '^Requirement already satisfied'
+status=${PIPESTATUS[0]}
+set -e
+if [ "$status" -ne 0 ]; then
+  echo "bootstrap: pip install failed (exit $status); the lines above say which package" >&2
+  exit "$status"
+fi

@@ -13,6 +13,30 @@ from chalicelib import aws
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EVENTS_DIR = Path(__file__).resolve().parent / "events"
 
+# What `make test-fast` leaves out, by place, so a new test in these folders is marked without
+# anyone remembering to: `slow` (end to end, a browser, a deployer, a second venv), `infra`
+# (embedded Terraform). A test elsewhere that is slow carries @pytest.mark.slow itself.
+MARKS_BY_PATH: tuple[tuple[str, str], ...] = (
+    ("tests/e2e/", "slow"),
+    ("tests/browser/", "slow"),
+    ("tests/deploy/", "slow"),
+    ("tests/console/test_console_stack", "slow"),
+    ("tests/media_insights/test_demo_path.py", "slow"),
+    ("tests/audit/test_checkov.py", "slow"),
+    ("tests/core/test_test_runner.py", "slow"),
+    ("tests/infra/", "infra"),
+    ("tests/packaging/", "infra"),
+    ("tests/tfdocs/", "infra"),
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        where = Path(str(item.path)).resolve().relative_to(REPO_ROOT).as_posix()
+        for prefix, mark in MARKS_BY_PATH:
+            if where.startswith(prefix):
+                item.add_marker(getattr(pytest.mark, mark))
+
 
 @pytest.fixture(autouse=True)
 def aws_isolation(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

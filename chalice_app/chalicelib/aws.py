@@ -112,18 +112,23 @@ def call(what: str, operation: Callable[..., T], /, **params: Any) -> T:
         raise
 
 
-def read_object(bucket: str, key: str, *, first_bytes: int | None = None) -> bytes | None:
-    """The object's bytes (only its first ``first_bytes`` when given); None when it is missing."""
+def read_object(
+    bucket: str, key: str, *, first_bytes: int | None = None, offset: int = 0
+) -> bytes | None:
+    """The object's bytes (only ``first_bytes`` of them from ``offset`` when given); None when it
+    is missing. A range past the end reads as empty (S3 answers InvalidRange)."""
     from botocore.exceptions import ClientError
 
     params: dict[str, Any] = {"Bucket": bucket, "Key": key}
     if first_bytes is not None:
-        params["Range"] = f"bytes=0-{first_bytes - 1}"
+        params["Range"] = f"bytes={offset}-{offset + first_bytes - 1}"
     try:
         response = call(f"S3 GetObject s3://{bucket}/{key}", client("s3").get_object, **params)
     except ClientError as error:
         if error_code(error) in OBJECT_MISSING_CODES:
             return None
+        if error_code(error) == "InvalidRange":
+            return b""
         raise
     body: bytes = response["Body"].read()
     return body

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib import aws, settings
+from chalicelib.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
 
@@ -49,24 +50,54 @@ def presigned_get(bucket: str, key: str, expires_in: int) -> str:
     return url
 
 
-def publish(subject: str, message: Mapping[str, Any]) -> str | None:
-    """Publish ``message`` as JSON to ``NOTIFICATION_TOPIC_ARN``; None when no topic is set."""
+def topic_arn() -> str:
+    """``NOTIFICATION_TOPIC_ARN`` ('' when unset: nothing is published), checked for shape."""
     topic = settings.optional(TOPIC_ENV)
+    if topic and (not topic.startswith("arn:") or topic.count(":") < 5):
+        raise ConfigurationError(
+            f"environment variable {TOPIC_ENV}={topic!r} is not an SNS topic ARN",
+            hint="use arn:aws:sns:<region>:<account>:<topic>, or unset it to send nothing",
+        )
+    return topic
+
+
+def sns_subject(subject: str) -> str:
+    """``subject`` as SNS takes it (Publish API reference: "UTF-8 text with no line breaks or
+    control characters", "less than 100 characters long"): names in any script are kept."""
+    return "".join(ch for ch in subject if ch.isprintable())[:SUBJECT_MAX]
+
+
+def publish(subject: str, message: Mapping[str, Any], text: str = "") -> str | None:
+    """Publish ``message`` to ``NOTIFICATION_TOPIC_ARN``; None when no topic is set.
+
+    With ``text``, the message is sent with ``MessageStructure=json``: email subscribers get
+    ``text`` (a person reads it), every other protocol gets the JSON document under ``default``
+    (programs parse it). SNS rule relied on (Publish API reference, MessageStructure): the
+    Message must be a JSON object with a top-level ``default`` string, and other top-level keys
+    name a transport protocol; a protocol without its own key gets ``default``.
+    """
+    topic = topic_arn()
     if not topic:
         logger.info("no %s configured: notification not sent (%s)", TOPIC_ENV, subject)
         return None
     message = console_link(message)
-    clean_subject = "".join(ch for ch in subject if 32 <= ord(ch) < 127)[:SUBJECT_MAX]
-    client = aws.client("sns")
+    clean_subject = sns_subject(subject)
+    document = json.dumps(message, indent=2, sort_keys=True)
+    body: dict[str, Any] = {"Message": document}
+    if text:
+        body = {
+            "Message": json.dumps({"default": document, "email": text}),
+            "MessageStructure": "json",
+        }
     response = aws.call(
         f"SNS Publish to {topic}",
-        client.publish,
+        aws.client("sns").publish,
         TopicArn=topic,
         Subject=clean_subject or "Call recording",
-        Message=json.dumps(message, indent=2, sort_keys=True),
         MessageAttributes={
             "event": {"DataType": "String", "StringValue": str(message.get("event", "unknown"))}
         },
+        **body,
     )
     message_id = str(response.get("MessageId", ""))
     logger.info("published %s to %s as %s", subject, topic, message_id)
@@ -77,17 +108,22 @@ def publish(subject: str, message: Mapping[str, Any]) -> str | None:
 CONSOLE_URL_ENV = "CONSOLE_URL"
 
 
+def console_url(transaction_id: str) -> str:
+    """The call's page in the console when ``CONSOLE_URL`` is set, else ""."""
+    console = settings.optional(CONSOLE_URL_ENV).rstrip("/")
+    return f"{console}/#/calls/{transaction_id}" if console and transaction_id else ""
+
+
 def console_link(message: Mapping[str, Any]) -> dict[str, Any]:
     """With ``CONSOLE_URL`` set, ``message`` with its presigned links (``*_url``) replaced by one
     link to the call in the console, which mints short-lived links after sign-in."""
-    console = settings.optional(CONSOLE_URL_ENV).rstrip("/")
-    transaction_id = str(message.get("transaction_id") or "")
-    if not console or not transaction_id:
+    link = console_url(str(message.get("transaction_id") or ""))
+    if not link:
         return dict(message)
     kept = {
         key: value
         for key, value in message.items()
         if not key.endswith("_url") and key != "links_expire_in_seconds"
     }
-    kept["console_url"] = f"{console}/#/calls/{transaction_id}"
+    kept["console_url"] = link
     return kept

@@ -33,13 +33,13 @@ _ID = r"[A-Za-z0-9-]+"
 _SMA_KEY = re.compile(
     r"^(?:(?P<prefix>.+)/)?(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/"
     + _STAMP
-    + rf"_(?P<transaction>{_ID})_(?P<call>{_ID})\.(?P<ext>wav)$"
+    + rf"_(?P<transaction>{_ID})_(?P<call>{_ID})\.(?P<ext>(?i:wav))$"
 )
 _MEDIA_INSIGHTS_KEY = re.compile(
     r"^(?:(?P<prefix>.+)/)?(?P<connector>[A-Za-z0-9]+)/"
     + rf"(?P<transaction>{_ID})_"
     + _STAMP
-    + r"\.(?P<ext>wav|ogg)$"
+    + r"\.(?P<ext>(?i:wav|ogg))$"
 )
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -102,7 +102,7 @@ def parse_recording_key(key: str) -> RecordingKey:
             transaction_id=match["transaction"],
             call_id=match["call"],
             started_at=started,
-            audio_format=AudioFormat(match["ext"]),
+            audio_format=AudioFormat(match["ext"].lower()),
             prefix=match["prefix"] or "",
         )
     match = _MEDIA_INSIGHTS_KEY.match(key)
@@ -113,7 +113,7 @@ def parse_recording_key(key: str) -> RecordingKey:
             transaction_id=match["transaction"],
             voice_connector_id=match["connector"],
             started_at=_timestamp(match["stamp"], key),
-            audio_format=AudioFormat(match["ext"]),
+            audio_format=AudioFormat(match["ext"].lower()),
             prefix=match["prefix"] or "",
         )
     raise RecordingKeyError(

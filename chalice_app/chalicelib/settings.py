@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from chalicelib.errors import ConfigurationError
 
@@ -40,9 +41,20 @@ def integer(
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise ConfigurationError(
             f"environment variable {name}={value} is out of range",
-            hint=f"use a value between {minimum} and {maximum}",
+            hint=f"use {bounds(minimum, maximum)}",
         )
     return value
+
+
+def bounds(minimum: int | None, maximum: int | None) -> str:
+    """The allowed range in words: "a value between 1 and 10", "a value of at least 1", ..."""
+    if minimum is not None and maximum is not None:
+        return f"a value between {minimum} and {maximum}"
+    if minimum is not None:
+        return f"a value of at least {minimum}"
+    if maximum is not None:
+        return f"a value of at most {maximum}"
+    return "a whole number"
 
 
 def flag(name: str, default: bool = False) -> bool:
@@ -57,3 +69,19 @@ def flag(name: str, default: bool = False) -> bool:
     raise ConfigurationError(
         f"environment variable {name}={raw!r} is not a boolean", hint="use true or false"
     )
+
+
+@dataclass(frozen=True)
+class EnvironmentKey:
+    """The raw values of ``names`` (None when unset) that configuration was parsed from: the
+    configuration is parsed again only when :meth:`unchanged` says one of them changed."""
+
+    names: tuple[str, ...]
+    values: tuple[str | None, ...]
+
+    @classmethod
+    def of(cls, names: tuple[str, ...]) -> EnvironmentKey:
+        return cls(names, tuple(map(os.environ.get, names)))
+
+    def unchanged(self) -> bool:
+        return tuple(map(os.environ.get, self.names)) == self.values

@@ -120,3 +120,26 @@ def test_output_file_receives_the_report(
     run = run_audit("--policy-file", str(WILDCARD_SMA), "--format", "json", "--output", str(target))
     assert run.out == ""
     assert '"CR003"' in target.read_text()
+
+
+def test_explain_says_a_full_source_arn_confines_the_chime_grant(
+    run_audit: Callable[..., AuditRun],
+) -> None:
+    critical = run_audit("--explain", "CR001")
+    assert "neither aws:SourceAccount nor a full aws:SourceArn" in critical.out
+    note = run_audit("--explain", "CR008")
+    assert note.out.startswith("CR008 [low]")
+    assert "most effective" in note.out
+
+
+def test_pinned_source_arn_without_source_account_is_only_a_low_note(
+    run_audit: Callable[..., AuditRun],
+) -> None:
+    run = run_audit(
+        "--policy-file",
+        str(POLICIES / "CR008" / "bad-source-arn-without-account.json"),
+        "--format",
+        "json",
+    )
+    assert run.rules == {"CR008"}
+    assert run.code == 0  # low is below the default --fail-on high

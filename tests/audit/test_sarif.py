@@ -29,7 +29,7 @@ def test_policy_file_report_is_valid_sarif(
     run_audit: Callable[..., AuditRun], validator: jsonschema.Draft4Validator
 ) -> None:
     document = _sarif(
-        run_audit, "--policy-file", str(POLICIES / "CR001" / "bad-no-source-account.json")
+        run_audit, "--policy-file", str(POLICIES / "CR002" / "bad-no-source-arn.json")
     )
     validator.validate(document)
     assert document["version"] == "2.1.0"

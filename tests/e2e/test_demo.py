@@ -107,6 +107,17 @@ def test_report_holds_the_transcript_turns(demo: DemoResult) -> None:
     assert not missing
 
 
+def test_report_media_line_names_the_recordings_real_format(demo: DemoResult) -> None:
+    """The SMA path records 16-bit PCM WAV, 8 kHz stereo (it said "WAV 8000 Hz")."""
+    import docx
+
+    assert demo.report is not None
+    facts = {
+        r.cells[0].text: r.cells[1].text for r in docx.Document(str(demo.report)).tables[0].rows
+    }
+    assert facts["Media"] == "WAV/PCM 16-bit, 8000 Hz, 2 channels"
+
+
 def test_notification_links_the_report(demo: DemoResult) -> None:
     assert (
         demo.report_uri

@@ -63,3 +63,31 @@ def test_msgpack_round_trip_keeps_unknowns() -> None:
     decoded = plan_values.decode(plan_values.encode(value))
     assert decoded["bucket"] == "b" and decoded["count"] == 3
     assert plan_values.is_unknown(decoded["arn"])
+
+
+def test_computed_only_attributes_set_in_configuration_are_found() -> None:
+    config = {
+        "bucket": "b",
+        "arn": "arn:aws:s3:::b",
+        "region": "eu-west-1",
+        "rule": [{"id": "r", "prefix": None}],
+    }
+    assert plan_values.computed_only_set(BLOCK, config) == [("arn",)]
+
+
+def test_optional_computed_and_unset_computed_attributes_are_not_read_only() -> None:
+    config = {"bucket": "b", "arn": None, "region": "eu-west-1", "rule": [{"id": "r"}]}
+    assert plan_values.computed_only_set(BLOCK, config) == []
+
+
+def test_computed_only_attribute_in_a_nested_block_has_its_path() -> None:
+    block = {
+        "block_types": {
+            "rule": {
+                "nesting_mode": "list",
+                "block": {"attributes": {"status": {"type": "string", "computed": True}}},
+            }
+        }
+    }
+    found = plan_values.computed_only_set(block, {"rule": [{"status": None}, {"status": "x"}]})
+    assert [plan_values.dotted(path) for path in found] == ["rule.1.status"]

@@ -116,6 +116,36 @@ def test_plan_marks_unset_computed_attributes_unknown(plugin: Plugin) -> None:
     assert planned["bucket"] == "b" and plan_values.is_unknown(planned["id"])
 
 
+def test_validate_refuses_a_computed_only_attribute_in_the_real_providers_words(
+    plugin: Plugin,
+) -> None:
+    from tf.gen import tfplugin_pb2
+
+    from callrec.infra_check import plan_values
+
+    config = {"bucket": "b", "policy": "{}", "id": "b", "region": None}
+    response = plugin.provider().ValidateResourceConfig(
+        tfplugin_pb2.ValidateResourceConfig.Request(
+            type_name="aws_s3_bucket_policy",
+            config=tfplugin_pb2.DynamicValue(msgpack=plan_values.encode(config)),
+        ),
+        timeout=30,
+    )
+    assert response.diagnostics == []
+    bucket = {"bucket": "b", "arn": "arn:aws:s3:::b"}
+    response = plugin.provider().ValidateResourceConfig(
+        tfplugin_pb2.ValidateResourceConfig.Request(
+            type_name="aws_s3_bucket",
+            config=tfplugin_pb2.DynamicValue(msgpack=plan_values.encode(bucket)),
+        ),
+        timeout=30,
+    )
+    (diagnostic,) = response.diagnostics
+    assert diagnostic.summary == "Computed attributes cannot be set"
+    assert diagnostic.detail == 'Computed attributes cannot be set, but a value was set for "arn".'
+    assert diagnostic.attribute.steps[0].attribute_name == "arn"
+
+
 def test_reading_aws_is_refused_with_a_hint(plugin: Plugin) -> None:
     from tf.gen import tfplugin_pb2
 

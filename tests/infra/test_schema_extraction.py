@@ -126,3 +126,65 @@ def test_used_types_finds_resources_and_data_sources(tmp_path: Path) -> None:
     )
     found = used_types(tmp_path)
     assert (set(found.resources), set(found.data_sources)) == ({"aws_sqs_queue"}, {"aws_region"})
+
+
+def _fake_wheel(tmp_path: Path, modules: dict[str, str]) -> Path:
+    """A wheel shaped like cdktn-provider-aws's: one jsii bundle with package/lib/<dir>/index.js."""
+    import io
+    import tarfile
+    import zipfile
+
+    files = {
+        "package/package.json": '{"version": "0.0.1"}',
+        "package/LICENSE": "Mozilla Public License Version 2.0",
+        **{f"package/lib/{name}/index.js": text for name, text in modules.items()},
+    }
+    bundle = io.BytesIO()
+    with tarfile.open(fileobj=bundle, mode="w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    wheel = tmp_path / "cdktn_provider_aws-0.0.1-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("cdktn_provider_aws/_jsii/provider-aws@0.0.1.jsii.tgz", bundle.getvalue())
+    return wheel
+
+
+def test_types_that_cannot_be_extracted_are_skipped_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from callrec.infra_check import regenerate
+
+    monkeypatch.setattr(cdktn_schema, "provider_schema", lambda source: {"block": {}})
+    versioning_bindings = _bindings("s3-bucket-versioning")
+    wheel = _fake_wheel(
+        tmp_path,
+        {
+            "provider": "providerVersion: '6.0.0'",
+            "s3-bucket-versioning": versioning_bindings,
+            "s3-bucket": versioning_bindings,  # another type's bindings: cannot be read
+        },
+    )
+    infra = tmp_path / "infra"
+    infra.mkdir()
+    (infra / "main.tf").write_text('resource "aws_ssm_parameter" "p" {}\n')
+    out = tmp_path / "schema"
+    monkeypatch.setattr(regenerate, "BASELINE", cdktn_schema_types())
+    code = regenerate.main(["--wheel", str(wheel), "--infra", str(infra), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "warning: skipped resource aws_s3_bucket: generated bindings do not declare" in err
+    assert "warning: skipped resource aws_ssm_parameter: no bindings in the wheel" in err
+    schema = json.loads((out / "aws.json").read_text(encoding="utf-8"))
+    resources = schema["provider_schemas"][cdktn_schema.PROVIDER_ADDRESS]["resource_schemas"]
+    assert set(resources) == {"aws_s3_bucket_versioning"}
+    version = json.loads((out / "VERSION.json").read_text(encoding="utf-8"))
+    assert version["resources"] == ["aws_s3_bucket_versioning"]
+
+
+def cdktn_schema_types() -> Any:
+    from callrec.infra_check.catalogue import TypeSet
+
+    return TypeSet(frozenset({"aws_s3_bucket", "aws_s3_bucket_versioning"}), frozenset())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -57,6 +58,21 @@ def test_wrong_type_fails_validation(build_dir: Path) -> None:
     assert 'Inappropriate value for attribute "force_destroy": a bool is required.' in output
 
 
+def test_computed_only_attribute_set_in_configuration_fails_validation(build_dir: Path) -> None:
+    ok, output = _validate_output("read-only-attribute", build_dir)
+    assert not ok
+    # The real provider's words (terraform-plugin-sdk, helper/schema validation).
+    assert 'Computed attributes cannot be set, but a value was set for "arn".' in output
+    assert re.search(r'a value was set for\s+"bucket_domain_name"', output)
+
+
+def test_type_missing_from_the_offline_schema_is_named_as_such(build_dir: Path) -> None:
+    report, output = check(FIXTURES / "type-not-in-schema", build_dir, run_tests=False)
+    assert not report.ok
+    assert "resource type aws_ssm_parameter is not in the offline schema" in output
+    assert "`make provider-schema`" in output
+
+
 def test_policy_without_source_arn_fails_terraform_test(tmp_path: Path, build_dir: Path) -> None:
     """Mutation: drop the aws:SourceArn condition from a copy of the recordings bucket module."""
     module = tmp_path / "recording-bucket"
@@ -104,8 +120,20 @@ def test_cli_exit_code_is_1_on_failure(capsys: pytest.CaptureFixture[str], build
         ["infra", "check", str(FIXTURES / "wrong-type"), "--build-dir", str(build_dir)]
     )
     assert code == 1
-    out = capsys.readouterr().out
-    assert "validate" in out and "FAILED" in out and "1 failed" in out
+    captured = capsys.readouterr()
+    assert "validate" in captured.err and "FAILED" in captured.err  # progress: stderr
+    assert "1 failed" in captured.out  # the result: stdout
+
+
+def test_cli_json_format_lists_every_step(
+    capsys: pytest.CaptureFixture[str], build_dir: Path
+) -> None:
+    argv = ["infra", "check", str(FIXTURES / "wrong-type"), "--build-dir", str(build_dir)]
+    assert callrec_main([*argv, "--format", "json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["ok"] is False
+    assert {"fmt", "init", "validate"} <= {step["step"] for step in result["steps"]}
+    assert [step["step"] for step in result["steps"] if not step["ok"]] == ["validate"]
 
 
 def test_cli_exit_code_is_2_without_configuration(

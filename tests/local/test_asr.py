@@ -32,3 +32,20 @@ def test_recogniser_hears_a_shipped_clip(tmp_path: Path) -> None:
     text = " ".join(w.text for w in words)
     assert "everything thank you" in text and text.endswith("for your help")
     assert words[0].begin_ms >= 1000 and all(w.end_ms > w.begin_ms for w in words)
+
+
+def test_word_confidence_is_the_recogniser_posterior_not_a_constant(tmp_path: Path) -> None:
+    lines = [
+        speech.Utterance("other", "Goodbye."),
+        speech.Utterance("other", "No, that is everything. Thank you so much for your help."),
+    ]
+    model = PhraseModel.compile([line.text for line in lines], tmp_path)
+    recogniser = Recogniser(model)
+    confidences = [
+        w.confidence
+        for line in lines
+        for w in recogniser.decode(np.concatenate([audio.silence(0.3), speech.speech_for(line)]))
+    ]
+    assert all(0.0 <= c <= 1.0 for c in confidences)
+    assert min(confidences) < 0.9  # some words are doubtful
+    assert len(set(confidences)) > 3  # and they differ word by word

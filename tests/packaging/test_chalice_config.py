@@ -9,15 +9,29 @@ from typing import Any
 import pytest
 
 from callrec.cli import main
-from callrec.commands.chalice_config import ChaliceConfigError, apply_outputs
+from callrec.commands.chalice_config import REPO_ROOT, ChaliceConfigError, apply_outputs
 
 ROLE = "arn:aws:iam::111122223333:role/callrec-sma-handler"
+CORE_ROLES = {
+    "sma_handler": ROLE,
+    "start_transcription": "arn:aws:iam::111122223333:role/callrec-start-transcription",
+    "render_report": "arn:aws:iam::111122223333:role/callrec-render-report",
+}
+MEDIA_INSIGHTS_ROLES = {
+    name: f"arn:aws:iam::111122223333:role/callrec-{name.replace('_', '-')}"
+    for name in (
+        "media_insights_streaming_status",
+        "media_insights_state_change",
+        "media_insights_recording_metadata",
+        "stop_media_insights_pipeline",
+    )
+}
 
 
 def _outputs(**overrides: Any) -> dict[str, Any]:
     outputs: dict[str, Any] = {
         "lambda_environment": {"RECORDINGS_BUCKET": "rec-bucket", "OWNER_PHONE_NUMBER": ""},
-        "function_role_arns": {"sma_handler": ROLE},
+        "function_role_arns": dict(CORE_ROLES),
         "recordings_bucket": "rec-bucket",
     }
     outputs.update(overrides)
@@ -34,6 +48,7 @@ def test_environment_and_roles_go_into_the_stage() -> None:
     config = apply_outputs({"version": "2.0", "app_name": "callrec"}, _outputs(), "dev")
     stage = config["stages"]["dev"]
     assert stage["environment_variables"] == {
+        "MEDIA_INSIGHTS_FUNCTIONS": "disabled",
         "OWNER_PHONE_NUMBER": "",
         "RECORDINGS_BUCKET": "rec-bucket",
     }
@@ -113,7 +128,9 @@ def test_cli_reads_live_outputs_through_terraform(
     (workdir / "main.tf").write_text(
         'output "lambda_environment" {\n  value = { RECORDINGS_BUCKET = "live-bucket" }\n}\n'
         'output "function_role_arns" {\n'
-        f'  value = {{ render_report = "{ROLE}" }}\n}}\n'
+        "  value = {"
+        + ", ".join(f'{name} = "{role}"' for name, role in CORE_ROLES.items())
+        + " }\n}\n"
     )
     from callrec.terraform.driver import TerraformDriver
 
@@ -124,5 +141,78 @@ def test_cli_reads_live_outputs_through_terraform(
     args = ["chalice-config", "--terraform-dir", str(workdir), "--config", str(config)]
     assert main(args) == 0
     stage = json.loads(config.read_text())["stages"]["dev"]
-    assert stage["environment_variables"] == {"RECORDINGS_BUCKET": "live-bucket"}
-    assert stage["lambda_functions"]["render_report"]["iam_role_arn"] == ROLE
+    assert stage["environment_variables"]["RECORDINGS_BUCKET"] == "live-bucket"
+    assert stage["lambda_functions"]["render_report"]["iam_role_arn"] == CORE_ROLES["render_report"]
+
+
+def test_the_stage_has_the_role_chalice_insists_on() -> None:
+    # Chalice: "When 'manage_iam_role' is set to false, you must provide an 'iam_role_arn'".
+    stage = apply_outputs({}, _outputs(), "dev")["stages"]["dev"]
+    assert stage["iam_role_arn"] == ROLE
+
+
+def test_every_core_function_gets_its_own_role() -> None:
+    functions = apply_outputs({}, _outputs(), "dev")["stages"]["dev"]["lambda_functions"]
+    assert {name: entry["iam_role_arn"] for name, entry in functions.items()} == CORE_ROLES
+
+
+def test_a_missing_core_role_is_refused() -> None:
+    roles = {"sma_handler": ROLE, "render_report": CORE_ROLES["render_report"]}
+    with pytest.raises(ChaliceConfigError, match="no role for start_transcription"):
+        apply_outputs({}, _outputs(function_role_arns=roles), "dev")
+
+
+def test_without_media_insights_roles_its_functions_are_left_out() -> None:
+    config = {
+        "stages": {
+            "dev": {
+                "lambda_functions": {
+                    "media_insights_state_change": {
+                        "iam_role_arn": "arn:aws:iam::111122223333:role/stale"
+                    }
+                }
+            }
+        }
+    }
+    stage = apply_outputs(config, _outputs(), "dev")["stages"]["dev"]
+    assert stage["environment_variables"]["MEDIA_INSIGHTS_FUNCTIONS"] == "disabled"
+    assert "iam_role_arn" not in stage["lambda_functions"]["media_insights_state_change"]
+
+
+def test_with_media_insights_roles_its_functions_deploy_with_them() -> None:
+    roles = {**CORE_ROLES, **MEDIA_INSIGHTS_ROLES}
+    stage = apply_outputs({}, _outputs(function_role_arns=roles), "dev")["stages"]["dev"]
+    assert "MEDIA_INSIGHTS_FUNCTIONS" not in stage["environment_variables"]
+    for name, role in MEDIA_INSIGHTS_ROLES.items():
+        assert stage["lambda_functions"][name]["iam_role_arn"] == role
+
+
+def test_a_partial_media_insights_role_set_is_refused() -> None:
+    roles = {**CORE_ROLES, "media_insights_state_change": "arn:aws:iam::111122223333:role/x"}
+    with pytest.raises(ChaliceConfigError, match="but not media_insights_recording_metadata"):
+        apply_outputs({}, _outputs(function_role_arns=roles), "dev")
+
+
+def test_report_dependencies_deploy_as_chalices_automatic_layer() -> None:
+    stage = apply_outputs({}, _outputs(), "dev")["stages"]["dev"]
+    assert stage["automatic_layer"] is True
+    requirements = (REPO_ROOT / "chalice_app" / "requirements.txt").read_text().split()
+    assert {"python-docx", "matplotlib"} <= {
+        line.split("=")[0].split("<")[0].split(">")[0] for line in requirements
+    }
+
+
+def test_the_cli_says_which_functions_are_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(_as_terraform_json(_outputs()))
+    config = tmp_path / "config.json"
+    assert main(["chalice-config", "--outputs", str(outputs), "--config", str(config)]) == 0
+    printed = capsys.readouterr().out
+    assert "deploys render_report, sma_handler, start_transcription" in printed
+    assert "leaves out media_insights_streaming_status" in printed
+
+
+def test_functions_trace_with_xray_as_the_packaged_ones_do() -> None:
+    assert apply_outputs({}, _outputs(), "dev")["stages"]["dev"]["xray"] is True

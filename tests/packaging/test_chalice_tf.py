@@ -228,3 +228,60 @@ def test_kinesis_mapping_parks_failed_records_after_bounded_retries(
             ]
         }
     ]
+
+
+def test_the_bucket_notification_waits_for_the_s3_invoke_permission(
+    generated: dict[str, Any],
+) -> None:
+    # S3 validates the destinations when the notification is put: without the permission first,
+    # the first apply fails with "Unable to validate the following destination configurations".
+    resources = _rewritten(generated)["resource"]
+    notification = resources["aws_s3_bucket_notification"]["recordings"]
+    permission = resources["aws_lambda_permission"]["start_transcription-s3event"]
+    assert permission["principal"] == "s3.amazonaws.com"
+    assert notification["depends_on"] == ["aws_lambda_permission.start_transcription-s3event"]
+
+
+def test_each_event_target_waits_for_its_functions_permission(generated: dict[str, Any]) -> None:
+    resources = _rewritten(generated)["resource"]
+    targets = resources["aws_cloudwatch_event_target"]
+    assert targets["render_report-event"]["depends_on"] == [
+        "aws_lambda_permission.render_report-event"
+    ]
+    # A conditional function's target names the permission without an index (depends_on takes
+    # resource addresses, not instances).
+    assert targets["extra_listener-event"]["depends_on"] == [
+        "aws_lambda_permission.extra_listener-event"
+    ]
+
+
+def test_every_function_traces_and_encrypts_its_environment_with_the_stack_key(
+    generated: dict[str, Any],
+) -> None:
+    functions = _rewritten(generated)["resource"]["aws_lambda_function"]
+    for function in functions.values():
+        assert function["tracing_config"] == {"mode": "Active"}
+        assert function["kms_key_arn"] == "${module.recording_bucket.kms_key_arn}"
+
+
+def test_a_dead_letter_queue_without_a_grant_fails_the_plan(generated: dict[str, Any]) -> None:
+    function = _rewritten(generated)["resource"]["aws_lambda_function"]["start_transcription"]
+    (precondition,) = function["lifecycle"]["precondition"]
+    assert precondition["condition"] == (
+        '${contains(keys(var.extra_function_role_arns), "start_transcription") || '
+        'lookup(local.function_failure_queue_arns, "start_transcription", "") == '
+        "module.call_analytics.dead_letter_queue_arn}"
+    )
+
+
+def test_a_stream_failure_destination_without_a_grant_fails_the_plan(
+    generated: dict[str, Any],
+) -> None:
+    mappings = _rewritten(generated)["resource"]["aws_lambda_event_source_mapping"]
+    (mapping,) = mappings.values()
+    (precondition,) = mapping["lifecycle"]["precondition"]
+    assert (
+        'lookup(local.function_failure_queue_arns, "metadata_consumer", "")'
+        in (precondition["condition"])
+    )
+    assert "module.media_insights.metadata_failures_queue_arn" in precondition["condition"]

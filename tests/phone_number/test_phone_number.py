@@ -17,6 +17,7 @@ from callrec.commands.phone_number import (
     OrderStatus,
     PhoneNumberError,
     SearchCriteria,
+    Wait,
     list_numbers,
     order,
     search,
@@ -103,7 +104,7 @@ def test_order_waits_until_successful(client: Any, stub: Stubber) -> None:
         {"PhoneNumberOrderId": "order-1"},
     )
     clock = FakeClock()
-    result = order(client, [NUMBER], poll_interval=2, sleep=clock.sleep, clock=clock)
+    result = order(client, [NUMBER], wait=Wait(poll_interval=2, sleep=clock.sleep, clock=clock))
     assert result.ok
     assert result.acquired == (NUMBER,)
     assert clock.sleeps == [2, 2]
@@ -114,7 +115,8 @@ def test_order_gives_up_after_the_timeout(client: Any, stub: Stubber) -> None:
     for _ in range(3):
         stub.add_response("get_phone_number_order", _order("Processing", {NUMBER: "Processing"}))
     clock = FakeClock()
-    result = order(client, [NUMBER], timeout=15, poll_interval=5, sleep=clock.sleep, clock=clock)
+    wait = Wait(timeout=15, poll_interval=5, sleep=clock.sleep, clock=clock)
+    result = order(client, [NUMBER], wait=wait)
     assert result.timed_out
     assert not result.ok
     assert result.status is OrderStatus.PROCESSING
@@ -127,7 +129,7 @@ def test_partial_order_reports_acquired_and_failed_numbers(client: Any, stub: St
         _order("Partial", {NUMBER: "Acquired", OTHER: "Failed"}),
     )
     clock = FakeClock()
-    result = order(client, [NUMBER, OTHER], sleep=clock.sleep, clock=clock)
+    result = order(client, [NUMBER, OTHER], wait=Wait(sleep=clock.sleep, clock=clock))
     assert clock.sleeps == []
     assert not result.ok
     assert result.acquired == (NUMBER,)
@@ -215,3 +217,21 @@ def test_cli_count_stays_within_the_search_limit(count: str) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["phone-number", "order", "--area-code", "206", "--count", count])
     assert exited.value.code == 2
+
+
+def test_cli_list_uses_the_region_flag(
+    client: Any, stub: Stubber, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--region reaches the client the command builds (chalicelib.aws, boto3's default session)."""
+    from chalicelib import aws
+
+    regions: list[str] = []
+
+    def voice() -> Any:
+        regions.append(aws.client("chime-sdk-voice").meta.region_name)
+        return client
+
+    monkeypatch.setattr(phone_number, "voice_client", voice)
+    stub.add_response("list_phone_numbers", {"PhoneNumbers": []}, {})
+    assert main(["phone-number", "list", "--region", "eu-west-2"]) == 0
+    assert regions == ["eu-west-2"]

@@ -18,7 +18,7 @@ def test_report_writes_a_word_document(tmp_path: Path) -> None:
     document = Document(io.BytesIO(out.read_bytes()))
     assert len(document.tables[-1].rows) == 38
     facts = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
-    assert facts["Customer (other party)"] == "+15550199"
+    assert facts["Other party"] == "+15550199"
 
 
 def test_report_markdown_defaults_next_to_input(tmp_path: Path) -> None:

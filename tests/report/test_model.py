@@ -5,7 +5,8 @@ from typing import Any
 import pytest
 
 from chalicelib.errors import TranscriptError
-from chalicelib.report import content, model
+from chalicelib.report import content, model, sections
+from chalicelib.report.blocks import Table
 
 
 def test_real_output_turns_and_speakers(example: dict[str, Any]) -> None:
@@ -200,5 +201,10 @@ def test_talk_time_lists_non_talk_time_beside_the_parties(example: dict[str, Any
         "Instances": [{"BeginOffsetMillis": 1000, "EndOffsetMillis": 4500}],
         "TotalTimeMillis": 3500,
     }
-    talk_time = content.build(model.load(example)).talk_time
-    assert talk_time == [("Agent", 104349), ("Customer", 63790), ("Non-talk", 3500)]
+    table = sections.talk_time(model.load(example), content.CallContext())[0]
+    assert isinstance(table, Table)
+    assert [row[:2] for row in table.rows] == [
+        ("Owner", "1:44"),
+        ("Other party", "1:04"),
+        ("Non-talk", "0:04"),
+    ]

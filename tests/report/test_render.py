@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,7 +31,7 @@ def headings(document: Any) -> list[str]:
 def test_real_output_renders_every_section(example: dict[str, Any]) -> None:
     document = open_docx(render(example, CONTEXT))
     assert headings(document) == [
-        "Call report",
+        "Call with +15550199, 2026-11-20 14:01 UTC",
         "Sentiment",
         "Talk time",
         "Loudness and interruptions",
@@ -49,8 +48,8 @@ def test_summary_table_holds_parties_direction_job_and_redaction(example: dict[s
         row.cells[0].text: row.cells[1].text
         for row in open_docx(render(example, CONTEXT)).tables[0].rows
     }
-    assert facts["Agent (owner)"] == "+15550100"
-    assert facts["Customer (other party)"] == "+15550199"
+    assert facts["Owner"] == "+15550100"
+    assert facts["Other party"] == "+15550199"
     assert facts["Direction"] == "inbound"
     assert facts["Duration"] == "3:03"
     assert facts["Transcription job"] == "example-call.wav (Call Analytics)"
@@ -72,8 +71,8 @@ def test_transcript_table_has_every_turn_with_speaker_and_sentiment(
     table = open_docx(render(example)).tables[-1]
     rows = table.rows[1:]
     assert len(rows) == 37
-    assert [c.text for c in rows[0].cells[:4]] == ["0:00", "5.0 s", "Agent", "Positive"]
-    assert rows[1].cells[2].text == "Customer"
+    assert [c.text for c in rows[0].cells[:4]] == ["0:00", "5.0 s", "Owner", "Positive"]
+    assert rows[1].cells[2].text == "Other party"
     assert rows[3].cells[4].text.startswith("I'm trying to dock up my ship")
 
 
@@ -90,11 +89,11 @@ def test_highlights_and_categories_tables(example: dict[str, Any]) -> None:
     assert [
         "Issue",
         "0:11",
-        "Customer",
+        "Other party",
         "I'm trying to dock up my ship and my card fell into the water so I'm hoping to get "
         "it replaced.",
     ] in cells
-    assert ["Agent", "0:19", "2.1 s"] in cells  # interruption
+    assert ["Owner", "0:19", "2.1 s"] in cells  # interruption
 
 
 def test_missing_optional_sections_render_without_them(example: dict[str, Any]) -> None:
@@ -115,30 +114,26 @@ def test_missing_optional_sections_render_without_them(example: dict[str, Any]) 
 
 def test_markdown_format(example: dict[str, Any]) -> None:
     text = render(example, CONTEXT, ReportFormat.MARKDOWN).decode()
-    assert text.startswith("# Call report")
+    assert text.startswith("# Call with +15550199, 2026-11-20 14:01 UTC")
     for section in (
         "## Sentiment",
         "## Talk time",
-        "## Interruptions",
+        "## Loudness and interruptions",
         "## Categories",
         "## Issues, action items and outcomes",
         "## Transcript",
     ):
         assert section in text
-    assert "| Customer | -1.3 | +2.1 | +3.3 | +2.5 | +1.8 |" in text
+    assert "| Other party | -1.3 | +2.1 | +3.3 | +2.5 | +1.8 |" in text
     assert "_Anchor_" in text
     assert text.count("\n| ") > 37
 
 
-def test_two_hour_call_renders_quickly(synthetic_call: Callable[..., dict[str, Any]]) -> None:
-    document = synthetic_call(duration_s=7200, turns=3000)
-    started = time.perf_counter()
-    data = render(document)
-    elapsed = time.perf_counter() - started
-    table = open_docx(data).tables[-1]
+def test_two_hour_call_renders_every_turn(synthetic_call: Callable[..., dict[str, Any]]) -> None:
+    # Speed is bench/report.py's concern (`make bench`), not a timed test's.
+    table = open_docx(render(synthetic_call(duration_s=7200, turns=3000))).tables[-1]
     assert len(table.rows) == 3001
     assert table.rows[-1].cells[0].text.startswith("1:59:")
-    assert elapsed < 10  # the benchmark holds the real target (3 s); this guards regressions
 
 
 def test_invalid_json_is_a_transcript_error() -> None:

@@ -108,10 +108,10 @@ def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -
     document = Document(io.BytesIO(stored["Body"].read()))
     assert len(document.tables[-1].rows) == 38
     facts = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
-    assert facts["Customer (other party)"] == "+15550199"
-    assert (facts["Media"], facts["Transcribed"]) == ("WAV 8000 Hz", "2026-11-20T14:09:40+00:00")
+    assert facts["Other party"] == "+15550199"
+    assert (facts["Media"], facts["Transcribed"]) == ("WAV 8000 Hz", "2026-11-20 14:09 UTC")
     assert facts["Custom vocabulary"] == "bank-phrases"
-    assert facts["Started"] == "2026-11-20T14:01:05.123000+00:00"  # the key's, the record has none
+    assert facts["Started"] == "2026-11-20 14:01 UTC"  # the key's, the record has none
     assert facts["Vocabulary filter"] == "profanity (mask)"
     record = pipeline.stack.record(SMA_TX)
     assert (record["transcription_status"], record["report_key"]) == ("COMPLETED", REPORT_KEY)
@@ -124,6 +124,25 @@ def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -
         query = parse_qs(urlsplit(message[link]).query)
         assert query["X-Amz-Algorithm"] == ["AWS4-HMAC-SHA256"]
         assert query["X-Amz-Expires"] == ["604800"]
+
+
+def test_media_line_names_the_probed_format_not_transcribes(pipeline: Pipeline) -> None:
+    """Transcribe says "ogg" at some rate; the report names container, codec and channels as the
+    transcription Lambda read them from the recording's header."""
+    pipeline.stack.records.update(SMA_TX, {f"media#{NAME}": "Ogg/Opus, 48000 Hz, 2 channels"})
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job",
+        job(
+            transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}",
+            MediaFormat="ogg",
+            MediaSampleRateHertz=48000,
+        ),
+    )
+    handle_job_event(event("call_analytics_job_completed.json"))
+    stored = aws.client("s3").get_object(Bucket=BUCKET, Key=REPORT_KEY)
+    document = Document(io.BytesIO(stored["Body"].read()))
+    facts = [(r.cells[0].text, r.cells[1].text) for r in document.tables[0].rows]
+    assert [value for name, value in facts if name == "Media"] == ["Ogg/Opus, 48000 Hz, 2 channels"]
 
 
 def test_redacted_transcript_is_preferred(pipeline: Pipeline, example: dict[str, Any]) -> None:
@@ -295,3 +314,281 @@ def test_unfinished_job_events_are_ignored(pipeline: Pipeline, status: str) -> N
     assert (result.outcome, result.detail) == (ReportOutcome.IGNORED, f"status {status}")
     assert "report_key" not in pipeline.stack.record(SMA_TX)
     assert pipeline.messages() == []
+
+
+# --- exactly one notice per outcome -------------------------------------------------------------
+def _completed_job(pipeline: Pipeline, times: int = 1) -> None:
+    for _ in range(times):
+        pipeline.stack.transcribe.add_response(
+            "get_call_analytics_job", job(transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}")
+        )
+
+
+def _publish_fails_once(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    """The first SNS publish raises ``error``; later ones publish."""
+    from chalicelib import notify
+
+    original = notify.publish
+    failures = [error]
+
+    def publish_failing_once(*args: Any, **kwargs: Any) -> str | None:
+        if failures:
+            raise failures.pop()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "publish", publish_failing_once)
+
+
+def test_repeated_failed_event_sends_one_failure_notice(pipeline: Pipeline) -> None:
+    for _ in range(2):
+        pipeline.stack.transcribe.add_response(
+            "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
+        )
+    outcomes = [handle_job_event(event("call_analytics_job_failed.json")) for _ in range(2)]
+    assert [r.outcome for r in outcomes] == [ReportOutcome.FAILED_JOB] * 2
+    assert [m["event"] for m in pipeline.messages()] == ["transcription-failed"]
+    assert sum("failed" in note for note in pipeline.stack.notes(SMA_TX)) == 1
+
+
+def test_two_completed_events_at_once_send_one_report_notice(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second delivery runs whole while the first is rendering (both saw no report yet)."""
+    from chalicelib.report import render
+
+    _completed_job(pipeline, times=2)
+    original = render.render_analysis
+    second: list[ReportOutcome] = []
+
+    def render_while_another_delivery_runs(*args: Any, **kwargs: Any) -> bytes:
+        if not second:
+            second.append(ReportOutcome.IGNORED)  # placeholder: only the first render nests
+            second[0] = handle_job_event(event("call_analytics_job_completed.json")).outcome
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_analysis", render_while_another_delivery_runs)
+    first = handle_job_event(event("call_analytics_job_completed.json"))
+    assert sorted([first.outcome, second[0]]) == sorted(
+        [ReportOutcome.RENDERED, ReportOutcome.DUPLICATE]
+    )
+    assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+def test_retry_after_a_failed_record_write_does_not_notify_again(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.call_records import CallRecords
+    from chalicelib.errors import StorageError
+
+    _completed_job(pipeline, times=2)
+    original = CallRecords.update
+    failures = [StorageError("DynamoDB update_item failed: InternalServerError")]
+
+    def update_failing_once(self: CallRecords, tx: str, values: Any, *rest: Any) -> None:
+        if "report_key" in values and failures:
+            raise failures.pop()
+        original(self, tx, values, *rest)
+
+    monkeypatch.setattr(CallRecords, "update", update_failing_once)
+    with pytest.raises(StorageError):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    handle_job_event(event("call_analytics_job_completed.json"))  # Lambda's retry
+    assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+def test_failed_publish_releases_the_claim_so_the_retry_notifies(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _completed_job(pipeline, times=2)
+    _publish_fails_once(
+        monkeypatch, TransientAwsError("SNS Publish failed transiently: Throttling")
+    )
+    with pytest.raises(TransientAwsError):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert not [a for a in pipeline.stack.record(SMA_TX) if a.startswith("notified#")]
+    assert handle_job_event(event("call_analytics_job_completed.json")).outcome is (
+        ReportOutcome.RENDERED
+    )
+    assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+class _Killed(BaseException):
+    """What a Lambda timeout or out-of-memory does to an invocation: nothing after it runs."""
+
+
+def _report_claim(pipeline: Pipeline) -> str:
+    return str(pipeline.stack.record(SMA_TX).get(f"notified#report-ready#{NAME}", ""))
+
+
+def test_invocation_that_dies_before_publishing_leaves_the_notice_to_a_later_delivery(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lambda's prompt retry meets the dead invocation's claim: it must fail (so the event
+    reaches the dead-letter queue), not report a duplicate and drop the notice for good."""
+    _completed_job(pipeline, times=2)
+    _publish_fails_once(monkeypatch, _Killed())
+    with pytest.raises(_Killed):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    with pytest.raises(TransientAwsError, match="another delivery is publishing"):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert pipeline.messages() == []
+
+
+def test_delivery_meeting_a_notice_being_published_does_not_render_again(
+    pipeline: Pipeline,
+) -> None:
+    from chalicelib.call_records import utc_now_iso
+
+    _completed_job(pipeline)
+    pipeline.stack.records.update(
+        SMA_TX, {f"notified#report-ready#{NAME}": f"publishing {utc_now_iso()}"}
+    )
+    with pytest.raises(TransientAwsError, match="another delivery is publishing"):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert not _stored_reports()
+
+
+def test_claim_older_than_the_lease_is_taken_over_and_the_notice_sent_once(
+    pipeline: Pipeline,
+) -> None:
+    """`callrec replay` from the dead-letter queue, after the dead invocation's lease ran out."""
+    _completed_job(pipeline, times=2)
+    pipeline.stack.records.update(
+        SMA_TX, {f"notified#report-ready#{NAME}": "publishing 2026-11-20T14:10:00.000Z"}
+    )
+    assert handle_job_event(event("call_analytics_job_completed.json")).outcome is (
+        ReportOutcome.RENDERED
+    )
+    assert _report_claim(pipeline).startswith("sent ")
+    assert handle_job_event(event("call_analytics_job_completed.json")).outcome is (
+        ReportOutcome.DUPLICATE
+    )
+    assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+def test_failed_job_notice_left_by_a_dead_invocation_is_sent_after_the_lease(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
+    )
+    pipeline.stack.records.update(
+        SMA_TX, {f"notified#transcription-failed#{NAME}": "publishing 2026-11-20T14:10:00.000Z"}
+    )
+    handle_job_event(event("call_analytics_job_failed.json"))
+    assert [m["event"] for m in pipeline.messages()] == ["transcription-failed"]
+
+
+# --- every recording of a call gets its own job, report and notice ------------------------------
+SECOND_KEY = SMA_KEY.replace("14-01-05-123", "14-06-30-000").replace("0b4e2c8d", "1c5f3d9e")
+SECOND_NAME = job_name(BUCKET, SECOND_KEY)
+
+
+def test_second_recording_of_the_call_gets_its_own_report(pipeline: Pipeline) -> None:
+    from chalicelib.transcription.handler import handle_s3_event
+
+    _completed_job(pipeline)
+    assert handle_job_event(event("call_analytics_job_completed.json")).report_key == REPORT_KEY
+    pipeline.stack.put(SECOND_KEY, support.wav_bytes(2))
+    pipeline.stack.transcribe.add_response(
+        "start_call_analytics_job",
+        {
+            "CallAnalyticsJob": {
+                "CallAnalyticsJobName": SECOND_NAME,
+                "CallAnalyticsJobStatus": "IN_PROGRESS",
+            }
+        },
+    )
+    handle_s3_event(support.s3_event(SECOND_KEY))
+    second_transcript = f"transcriptions/2026/11/20/{SECOND_NAME}.json"
+    pipeline.stack.put(
+        second_transcript,
+        aws.client("s3").get_object(Bucket=BUCKET, Key=TRANSCRIPT_KEY)["Body"].read(),
+    )
+    response = job(transcript=f"s3://{BUCKET}/{second_transcript}")
+    response["CallAnalyticsJob"]["CallAnalyticsJobName"] = SECOND_NAME
+    response["CallAnalyticsJob"]["Media"]["MediaFileUri"] = f"s3://{BUCKET}/{SECOND_KEY}"
+    pipeline.stack.transcribe.add_response("get_call_analytics_job", response)
+    completed = event("call_analytics_job_completed.json")
+    completed["detail"]["JobName"] = SECOND_NAME
+    result = handle_job_event(completed)
+    assert result.outcome is ReportOutcome.RENDERED
+    second_stem = SECOND_KEY.rsplit("/", 1)[1].removesuffix(".wav")
+    assert result.report_key == f"reports/2026/11/20/{second_stem}.docx" != REPORT_KEY
+    assert [m["job_name"] for m in pipeline.messages()] == [NAME, SECOND_NAME]
+
+
+# --- settings are checked before anything is written ------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "value", "refusal"),
+    [
+        ("REPORT_LINK_EXPIRY_SECONDS", "0", "use a value of at least 1"),
+        ("NOTIFICATION_TOPIC_ARN", "callrec-reports", "not an SNS topic ARN"),
+    ],
+)
+def test_unusable_setting_is_refused_before_the_report_is_stored(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, name: str, value: str, refusal: str
+) -> None:
+    from chalicelib.errors import ConfigurationError
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=refusal):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert not _stored_reports()
+    assert pipeline.stack.record(SMA_TX)["transcription_status"] == "IN_PROGRESS"
+    # (Transcribe was not asked either: the stubber has no answer queued and would refuse.)
+
+
+def _stored_reports() -> list[str]:
+    listed = aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+    return [item["Key"] for item in listed.get("Contents", [])]
+
+
+# --- the notice is readable by a person, and parseable by a program ---------------------------
+def _spy_on_publish(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The parameters of every SNS Publish from here on (the messages are still published)."""
+    sns = aws.client("sns")
+    sent: list[dict[str, Any]] = []
+    original = sns.publish
+
+    def spy(**params: Any) -> Any:
+        sent.append(params)
+        return original(**params)
+
+    monkeypatch.setattr(sns, "publish", spy)
+    return sent
+
+
+def test_email_subscribers_get_text_and_programs_get_json(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = _spy_on_publish(monkeypatch)
+    message = _render_with_links(pipeline)
+    [params] = sent
+    assert params["MessageStructure"] == "json"
+    body = json.loads(params["Message"])
+    assert json.loads(body["default"]) == message
+    email = body["email"]
+    assert email.startswith(f"{params['Subject']}\n\n")
+    assert "The call with +15550199 that started 2026-11-20 14:01 UTC" in email
+    assert "3:03 long, 37 turns, 1 issue" in email
+    assert f"Report: {message['report_url']}\n" in email
+    assert f"Recording: {message['recording_url']}\n" in email
+    assert "{" not in email
+
+
+def test_failure_notice_tells_a_person_what_failed_and_where_the_recording_is(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = _spy_on_publish(monkeypatch)
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
+    )
+    handle_job_event(event("call_analytics_job_failed.json"))
+    [params] = sent
+    email = json.loads(params["Message"])["email"]
+    assert email.startswith("Call transcription failed\n\n")
+    assert "The recording of the call that started 2026-11-20 14:01 UTC" in email
+    assert "The media format that you specified" in email  # the event's FailureReason
+    assert f"s3://{BUCKET}/{SMA_KEY}" in email
+    assert SMA_TX in email

@@ -35,9 +35,10 @@ def test_number_without_attributes_is_dialled_with_the_sma_caller_id(
     assert bridge["Parameters"]["CallerIdNumber"] == "+15555550199"
 
 
-def test_recording_failure_without_attributes_ends_the_call(load_event: LoadEvent) -> None:
+def test_recording_failure_without_attributes_keeps_the_call(load_event: LoadEvent) -> None:
     response = handle(load_event("action_failed_start_call_recording"))
-    assert types(response) == ["PlayAudio", "PlayAudio", "Hangup", "Hangup"]
+    assert types(response) == ["ReceiveDigits", "PlayAudio"]
+    assert response["TransactionAttributes"]["rec"] == "failed"
 
 
 def test_rebuilding_is_logged(load_event: LoadEvent, caplog: pytest.LogCaptureFixture) -> None:

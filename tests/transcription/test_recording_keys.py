@@ -91,3 +91,18 @@ def test_event_keys_are_unquoted_plus() -> None:
 def test_transaction_hint_finds_a_uuid_in_a_bad_key() -> None:
     assert transaction_id_hint(f"recordings/odd/{TX}.wav") == TX
     assert transaction_id_hint("recordings/odd/file.wav") is None
+
+
+@pytest.mark.parametrize(
+    ("key", "audio_format"),
+    [
+        (f"recordings/2026/11/20/2026-11-20-14-01-05-123_{TX}_{CALL}.WAV", AudioFormat.WAV),
+        (f"recordings/abcdef1ghij2/{TX}_2026-11-20-14-05-00-250.OGG", AudioFormat.OGG),
+        (f"recordings/abcdef1ghij2/{TX}_2026-11-20-14-05-00-250.Wav", AudioFormat.WAV),
+    ],
+)
+def test_upper_case_suffix_is_accepted_as_the_handler_filter_accepts_it(
+    key: str, audio_format: AudioFormat
+) -> None:
+    parsed = parse_recording_key(key)
+    assert (parsed.audio_format, parsed.transaction_id) == (audio_format, TX)

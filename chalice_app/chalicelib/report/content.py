@@ -1,19 +1,34 @@
 """What a call report says, independent of its file format.
 
 :func:`build` turns a :class:`CallAnalysis` plus what the call record knows (parties,
-direction) into plain rows and strings; the Word and Markdown renderers only lay them out.
-Sections whose data is absent come out empty and the renderers leave them out.
+direction, names) into a title, facts, the sections of :mod:`chalicelib.report.sections` and the
+transcript rows; the Word and Markdown renderers only lay them out. Sections whose data is absent
+are left out.
+
+The reader is the owner (a journalist, a clinician, a salesperson), so parties are named by
+their role on this call: the owner and the other party. Call Analytics' AGENT is always the owner
+(the transcription Lambda maps the owner's channel to AGENT) and CUSTOMER the other party; those
+names appear only as a secondary label.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from chalicelib.report.model import CallAnalysis, Highlight, Span, Turn
+from chalicelib import settings
+from chalicelib.errors import ConfigurationError
+from chalicelib.report.blocks import Section
+from chalicelib.report.model import CallAnalysis, Span, Turn
 
-ROLE_LABELS = {"AGENT": "Agent", "CUSTOMER": "Customer"}
+TIMEZONE_ENV = "REPORT_TIMEZONE"
+ROLE_LABELS = {"AGENT": "Owner", "CUSTOMER": "Other party"}
+# Job facts (from the Transcribe job description) whose values are clock times: shown in the
+# report's zone and format like the call's start.
+TIME_FACTS = frozenset({"Transcribed"})
 SENTIMENT_LABELS = {
     "POSITIVE": "Positive",
     "NEGATIVE": "Negative",
@@ -33,6 +48,8 @@ class CallContext:
     started_at: str = ""
     recording_location: str = ""
     job_facts: tuple[tuple[str, str], ...] = ()  # from the Transcribe job (format, completion)
+    owner_name: str = ""  # from the owner directory, when the call record carries it
+    other_name: str = ""
 
     @classmethod
     def from_record(
@@ -53,7 +70,21 @@ class CallContext:
             other_number=str(record.get("other_number", "")),
             started_at=str(record.get("started_at") or recording_started_at),
             recording_location=str(record.get("recording_location", "")),
+            owner_name=str(record.get("owner_name", "")),
+            other_name=str(record.get("other_name", "")),
         )
+
+    def speaker(self, role: str) -> str:
+        """The label of a Call Analytics role on this call: the owner's or the other party's
+        name when known, else "Owner" / "Other party"; standard jobs' "SPEAKER n" as they are."""
+        name = {"AGENT": self.owner_name, "CUSTOMER": self.other_name}.get(role, "")
+        return name or role_label(role)
+
+    def party(self, role: str) -> str:
+        """``speaker`` plus what that is, for the facts table: "Alex (owner)"."""
+        label = self.speaker(role)
+        plain = role_label(role)
+        return f"{label} ({plain.lower()})" if label != plain else plain
 
 
 class Run(NamedTuple):
@@ -83,16 +114,7 @@ class ReportContent:
     title: str
     facts: list[tuple[str, str]]
     notes: list[str] = field(default_factory=list)
-    summary: str = ""
-    talk_time: list[tuple[str, int]] = field(default_factory=list)  # label, ms (incl. Non-talk)
-    talk_speed: list[tuple[str, int]] = field(default_factory=list)
-    overall_sentiment: list[tuple[str, float]] = field(default_factory=list)
-    quarter_sentiment: list[tuple[str, list[float]]] = field(default_factory=list)
-    interruptions: list[tuple[str, str, str]] = field(default_factory=list)  # who, at, length
-    interruption_summary: str = ""
-    non_talk: list[tuple[str, str]] = field(default_factory=list)  # at, length
-    categories: list[tuple[str, str]] = field(default_factory=list)  # name, timestamps
-    highlights: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind,at,who,text
+    sections: list[Section] = field(default_factory=list)
     transcript: list[TranscriptRow] = field(default_factory=list)
 
 
@@ -108,80 +130,129 @@ def seconds(ms: int) -> str:
     return f"{ms / 1000:.1f} s"
 
 
+def plural(count: int, noun: str, many: str = "") -> str:
+    """``1 interruption``, ``2 interruptions`` (``many`` for irregular plurals)."""
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
+def shares(values: Sequence[int]) -> list[int]:
+    """Whole percentages of ``values`` that add up to exactly 100 (largest remainder method), so a
+    talk-time table never shows 33% + 33% + 33%."""
+    total = sum(values)
+    if total <= 0:
+        return [0 for _ in values]
+    exact = [value * 100 / total for value in values]
+    whole = [int(share) for share in exact]
+    by_remainder = sorted(range(len(values)), key=lambda i: exact[i] - whole[i], reverse=True)
+    for index in by_remainder[: 100 - sum(whole)]:
+        whole[index] += 1
+    return whole
+
+
+def report_timezone() -> ZoneInfo:
+    """The zone the report's times are written in (``REPORT_TIMEZONE``, an IANA name; UTC)."""
+    name = settings.optional(TIMEZONE_ENV, "UTC") or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigurationError(
+            f"{TIMEZONE_ENV}={name!r} is not a time zone",
+            hint="use an IANA name such as UTC, Europe/London or America/New_York",
+        ) from error
+
+
+def local_time(iso: str, zone: ZoneInfo) -> str:
+    """An ISO 8601 time as ``2026-11-20 14:01 UTC`` in ``zone``: the one format of the report's
+    clock times; text that is not a time is shown as it is."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
 def role_label(role: str) -> str:
     return ROLE_LABELS.get(role, role.title())
 
 
 def build(analysis: CallAnalysis, context: CallContext | None = None) -> ReportContent:
+    from chalicelib.report.sections import build_sections
+
     context = context or CallContext()
-    content = ReportContent(title="Call report", facts=_facts(analysis, context))
-    content.summary = analysis.summary
+    zone = report_timezone()
+    content = ReportContent(title=_title(context, zone), facts=_facts(analysis, context, zone))
     if not analysis.is_call_analytics:
         content.notes.append(
             "This recording was mono, so it was transcribed without Call Analytics: speakers are "
             "told apart by voice and there is no sentiment, loudness, category or issue data."
         )
-    talk = analysis.talk_time_ms()
-    non_talk_total, non_talk_spans = analysis.non_talk()
-    content.talk_time = [(role_label(role), ms) for role, ms in talk.items()]
-    if non_talk_total or analysis.is_call_analytics:
-        content.talk_time.append(("Non-talk", non_talk_total))
-    content.talk_speed = [(role_label(r), wpm) for r, wpm in analysis.talk_speed().items()]
-    content.overall_sentiment = [
-        (role_label(r), score) for r, score in analysis.overall_sentiment().items()
-    ]
-    content.quarter_sentiment = [
-        (role_label(r), [p.score for p in periods])
-        for r, periods in analysis.quarter_sentiment().items()
-    ]
-    content.non_talk = [(clock(s.begin_ms), seconds(s.duration_ms)) for s in non_talk_spans]
-    for role, spans in analysis.interruptions().items():
-        content.interruptions += [
-            (role_label(role), clock(s.begin_ms), seconds(s.duration_ms)) for s in spans
-        ]
-    content.interruptions.sort(key=lambda row: _clock_key(row[1]))
-    count, total_ms = analysis.interruption_totals()
-    if count:
-        content.interruption_summary = f"{count} interruptions, {seconds(total_ms)} in total"
-    content.categories = [
-        (
-            c.name,
-            ", ".join(f"{clock(p.begin_ms)} to {clock(p.end_ms)}" for p in c.points)
-            or "whole call",
-        )
-        for c in analysis.categories()
-    ]
-    content.highlights = [_highlight_row(h) for h in analysis.highlights()]
+    content.sections = build_sections(analysis, context)
     interruptions = analysis.interruptions()
     content.transcript = [
-        _transcript_row(turn, _interrupts(turn, interruptions.get(turn.role, [])))
+        _transcript_row(turn, context, _interrupts(turn, interruptions.get(turn.role, [])))
         for turn in analysis.turns
     ]
     return content
 
 
-def _facts(analysis: CallAnalysis, context: CallContext) -> list[tuple[str, str]]:
+def _title(context: CallContext, zone: ZoneInfo) -> str:
+    """``Call with +15550199, 2026-11-20 14:01 UTC`` (the other party's name when known)."""
+    other = context.other_name or context.other_number
+    title = f"Call with {other}" if other else "Call report"
+    if context.owner_name:
+        title += f" ({context.owner_name})"
+    return f"{title}, {local_time(context.started_at, zone)}" if context.started_at else title
+
+
+def _facts(analysis: CallAnalysis, context: CallContext, zone: ZoneInfo) -> list[tuple[str, str]]:
+    return [
+        *_call_facts(analysis, context, zone),
+        *_transcription_facts(analysis),
+        *(
+            (name, local_time(value, zone) if name in TIME_FACTS else value)
+            for name, value in context.job_facts
+        ),
+        *_location_facts(context),
+    ]
+
+
+def _call_facts(
+    analysis: CallAnalysis, context: CallContext, zone: ZoneInfo
+) -> list[tuple[str, str]]:
     facts: list[tuple[str, str]] = []
-    if context.owner_number:
-        facts.append(("Agent (owner)", context.owner_number))
-    if context.other_number:
-        facts.append(("Customer (other party)", context.other_number))
+    if context.owner_number or context.owner_name:
+        facts.append((context.party("AGENT"), context.owner_number or "unknown"))
+    if context.other_number or context.other_name:
+        facts.append((context.party("CUSTOMER"), context.other_number or "unknown"))
     if context.direction:
         facts.append(("Direction", context.direction))
     if context.started_at:
-        facts.append(("Started", context.started_at))
+        facts.append(("Started", local_time(context.started_at, zone)))
     facts.append(("Duration", clock(analysis.duration_ms)))
     facts.append(("Turns", str(len(analysis.turns))))
+    return facts
+
+
+def _transcription_facts(analysis: CallAnalysis) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
     if analysis.job_name:
         kind = "Call Analytics" if analysis.is_call_analytics else "standard (mono)"
         facts.append(("Transcription job", f"{analysis.job_name} ({kind})"))
+    if analysis.is_call_analytics:
+        facts.append(("Speaker roles", "owner = AGENT, other party = CUSTOMER (Call Analytics)"))
     if analysis.language_code:
         facts.append(("Language", analysis.language_code))
     facts.append(("Redaction", analysis.redaction))
     confidence = analysis.average_confidence()
     if confidence is not None:
         facts.append(("Average word confidence", f"{confidence:.1%}"))
-    facts.extend(context.job_facts)
+    return facts
+
+
+def _location_facts(context: CallContext) -> list[tuple[str, str]]:
+    facts: list[tuple[str, str]] = []
     if context.transaction_id:
         facts.append(("Transaction", context.transaction_id))
     if context.recording_location:
@@ -189,21 +260,12 @@ def _facts(analysis: CallAnalysis, context: CallContext) -> list[tuple[str, str]
     return facts
 
 
-def _highlight_row(highlight: Highlight) -> tuple[str, str, str, str]:
-    return (
-        highlight.kind,
-        clock(highlight.turn_begin_ms),
-        role_label(highlight.role),
-        highlight.text,
-    )
-
-
-def _transcript_row(turn: Turn, interrupting: bool = False) -> TranscriptRow:
+def _transcript_row(turn: Turn, context: CallContext, interrupting: bool = False) -> TranscriptRow:
     span = turn.span
     return TranscriptRow(
         start=clock(span.begin_ms),
         duration=seconds(span.duration_ms),
-        speaker=role_label(turn.role),
+        speaker=context.speaker(turn.role),
         sentiment=SENTIMENT_LABELS.get(turn.sentiment, turn.sentiment.title()),
         runs=_runs(turn),
         interrupting=interrupting,
@@ -251,7 +313,3 @@ def _runs(turn: Turn) -> tuple[Run, ...]:
                 runs.append([separator, False, ""])
             runs.append([text, low, kind])
     return tuple(Run(str(text), bool(low), str(kind)) for text, low, kind in runs)
-
-
-def _clock_key(value: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in value.split(":"))

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
-from chalicelib.report import charts
-from chalicelib.report.content import ReportContent, clock
+from chalicelib.report.blocks import Block, Paragraph, ParagraphKind, Table
+from chalicelib.report.content import ReportContent
 from chalicelib.report.model import CallAnalysis
 
 LOW_CONFIDENCE_COLOUR = (0xC0, 0x50, 0x00)
@@ -29,8 +29,11 @@ TRANSCRIPT_WIDTHS = (0.55, 0.75, 0.95, 1.0, 3.25)  # inches: start, length, spea
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def render(content: ReportContent, analysis: CallAnalysis) -> bytes:
-    """The report as .docx bytes."""
+def render(content: ReportContent, analysis: CallAnalysis | None = None) -> bytes:
+    """The report as .docx bytes: facts, then each section's blocks, then the transcript.
+
+    ``analysis`` is accepted for callers of the older signature; the charts close over it.
+    """
     from docx import Document
     from docx.shared import Pt
 
@@ -38,97 +41,67 @@ def render(content: ReportContent, analysis: CallAnalysis) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10)
+    _page_numbers(document)
     document.add_heading(content.title, level=0)
     _table(document, ("Item", "Value"), content.facts, widths=(2.0, 4.5))
     for note in content.notes:
         document.add_paragraph(note, style="Intense Quote")
-    if content.summary:
-        document.add_heading("Summary", level=1)
-        document.add_paragraph(content.summary)
-    _sentiment(document, content, analysis)
-    _talk_time(document, content)
-    _loudness(document, content, analysis)
-    _categories_and_highlights(document, content)
+    for section in content.sections:
+        document.add_heading(section.title, level=1)
+        for block in section.blocks:
+            _block(document, block)
     _transcript(document, content)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _sentiment(document: Any, content: ReportContent, analysis: CallAnalysis) -> None:
-    if not (content.overall_sentiment or content.quarter_sentiment):
-        return
-    document.add_heading("Sentiment", level=1)
-    trend = charts.sentiment_trend_chart(analysis, "CUSTOMER")
-    if trend:
-        document.add_paragraph("Customer sentiment over the call, turn by turn:")
-        _picture(document, trend)
-    if content.quarter_sentiment:
-        quarters = max(len(scores) for _, scores in content.quarter_sentiment)
-        overall = dict(content.overall_sentiment)
-        rows = [
-            (who, *(f"{s:+.1f}" for s in scores), f"{overall[who]:+.1f}" if who in overall else "")
-            for who, scores in content.quarter_sentiment
-        ]
-        header = ("Speaker", *(f"Q{q + 1}" for q in range(quarters)), "Overall")
-        _table(document, header, rows)
-        chart = charts.quarter_sentiment_chart(analysis)
-        if chart:
-            _picture(document, chart)
+def _block(document: Any, block: Block) -> None:
+    if isinstance(block, Paragraph):
+        _paragraph(document, block)
+    elif isinstance(block, Table):
+        _table(document, block.header, block.rows, widths=block.widths)
+        if block.more:
+            document.add_paragraph().add_run(block.more).italic = True
     else:
-        _table(
-            document,
-            ("Speaker", "Overall"),
-            [(w, f"{s:+.1f}") for w, s in content.overall_sentiment],
-        )
-    document.add_paragraph().add_run(
-        "Scores run from -5 (negative) to +5 (positive)."
-    ).italic = True
+        png = block.draw()
+        if png:
+            _picture(document, png)
 
 
-def _talk_time(document: Any, content: ReportContent) -> None:
-    if not content.talk_time:
-        return
-    document.add_heading("Talk time", level=1)
-    total = sum(ms for _, ms in content.talk_time) or 1
-    speed = dict(content.talk_speed)
-    rows = [
-        (label, clock(ms), f"{ms / total:.0%}", f"{speed[label]} wpm" if label in speed else "")
-        for label, ms in content.talk_time
-    ]
-    _table(document, ("Who", "Time", "Share", "Talk speed"), rows)
-    chart = charts.talk_time_chart(content.talk_time)
-    if chart:
-        _picture(document, chart)
-    if content.non_talk:
-        document.add_paragraph("Silences (non-talk time):")
-        _table(document, ("At", "Length"), content.non_talk)
+def _paragraph(document: Any, block: Paragraph) -> None:
+    if block.kind is ParagraphKind.NOTE:
+        document.add_paragraph(block.text, style="Intense Quote")
+    elif block.kind is ParagraphKind.CAPTION:
+        document.add_paragraph().add_run(block.text).italic = True
+    else:
+        document.add_paragraph(block.text)
 
 
-def _loudness(document: Any, content: ReportContent, analysis: CallAnalysis) -> None:
-    chart = charts.loudness_chart(analysis)
-    if not chart and not content.interruptions:
-        return
-    document.add_heading("Loudness and interruptions", level=1)
-    if chart:
-        _picture(document, chart)
-    if content.interruptions:
-        document.add_paragraph(content.interruption_summary or "Interruptions:")
-        _table(document, ("Interrupter", "At", "Length"), content.interruptions)
+def _page_numbers(document: Any) -> None:
+    """ "Page N of M" centred in the footer of every page (Word fields, updated on open)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
 
 
-def _categories_and_highlights(document: Any, content: ReportContent) -> None:
-    if content.categories:
-        document.add_heading("Categories", level=1)
-        _table(document, ("Category", "When"), content.categories)
-    if content.highlights:
-        document.add_heading("Issues, action items and outcomes", level=1)
-        _table(
-            document,
-            ("Kind", "At", "Speaker", "What was said"),
-            content.highlights,
-            widths=(1.1, 0.6, 0.9, 3.9),
-        )
+def _field(paragraph: Any, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"  # shown until the reader's word processor updates the field
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
 
 
 def _transcript(document: Any, content: ReportContent) -> None:
@@ -212,7 +185,8 @@ class _Style(NamedTuple):
 
 def _row_xml(twips: Sequence[str], cells: Sequence[Sequence[_Style]]) -> str:
     """One ``w:tr`` as text: building strings and parsing once is far cheaper than lxml calls."""
-    parts = ["<w:tr>"]
+    # cantSplit: a turn's row moves whole to the next page instead of breaking across two.
+    parts = ["<w:tr><w:trPr><w:cantSplit/></w:trPr>"]
     for width, runs in zip(twips, cells, strict=True):
         parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>')
         for run in runs:

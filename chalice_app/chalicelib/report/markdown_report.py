@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.report.content import ReportContent, Run, clock
+from chalicelib.report.blocks import Block, Paragraph, ParagraphKind, Table
+from chalicelib.report.content import ReportContent, Run
 
 
 def render(content: ReportContent) -> str:
@@ -12,59 +13,12 @@ def render(content: ReportContent) -> str:
     lines += _table(("Item", "Value"), content.facts)
     for note in content.notes:
         lines += [f"> {note}", ""]
-    if content.summary:
-        lines += ["## Summary", "", content.summary, ""]
-    if content.overall_sentiment or content.quarter_sentiment:
-        lines += ["## Sentiment", ""]
-        overall = dict(content.overall_sentiment)
-        if content.quarter_sentiment:
-            quarters = max(len(scores) for _, scores in content.quarter_sentiment)
-            header = ("Speaker", *(f"Q{q + 1}" for q in range(quarters)), "Overall")
-            rows = [
-                (
-                    who,
-                    *(f"{s:+.1f}" for s in scores),
-                    f"{overall[who]:+.1f}" if who in overall else "",
-                )
-                for who, scores in content.quarter_sentiment
-            ]
-            lines += _table(header, rows)
-        else:
-            lines += _table(("Speaker", "Overall"), [(w, f"{s:+.1f}") for w, s in overall.items()])
-    if content.talk_time:
-        total = sum(ms for _, ms in content.talk_time) or 1
-        speed = dict(content.talk_speed)
-        lines += ["## Talk time", ""]
-        lines += _table(
-            ("Who", "Time", "Share", "Talk speed"),
-            [
-                (
-                    label,
-                    clock(ms),
-                    f"{ms / total:.0%}",
-                    f"{speed[label]} wpm" if label in speed else "",
-                )
-                for label, ms in content.talk_time
-            ],
-        )
-        if content.non_talk:
-            lines += ["Silences (non-talk time):", "", *_table(("At", "Length"), content.non_talk)]
-    if content.interruptions:
-        lines += ["## Interruptions", "", content.interruption_summary, ""]
-        lines += _table(("Interrupter", "At", "Length"), content.interruptions)
-    if content.categories:
-        lines += ["## Categories", "", *_table(("Category", "When"), content.categories)]
-    if content.highlights:
-        lines += ["## Issues, action items and outcomes", ""]
-        lines += _table(("Kind", "At", "Speaker", "What was said"), content.highlights)
+    for section in content.sections:
+        lines += [f"## {section.title}", ""]
+        for block in section.blocks:
+            lines += _block(block)
     lines += ["## Transcript", ""]
-    runs = [run for row in content.transcript for run in row.runs]
-    if any(run.low_confidence for run in runs):
-        lines += ["Words in _italics_ were recognised with low confidence.", ""]
-    if any(run.highlight for run in runs):
-        lines += ["Issues, action items and outcomes are in **bold**, tagged with their kind.", ""]
-    if any(row.interrupting for row in content.transcript):
-        lines += ["A start time marked ⚡ begins a turn that interrupts the other speaker.", ""]
+    lines += _legend(content)
     lines += _table(
         ("Start", "Length", "Speaker", "Sentiment", "Text"),
         [
@@ -79,6 +33,28 @@ def render(content: ReportContent) -> str:
         ],
     )
     return "\n".join(lines)
+
+
+def _block(block: Block) -> list[str]:
+    """Markdown has no pictures here: charts are left out, tables keep every row."""
+    if isinstance(block, Paragraph):
+        text = _mark(block.text, "_") if block.kind is ParagraphKind.CAPTION else block.text
+        return [f"> {text}" if block.kind is ParagraphKind.NOTE else text, ""]
+    if isinstance(block, Table):
+        return _table(block.header, block.complete_rows)
+    return []
+
+
+def _legend(content: ReportContent) -> list[str]:
+    runs = [run for row in content.transcript for run in row.runs]
+    lines: list[str] = []
+    if any(run.low_confidence for run in runs):
+        lines += ["Words in _italics_ were recognised with low confidence.", ""]
+    if any(run.highlight for run in runs):
+        lines += ["Issues, action items and outcomes are in **bold**, tagged with their kind.", ""]
+    if any(row.interrupting for row in content.transcript):
+        lines += ["A start time marked ⚡ begins a turn that interrupts the other speaker.", ""]
+    return lines
 
 
 def _text(runs: Sequence[Run]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from chalicelib.errors import TranscriptError
@@ -92,8 +93,10 @@ class Turn:
             return []
         return [float(s) if isinstance(s, int | float) else None for s in scores]
 
-    @property
+    @cached_property
     def words(self) -> list[Word]:
+        """The turn's items as words, built once (the report reads them for confidence, runs
+        and highlights)."""
         words = []
         for item in _seq(self._raw.get("Items")):
             if not isinstance(item, Mapping):
@@ -342,28 +345,7 @@ def from_standard_transcript(raw: Mapping[str, Any]) -> CallAnalysis:
             turn = {"_speaker": speaker, "Items": [], "Content": "", "BeginOffsetMillis": None}
             turns.append(turn)
         for item in segment["items"]:
-            alternative = (item.get("alternatives") or [{}])[0]
-            content = str(alternative.get("content", ""))
-            is_punctuation = item.get("type") == "punctuation"
-            entry: dict[str, Any] = {
-                "Type": "punctuation" if is_punctuation else "pronunciation",
-                "Content": content,
-            }
-            if alternative.get("confidence") not in (None, ""):
-                entry["Confidence"] = float(alternative["confidence"])
-            if alternative.get("redactions"):  # a PII-redacted word of a redacted transcript
-                entry["Redaction"] = alternative["redactions"]
-            if item.get("vocabularyFilterMatch"):
-                entry["VocabularyFilterMatch"] = True
-            if "start_time" in item:
-                begin = round(float(item["start_time"]) * 1000)
-                end = round(float(item["end_time"]) * 1000)
-                if turn["BeginOffsetMillis"] is None:
-                    turn["BeginOffsetMillis"] = begin
-                turn["EndOffsetMillis"] = end
-            turn["Items"].append(entry)
-            joiner = "" if is_punctuation or not turn["Content"] else " "
-            turn["Content"] += joiner + content
+            _add_standard_item(turn, item)
     speakers = sorted({t["_speaker"] for t in turns})
     for turn in turns:
         turn["ParticipantRole"] = _speaker_name(turn["_speaker"], speakers)
@@ -377,6 +359,31 @@ def from_standard_transcript(raw: Mapping[str, Any]) -> CallAnalysis:
         "_standard": True,
     }
     return CallAnalysis(document)
+
+
+def _add_standard_item(turn: dict[str, Any], item: Mapping[str, Any]) -> None:
+    """Append one standard-transcript item to ``turn`` as a Call Analytics ``Items`` entry."""
+    alternative = (item.get("alternatives") or [{}])[0]
+    content = str(alternative.get("content", ""))
+    is_punctuation = item.get("type") == "punctuation"
+    entry: dict[str, Any] = {
+        "Type": "punctuation" if is_punctuation else "pronunciation",
+        "Content": content,
+    }
+    if alternative.get("confidence") not in (None, ""):
+        entry["Confidence"] = float(alternative["confidence"])
+    if alternative.get("redactions"):  # a PII-redacted word of a redacted transcript
+        entry["Redaction"] = alternative["redactions"]
+    if item.get("vocabularyFilterMatch"):
+        entry["VocabularyFilterMatch"] = True
+    if "start_time" in item:
+        begin = round(float(item["start_time"]) * 1000)
+        if turn["BeginOffsetMillis"] is None:
+            turn["BeginOffsetMillis"] = begin
+        turn["EndOffsetMillis"] = round(float(item["end_time"]) * 1000)
+    turn["Items"].append(entry)
+    joiner = "" if is_punctuation or not turn["Content"] else " "
+    turn["Content"] += joiner + content
 
 
 def load(raw: Mapping[str, Any]) -> CallAnalysis:

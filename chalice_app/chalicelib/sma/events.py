@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.channels import Leg
 from chalicelib.errors import InvalidEventError
+from chalicelib.event_view import EventView
 
 
 class EventType(StrEnum):
@@ -54,8 +55,16 @@ class ParticipantStatus(StrEnum):
     DISCONNECTED = "Disconnected"
 
 
-@dataclass(frozen=True)
-class Participant:
+# Value -> member: dict lookups instead of Enum calls on the hot path.
+_EVENT_TYPES = {e.value: e for e in EventType}
+_ACTION_TYPES = {a.value: a for a in ActionType}
+_LEGS = {leg.value: leg for leg in Leg}
+_STATUSES = {s.value: s for s in ParticipantStatus}
+
+
+class Participant(NamedTuple):
+    """One entry of ``CallDetails.Participants`` (a tuple: built on every invocation, cheaply)."""
+
     call_id: str
     tag: Leg
     to_number: str
@@ -68,35 +77,28 @@ class Participant:
         return self.status is ParticipantStatus.CONNECTED
 
 
-@dataclass(frozen=True)
-class ActionData:
+class ActionData(EventView):
     """The ``ActionData`` of an event: the action it reports on (for lists, the last one)."""
-
-    raw: Mapping[str, Any]
 
     @property
     def type(self) -> str:
-        return str(self.raw.get("Type", ""))
+        return self._text("Type")
 
     @property
     def action_type(self) -> ActionType | None:
-        try:
-            return ActionType(self.type)
-        except ValueError:
-            return None
+        return _ACTION_TYPES.get(self.type)
 
     @property
     def parameters(self) -> Mapping[str, Any]:
-        params = self.raw.get("Parameters")
-        return params if isinstance(params, Mapping) else {}
+        return self._object("Parameters")
 
     @property
     def received_digits(self) -> str:
-        return str(self.raw.get("ReceivedDigits") or "")
+        return self._text("ReceivedDigits")
 
     @property
     def call_id(self) -> str:
-        return str(self.parameters.get("CallId") or "")
+        return self._text("CallId", self.parameters)
 
     @property
     def arguments(self) -> dict[str, str]:
@@ -109,30 +111,27 @@ class ActionData:
     @property
     def recording_destination(self) -> str:
         """``CallRecordingDestination.Location`` (bucket/key) of a started recording, or ''."""
-        dest = self.raw.get("CallRecordingDestination")
-        if isinstance(dest, Mapping):
-            return str(dest.get("Location") or "")
-        return ""
+        return self._text("Location", self._object("CallRecordingDestination"))
 
     @property
     def error_type(self) -> str:
         """The failure's type: ``ErrorType``, or the part of ``Error`` before the colon."""
-        if self.raw.get("ErrorType"):
-            return str(self.raw["ErrorType"])
-        error = str(self.raw.get("Error") or "")
+        if self._text("ErrorType"):
+            return self._text("ErrorType")
+        error = self._text("Error")
         return error.split(":", 1)[0].strip() if error else ""
 
     @property
     def error_message(self) -> str:
-        if self.raw.get("ErrorMessage"):
-            return str(self.raw["ErrorMessage"])
-        error = str(self.raw.get("Error") or "")
+        if self._text("ErrorMessage"):
+            return self._text("ErrorMessage")
+        error = self._text("Error")
         return error.split(":", 1)[1].strip() if ":" in error else error
 
 
 @dataclass(frozen=True)
-class InvocationEvent:
-    """One invocation of the SMA handler."""
+class InvocationEvent(EventView):
+    """One invocation of the SMA handler (validated once, when parsed)."""
 
     raw: Mapping[str, Any]
     event_type: EventType
@@ -150,13 +149,12 @@ class InvocationEvent:
                 hint="the SMA handler must be invoked by a SIP media application",
             )
         raw_type = raw.get("InvocationEventType")
-        try:
-            event_type = EventType(str(raw_type))
-        except ValueError as error:
+        event_type = _EVENT_TYPES.get(str(raw_type))
+        if event_type is None:
             raise InvalidEventError(
                 f"unknown InvocationEventType {raw_type!r}",
                 hint="expected one of " + ", ".join(e.value for e in EventType),
-            ) from error
+            )
         details = raw.get("CallDetails")
         if not isinstance(details, Mapping):
             raise InvalidEventError("event has no CallDetails object")
@@ -182,8 +180,7 @@ class InvocationEvent:
 
     @property
     def action_data(self) -> ActionData:
-        data = self.raw.get("ActionData")
-        return ActionData(data if isinstance(data, Mapping) else {})
+        return ActionData(self._object("ActionData"))
 
     @property
     def action_type(self) -> ActionType | None:
@@ -193,13 +190,13 @@ class InvocationEvent:
     def error_type(self) -> str:
         """Error type of an ACTION_FAILED (in ActionData) or INVALID_LAMBDA_RESPONSE (top level)."""
         if self.event_type is EventType.INVALID_LAMBDA_RESPONSE:
-            return str(self.raw.get("ErrorType") or self.action_data.error_type)
+            return self._text("ErrorType") or self.action_data.error_type
         return self.action_data.error_type
 
     @property
     def error_message(self) -> str:
         if self.event_type is EventType.INVALID_LAMBDA_RESPONSE:
-            return str(self.raw.get("ErrorMessage") or self.action_data.error_message)
+            return self._text("ErrorMessage") or self.action_data.error_message
         return self.action_data.error_message
 
     def leg(self, tag: Leg) -> Participant | None:
@@ -224,21 +221,17 @@ def _participant(raw: Any, index: int) -> Participant:
     call_id = raw.get("CallId")
     if not isinstance(call_id, str) or not call_id:
         raise InvalidEventError(f"{where}.CallId is missing or empty")
-    try:
-        # The guide's own HANGUP example of a bridged call spells the tags "Leg-A"/"Leg-B".
-        tag = Leg(str(raw.get("ParticipantTag")).upper())
-    except ValueError as error:
+    # The guide's own HANGUP example of a bridged call spells the tags "Leg-A"/"Leg-B".
+    tag = _LEGS.get(str(raw.get("ParticipantTag")).upper())
+    if tag is None:
         raise InvalidEventError(
             f"{where}.ParticipantTag {raw.get('ParticipantTag')!r} is not LEG-A or LEG-B"
-        ) from error
+        )
     # Status is absent from some documented examples (e.g. NEW_OUTBOUND_CALL): the leg is live.
     raw_status = raw.get("Status") or ParticipantStatus.CONNECTED.value
-    try:
-        status = ParticipantStatus(str(raw_status))
-    except ValueError as error:
-        raise InvalidEventError(
-            f"{where}.Status {raw_status!r} is not Connected/Disconnected"
-        ) from error
+    status = _STATUSES.get(str(raw_status))
+    if status is None:
+        raise InvalidEventError(f"{where}.Status {raw_status!r} is not Connected/Disconnected")
     return Participant(
         call_id=call_id,
         tag=tag,

@@ -17,4 +17,7 @@ class Prompt(StrEnum):
     RECORDING_RESUMED = "recording-resumed.wav"
     RECORDING_STOPPED = "recording-stopped.wav"
     RECORDING_CANNOT_RESUME = "recording-cannot-resume.wav"
+    RECORDING_COMMAND_REFUSED = "recording-command-refused.wav"
+    RECORDING_COMMAND_FAILED = "recording-command-failed.wav"
+    RECORDING_FAILED = "recording-failed.wav"
     APOLOGY = "apology.wav"

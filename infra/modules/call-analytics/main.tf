@@ -18,10 +18,9 @@ locals {
   transcripts_objects = "${var.recordings_bucket_arn}/${var.transcripts_prefix}/*"
   reports_objects     = "${var.recordings_bucket_arn}/${var.reports_prefix}/*"
 
-  functions     = local.create ? var.lambda_function_names : null
-  function_keys = toset(local.create ? ["sma_handler", "start_transcription", "render_report"] : [])
-
-  # Transcribe job ARNs (Service Authorization Reference: callanalyticsjob, transcriptionjob).
+  # Transcribe job ARNs (Service Authorization Reference, "Actions, resources, and condition keys
+  # for Amazon Transcribe": callanalyticsjob analytics/${JobName}, transcriptionjob
+  # transcription-job/${JobName}; https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazontranscribe.html).
   call_analytics_jobs = "arn:${local.partition}:transcribe:${local.region}:${local.account_id}:analytics/*"
   transcription_jobs  = "arn:${local.partition}:transcribe:${local.region}:${local.account_id}:transcription-job/*"
 
@@ -237,52 +236,6 @@ resource "aws_iam_role_policy" "transcribe" {
 # Function roles, one per function, and their log groups
 ################################################################################
 
-data "aws_iam_policy_document" "lambda_assume" {
-  statement {
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-}
-
-resource "aws_cloudwatch_log_group" "function" {
-  #checkov:skip=CKV_AWS_158:the handlers log ids and states, never call content; CloudWatch Logs encrypts every log group at rest
-  #checkov:skip=CKV_AWS_338:retention is the operator's choice (var.log_retention_days); short by default to keep less personal data
-  for_each = local.function_keys
-
-  name              = "/aws/lambda/${local.functions[each.key]}"
-  retention_in_days = var.log_retention_days
-  tags              = var.tags
-}
-
-resource "aws_iam_role" "function" {
-  for_each = local.function_keys
-
-  name               = substr("${var.name_prefix}-${replace(each.key, "_", "-")}", 0, 64)
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
-  tags               = var.tags
-}
-
-data "aws_iam_policy_document" "logs" {
-  for_each = local.function_keys
-
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:*"]
-  }
-}
-
 data "aws_iam_policy_document" "call_records" {
   statement {
     sid       = "CallRecords"
@@ -299,14 +252,6 @@ data "aws_iam_policy_document" "bucket_key" {
       actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
     }
-  }
-}
-
-data "aws_iam_policy_document" "dead_letter_send" {
-  statement {
-    sid       = "SendFailedEvents"
-    actions   = ["sqs:SendMessage"]
-    resources = [local.dlq_arn]
   }
 }
 
@@ -445,30 +390,118 @@ locals {
       data.aws_iam_policy_document.call_records.json,
       data.aws_iam_policy_document.start_transcription.json,
       data.aws_iam_policy_document.bucket_key.json,
-      data.aws_iam_policy_document.dead_letter_send.json,
     ]
     render_report = [
       data.aws_iam_policy_document.call_records.json,
       data.aws_iam_policy_document.render_report.json,
       data.aws_iam_policy_document.bucket_key.json,
-      data.aws_iam_policy_document.dead_letter_send.json,
     ]
   }
 }
 
-data "aws_iam_policy_document" "function" {
-  for_each = local.function_keys
+# start_transcription and render_report are invoked asynchronously (S3, EventBridge): `callrec
+# package` gives them the dead-letter queue as dead_letter_config, so their roles must be able to
+# send to it. The SMA handler is invoked synchronously by Chime and has none.
+# One block per function rather than for_each: `callrec audit` renders each role's policy from
+# the module call's arguments, and it does not expand a module's for_each.
+module "sma_handler_role" {
+  source = "../function-role"
 
-  source_policy_documents = concat(
-    [data.aws_iam_policy_document.logs[each.key].json],
-    local.function_policies[each.key],
-  )
+  create              = local.create
+  function_name       = var.lambda_function_names.sma_handler
+  role_name           = substr("${var.name_prefix}-sma-handler", 0, 64)
+  policy_name         = "least-privilege"
+  policy_documents    = local.function_policies.sma_handler
+  grant_failure_queue = false
+  failure_queue_arn   = null
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
 }
 
-resource "aws_iam_role_policy" "function" {
-  for_each = local.function_keys
+module "start_transcription_role" {
+  source = "../function-role"
 
-  name   = "least-privilege"
-  role   = aws_iam_role.function[each.key].id
-  policy = data.aws_iam_policy_document.function[each.key].json
+  create              = local.create
+  function_name       = var.lambda_function_names.start_transcription
+  role_name           = substr("${var.name_prefix}-start-transcription", 0, 64)
+  policy_name         = "least-privilege"
+  policy_documents    = local.function_policies.start_transcription
+  grant_failure_queue = true
+  failure_queue_arn   = local.dlq_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+module "render_report_role" {
+  source = "../function-role"
+
+  create              = local.create
+  function_name       = var.lambda_function_names.render_report
+  role_name           = substr("${var.name_prefix}-render-report", 0, 64)
+  policy_name         = "least-privilege"
+  policy_documents    = local.function_policies.render_report
+  grant_failure_queue = true
+  failure_queue_arn   = local.dlq_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+locals {
+  function_roles = {
+    sma_handler         = module.sma_handler_role
+    start_transcription = module.start_transcription_role
+    render_report       = module.render_report_role
+  }
+}
+
+# The roles, policies and log groups moved into the shared function-role module (issue 16).
+moved {
+  from = aws_iam_role.function["sma_handler"]
+  to   = module.sma_handler_role.aws_iam_role.this[0]
+}
+
+moved {
+  from = aws_iam_role.function["start_transcription"]
+  to   = module.start_transcription_role.aws_iam_role.this[0]
+}
+
+moved {
+  from = aws_iam_role.function["render_report"]
+  to   = module.render_report_role.aws_iam_role.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy.function["sma_handler"]
+  to   = module.sma_handler_role.aws_iam_role_policy.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy.function["start_transcription"]
+  to   = module.start_transcription_role.aws_iam_role_policy.this[0]
+}
+
+moved {
+  from = aws_iam_role_policy.function["render_report"]
+  to   = module.render_report_role.aws_iam_role_policy.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["sma_handler"]
+  to   = module.sma_handler_role.aws_cloudwatch_log_group.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["start_transcription"]
+  to   = module.start_transcription_role.aws_cloudwatch_log_group.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.function["render_report"]
+  to   = module.render_report_role.aws_cloudwatch_log_group.this[0]
 }

@@ -30,15 +30,20 @@ output "transcribe_data_access_role_arn" {
 
 output "function_role_arns" {
   description = "IAM role ARN of each function, keyed by Chalice function name."
-  value       = { for key, role in aws_iam_role.function : key => role.arn }
+  value       = { for key, role in local.function_roles : key => role.role_arn if local.create }
 }
 
 output "function_policy_json" {
   description = "The inline policy document of each function role, keyed by function name."
-  value       = { for key, doc in data.aws_iam_policy_document.function : key => doc.json }
+  value       = { for key, role in local.function_roles : key => role.policy_json if local.create }
 }
 
 output "event_rule_name_prefix" {
   description = "Prefix EventBridge rule names must carry for the dead-letter queue policy to admit them."
   value       = "${var.name_prefix}-"
+}
+
+output "function_failure_queue_arns" {
+  description = "The queue each function may send failed events to (dead_letter_config), keyed by function name; only functions with such a grant."
+  value       = { for key, role in local.function_roles : key => role.failure_queue_arn if local.create && role.failure_queue_arn != null }
 }

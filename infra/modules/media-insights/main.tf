@@ -26,9 +26,16 @@ locals {
   configuration_name = "${var.name_prefix}-recording"
   configuration_arn  = try(aws_chimesdkmediapipelines_media_insights_pipeline_configuration.this[0].arn, "")
 
-  # The Voice Connector names its streams ChimeVoiceConnector-<voiceConnectorId>-<uuid>.
+  # The Voice Connector names its streams ChimeVoiceConnector-<voiceConnectorId>-<uuid>. A Kinesis
+  # video stream's ARN ends in /${CreationTime} (Service Authorization Reference, "Actions,
+  # resources, and condition keys for Amazon Kinesis Video Streams": stream), hence the final /*.
   kvs_streams = "arn:${local.partition}:kinesisvideo:${local.voice_connector_region}:${local.account_id}:stream/ChimeVoiceConnector-${local.voice_connector_id}-*/*"
-  pipelines   = "arn:${local.partition}:chime:${local.region}:${local.account_id}:media-insights-pipeline/*"
+  # Service Authorization Reference, "Actions, resources, and condition keys for Amazon Chime"
+  # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonchime.html):
+  # GetMediaPipeline and DeleteMediaPipeline act on the media-pipeline resource type,
+  # arn:${Partition}:chime:${Region}:${Account}:media-pipeline/${MediaPipelineId}, whatever kind
+  # of pipeline it is; there is no "media-insights-pipeline" resource type.
+  pipelines = "arn:${local.partition}:chime:${local.region}:${local.account_id}:media-pipeline/*"
 
   functions        = local.create ? var.lambda_function_names : {}
   function_keys    = toset(keys(local.functions))
@@ -285,6 +292,10 @@ resource "aws_cloudwatch_event_target" "this" {
       arn = dead_letter_config.value
     }
   }
+
+  # EventBridge does not check the permission when the target is put, but events it delivers
+  # before the permission exists fail: the first events of a fresh apply would be lost.
+  depends_on = [aws_lambda_permission.events]
 }
 
 resource "aws_lambda_permission" "events" {
@@ -335,36 +346,11 @@ resource "aws_lambda_event_source_mapping" "recording_metadata" {
 # Function roles (one per function, least privilege), keyed by Chalice function name
 ################################################################################
 
-data "aws_iam_policy_document" "lambda_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_cloudwatch_log_group" "function" {
-  #checkov:skip=CKV_AWS_158:the handlers log ids and states, never call content; CloudWatch Logs encrypts every log group at rest
-  #checkov:skip=CKV_AWS_338:retention is the operator's choice (var.log_retention_days); short by default to keep less personal data
-  for_each = local.function_keys
-
-  name              = "/aws/lambda/${local.functions[each.key]}"
-  retention_in_days = var.log_retention_days
-  tags              = var.tags
-}
-
-resource "aws_iam_role" "function" {
-  for_each = local.function_keys
-
-  name               = substr("${var.name_prefix}-${replace(each.key, "_", "-")}", 0, 64)
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
-  tags               = var.tags
-}
-
 locals {
   function_statements = {
+    # CreateMediaInsightsPipeline is authorized on the configuration it names
+    # (media-insights-pipeline-configuration/${ConfigurationName}); the pipeline it creates is a
+    # media-pipeline. No Tags are sent, so no chime:TagResource.
     media_insights_streaming_status = [
       { sid = "CreatePipelines", actions = ["chime:CreateMediaInsightsPipeline"], resources = [local.configuration_arn, local.pipelines] },
       { sid = "DeletePipelines", actions = ["chime:DeleteMediaPipeline"], resources = [local.pipelines] },
@@ -373,9 +359,10 @@ locals {
     media_insights_recording_metadata = concat(
       [
         { sid = "ReadMetadataStream", actions = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams"], resources = [local.stream_arn] },
-        { sid = "ParkFailedBatches", actions = ["sqs:SendMessage"], resources = [try(aws_sqs_queue.metadata_failures[0].arn, "")] },
       ],
-      var.kms_key_arn == null ? [] : [{ sid = "DecryptStream", actions = ["kms:Decrypt", "kms:GenerateDataKey"], resources = [var.kms_key_arn] }],
+      # Reading a KMS-encrypted stream needs kms:Decrypt; the failure queue's grant (same key)
+      # comes from the function-role module.
+      var.kms_key_arn == null ? [] : [{ sid = "DecryptStream", actions = ["kms:Decrypt"], resources = [var.kms_key_arn] }],
     )
     stop_media_insights_pipeline = [
       { sid = "DeletePipelines", actions = ["chime:DeleteMediaPipeline"], resources = [local.pipelines] },
@@ -385,12 +372,6 @@ locals {
 
 data "aws_iam_policy_document" "function" {
   for_each = local.function_keys
-
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${aws_cloudwatch_log_group.function[each.key].arn}:*"]
-  }
 
   dynamic "statement" {
     for_each = var.call_records_table_arn == null ? [] : [var.call_records_table_arn]
@@ -411,278 +392,218 @@ data "aws_iam_policy_document" "function" {
   }
 }
 
-resource "aws_iam_role_policy" "function" {
-  for_each = local.function_keys
-
-  name   = "media-insights"
-  role   = aws_iam_role.function[each.key].id
-  policy = data.aws_iam_policy_document.function[each.key].json
+locals {
+  # Where each function's failed events go (`callrec package`): the EventBridge-invoked functions
+  # get the app's dead-letter queue as dead_letter_config, the Kinesis consumer's event source
+  # mapping parks failed batches in this module's queue (on-failure destination). Lambda sends to
+  # either as the function's execution role.
+  failure_queues = {
+    media_insights_streaming_status   = { arn = var.dead_letter_queue_arn, kms_key_arn = var.dead_letter_queue_kms_key_arn }
+    media_insights_state_change       = { arn = var.dead_letter_queue_arn, kms_key_arn = var.dead_letter_queue_kms_key_arn }
+    media_insights_recording_metadata = { arn = try(aws_sqs_queue.metadata_failures[0].arn, ""), kms_key_arn = var.kms_key_arn }
+    stop_media_insights_pipeline      = { arn = null, kms_key_arn = null }
+  }
 }
 
-################################################################################
-# Data warehouse: Firehose into S3, Glue tables over it
-################################################################################
+# One block per function rather than for_each: `callrec audit` renders each role's policy from
+# the module call's arguments, and it does not expand a module's for_each.
+module "streaming_status_role" {
+  source = "../function-role"
 
-resource "aws_glue_catalog_database" "this" {
-  count = local.warehouse ? 1 : 0
+  create                    = contains(keys(local.functions), "media_insights_streaming_status")
+  function_name             = lookup(local.functions, "media_insights_streaming_status", "media_insights_streaming_status")
+  role_name                 = substr("${var.name_prefix}-media-insights-streaming-status", 0, 64)
+  policy_name               = "media-insights"
+  policy_documents          = [try(data.aws_iam_policy_document.function["media_insights_streaming_status"].json, "{}")]
+  grant_failure_queue       = local.failure_queues.media_insights_streaming_status.arn != null
+  failure_queue_arn         = local.failure_queues.media_insights_streaming_status.arn
+  failure_queue_kms_key_arn = local.failure_queues.media_insights_streaming_status.kms_key_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.recordings_kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
 
-  name        = replace(lower("${var.name_prefix}_call_analytics"), "-", "_")
-  description = "Call analytics data warehouse of the media insights recording path."
+module "state_change_role" {
+  source = "../function-role"
+
+  create                    = contains(keys(local.functions), "media_insights_state_change")
+  function_name             = lookup(local.functions, "media_insights_state_change", "media_insights_state_change")
+  role_name                 = substr("${var.name_prefix}-media-insights-state-change", 0, 64)
+  policy_name               = "media-insights"
+  policy_documents          = [try(data.aws_iam_policy_document.function["media_insights_state_change"].json, "{}")]
+  grant_failure_queue       = local.failure_queues.media_insights_state_change.arn != null
+  failure_queue_arn         = local.failure_queues.media_insights_state_change.arn
+  failure_queue_kms_key_arn = local.failure_queues.media_insights_state_change.kms_key_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.recordings_kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+module "recording_metadata_role" {
+  source = "../function-role"
+
+  create                    = contains(keys(local.functions), "media_insights_recording_metadata")
+  function_name             = lookup(local.functions, "media_insights_recording_metadata", "media_insights_recording_metadata")
+  role_name                 = substr("${var.name_prefix}-media-insights-recording-metadata", 0, 64)
+  policy_name               = "media-insights"
+  policy_documents          = [try(data.aws_iam_policy_document.function["media_insights_recording_metadata"].json, "{}")]
+  grant_failure_queue       = local.failure_queues.media_insights_recording_metadata.arn != null
+  failure_queue_arn         = local.failure_queues.media_insights_recording_metadata.arn
+  failure_queue_kms_key_arn = local.failure_queues.media_insights_recording_metadata.kms_key_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.recordings_kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
+}
+
+module "stop_pipeline_role" {
+  source = "../function-role"
+
+  create                    = contains(keys(local.functions), "stop_media_insights_pipeline")
+  function_name             = lookup(local.functions, "stop_media_insights_pipeline", "stop_media_insights_pipeline")
+  role_name                 = substr("${var.name_prefix}-stop-media-insights-pipeline", 0, 64)
+  policy_name               = "media-insights"
+  policy_documents          = [try(data.aws_iam_policy_document.function["stop_media_insights_pipeline"].json, "{}")]
+  grant_failure_queue       = local.failure_queues.stop_media_insights_pipeline.arn != null
+  failure_queue_arn         = local.failure_queues.stop_media_insights_pipeline.arn
+  failure_queue_kms_key_arn = local.failure_queues.stop_media_insights_pipeline.kms_key_arn
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.recordings_kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
 }
 
 locals {
-  warehouse_location = "s3://${try(regex("^arn:[^:]+:s3:::(.+)$", local.warehouse_bucket)[0], "")}/${var.warehouse_prefix}"
-
-  # Columns as in "Understanding the AWS Glue data catalog tables for the Amazon Chime SDK";
-  # metadata stays a JSON string (query it with json_extract_scalar, as the guide's examples do).
-  common_columns = [
-    { name = "time", type = "string" },
-    { name = "detail-type", type = "string" },
-    { name = "service-type", type = "string" },
-    { name = "detail-subtype", type = "string" },
-    { name = "callevent-type", type = "string" },
-    { name = "mediainsightspipelineid", type = "string" },
-    { name = "metadata", type = "string" },
-  ]
-  warehouse_tables = {
-    # CallAnalyticsMetadata records: SIPREC metadata and invite headers (oneTimeMetadata).
-    call_analytics_metadata = {
-      prefix  = "detail-type=CallAnalyticsMetadata"
-      columns = local.common_columns
-    }
-    call_analytics_recording_metadata = {
-      prefix = "detail-type=Recording"
-      columns = concat(local.common_columns, [
-        { name = "s3mediaobjectconsoleurl", type = "string" },
-        { name = "recordingdurationseconds", type = "double" },
-      ])
-    }
-    media_insights_pipeline_events = {
-      prefix = "media-insights-state-change"
-      columns = [
-        { name = "id", type = "string" },
-        { name = "time", type = "string" },
-        { name = "detail-type", type = "string" },
-        { name = "detail", type = "struct<version:string,mediaInsightsPipelineArn:string,eventType:string,transactionId:string,callId:string,voiceConnectorId:string,direction:string,failureReason:string,mediaInsightsPipelineElementStatuses:array<struct<type:string,status:string,updatedOn:bigint>>>" },
-      ]
-    }
+  function_roles = {
+    media_insights_streaming_status   = module.streaming_status_role
+    media_insights_state_change       = module.state_change_role
+    media_insights_recording_metadata = module.recording_metadata_role
+    stop_media_insights_pipeline      = module.stop_pipeline_role
   }
 }
 
-resource "aws_glue_catalog_table" "this" {
-  for_each = local.warehouse ? local.warehouse_tables : {}
-
-  name          = each.key
-  database_name = aws_glue_catalog_database.this[0].name
-  table_type    = "EXTERNAL_TABLE"
-  parameters = {
-    classification = "json"
-  }
-
-  storage_descriptor {
-    location      = "${local.warehouse_location}/${each.value.prefix}/"
-    input_format  = "org.apache.hadoop.mapred.TextInputFormat"
-    output_format = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
-
-    ser_de_info {
-      serialization_library = "org.openx.data.jsonserde.JsonSerDe"
-      parameters            = { "ignore.malformed.json" = "true" }
-    }
-
-    dynamic "columns" {
-      for_each = each.value.columns
-      content {
-        name = columns.value.name
-        type = columns.value.type
-      }
-    }
-  }
+# The roles, policies and log groups moved into the shared function-role module (issue 16).
+moved {
+  from = aws_iam_role.function["media_insights_streaming_status"]
+  to   = module.streaming_status_role.aws_iam_role.this[0]
 }
 
-data "aws_iam_policy_document" "firehose_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["firehose.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
+moved {
+  from = aws_iam_role_policy.function["media_insights_streaming_status"]
+  to   = module.streaming_status_role.aws_iam_role_policy.this[0]
 }
 
-resource "aws_iam_role" "firehose" {
-  count = local.warehouse ? 1 : 0
-
-  name               = substr("${var.name_prefix}-media-insights-warehouse", 0, 64)
-  assume_role_policy = data.aws_iam_policy_document.firehose_assume.json
-  tags               = var.tags
+moved {
+  from = aws_cloudwatch_log_group.function["media_insights_streaming_status"]
+  to   = module.streaming_status_role.aws_cloudwatch_log_group.this[0]
 }
 
-data "aws_iam_policy_document" "firehose" {
-  statement {
-    sid       = "ReadMetadataStream"
-    actions   = ["kinesis:DescribeStream", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"]
-    resources = [local.stream_arn]
-  }
-
-  statement {
-    sid       = "WriteWarehouse"
-    actions   = ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"]
-    resources = [local.warehouse_bucket, "${local.warehouse_bucket}/${var.warehouse_prefix}/*"]
-  }
-
-  dynamic "statement" {
-    for_each = compact([var.kms_key_arn, var.warehouse_kms_key_arn])
-    content {
-      sid       = "UseKey${statement.key}"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-    }
-  }
+moved {
+  from = aws_iam_role.function["media_insights_state_change"]
+  to   = module.state_change_role.aws_iam_role.this[0]
 }
 
-resource "aws_iam_role_policy" "firehose" {
-  count = local.warehouse ? 1 : 0
-
-  name   = "warehouse-delivery"
-  role   = aws_iam_role.firehose[0].id
-  policy = data.aws_iam_policy_document.firehose.json
+moved {
+  from = aws_iam_role_policy.function["media_insights_state_change"]
+  to   = module.state_change_role.aws_iam_role_policy.this[0]
 }
 
-# Metadata records, partitioned by their detail-type into the tables' locations.
-resource "aws_kinesis_firehose_delivery_stream" "metadata" {
-  count = local.warehouse ? 1 : 0
-
-  name        = "${var.name_prefix}-media-insights-metadata-warehouse"
-  destination = "extended_s3"
-
-  kinesis_source_configuration {
-    kinesis_stream_arn = local.stream_arn
-    role_arn           = aws_iam_role.firehose[0].arn
-  }
-
-  extended_s3_configuration {
-    role_arn            = aws_iam_role.firehose[0].arn
-    bucket_arn          = local.warehouse_bucket
-    prefix              = "${var.warehouse_prefix}/detail-type=!{partitionKeyFromQuery:detail_type}/!{timestamp:yyyy/MM/dd}/"
-    error_output_prefix = "${var.warehouse_prefix}/errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/"
-    buffering_size      = 64
-    buffering_interval  = 300
-    kms_key_arn         = var.warehouse_kms_key_arn
-
-    dynamic_partitioning_configuration {
-      enabled = true
-    }
-
-    processing_configuration {
-      enabled = true
-
-      processors {
-        type = "MetadataExtraction"
-        parameters {
-          parameter_name  = "MetadataExtractionQuery"
-          parameter_value = "{detail_type: .[\"detail-type\"]}"
-        }
-        parameters {
-          parameter_name  = "JsonParsingEngine"
-          parameter_value = "JQ-1.6"
-        }
-      }
-
-      # One JSON document per line, so the JSON SerDe reads one row per record.
-      processors {
-        type = "AppendDelimiterToRecord"
-      }
-    }
-  }
-
-  tags = var.tags
-
-  depends_on = [aws_iam_role_policy.firehose]
+moved {
+  from = aws_cloudwatch_log_group.function["media_insights_state_change"]
+  to   = module.state_change_role.aws_cloudwatch_log_group.this[0]
 }
 
-# Pipeline events: EventBridge puts the State Change events into a direct-put delivery stream.
-resource "aws_kinesis_firehose_delivery_stream" "events" {
-  count = local.warehouse ? 1 : 0
-
-  name        = "${var.name_prefix}-media-insights-events-warehouse"
-  destination = "extended_s3"
-
-  extended_s3_configuration {
-    role_arn            = aws_iam_role.firehose[0].arn
-    bucket_arn          = local.warehouse_bucket
-    prefix              = "${var.warehouse_prefix}/media-insights-state-change/!{timestamp:yyyy/MM/dd}/"
-    error_output_prefix = "${var.warehouse_prefix}/errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/"
-    buffering_size      = 5
-    buffering_interval  = 300
-    kms_key_arn         = var.warehouse_kms_key_arn
-
-    processing_configuration {
-      enabled = true
-      processors {
-        type = "AppendDelimiterToRecord"
-      }
-    }
-  }
-
-  server_side_encryption {
-    enabled  = true
-    key_type = var.kms_key_arn == null ? "AWS_OWNED_CMK" : "CUSTOMER_MANAGED_CMK"
-    key_arn  = var.kms_key_arn
-  }
-
-  tags = var.tags
-
-  depends_on = [aws_iam_role_policy.firehose]
+moved {
+  from = aws_iam_role.function["media_insights_recording_metadata"]
+  to   = module.recording_metadata_role.aws_iam_role.this[0]
 }
 
-data "aws_iam_policy_document" "events_assume" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
+moved {
+  from = aws_iam_role_policy.function["media_insights_recording_metadata"]
+  to   = module.recording_metadata_role.aws_iam_role_policy.this[0]
 }
 
-resource "aws_iam_role" "events_to_firehose" {
-  count = local.warehouse ? 1 : 0
-
-  name               = substr("${var.name_prefix}-media-insights-events", 0, 64)
-  assume_role_policy = data.aws_iam_policy_document.events_assume.json
-  tags               = var.tags
+moved {
+  from = aws_cloudwatch_log_group.function["media_insights_recording_metadata"]
+  to   = module.recording_metadata_role.aws_cloudwatch_log_group.this[0]
 }
 
-resource "aws_iam_role_policy" "events_to_firehose" {
-  count = local.warehouse ? 1 : 0
-
-  name = "put-pipeline-events"
-  role = aws_iam_role.events_to_firehose[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid      = "PutPipelineEvents"
-      Effect   = "Allow"
-      Action   = ["firehose:PutRecord", "firehose:PutRecordBatch"]
-      Resource = [aws_kinesis_firehose_delivery_stream.events[0].arn]
-    }]
-  })
+moved {
+  from = aws_iam_role.function["stop_media_insights_pipeline"]
+  to   = module.stop_pipeline_role.aws_iam_role.this[0]
 }
 
-resource "aws_cloudwatch_event_target" "warehouse" {
-  count = local.warehouse ? 1 : 0
+moved {
+  from = aws_iam_role_policy.function["stop_media_insights_pipeline"]
+  to   = module.stop_pipeline_role.aws_iam_role_policy.this[0]
+}
 
-  rule     = aws_cloudwatch_event_rule.state_change[0].name
-  arn      = aws_kinesis_firehose_delivery_stream.events[0].arn
-  role_arn = aws_iam_role.events_to_firehose[0].arn
+moved {
+  from = aws_cloudwatch_log_group.function["stop_media_insights_pipeline"]
+  to   = module.stop_pipeline_role.aws_cloudwatch_log_group.this[0]
+}
+
+################################################################################
+# Data warehouse: its own module (Firehose into S3, Glue tables over it)
+################################################################################
+
+module "data_warehouse" {
+  source = "../data-warehouse"
+
+  create                 = local.warehouse
+  name_prefix            = var.name_prefix
+  metadata_stream_arn    = local.stream_arn
+  stream_kms_key_arn     = var.kms_key_arn
+  state_change_rule_name = try(aws_cloudwatch_event_rule.state_change[0].name, "")
+  bucket_arn             = local.warehouse_bucket
+  prefix                 = var.warehouse_prefix
+  bucket_kms_key_arn     = var.warehouse_kms_key_arn
+  tags                   = var.tags
+}
+
+moved {
+  from = aws_glue_catalog_database.this
+  to   = module.data_warehouse.aws_glue_catalog_database.this
+}
+
+moved {
+  from = aws_glue_catalog_table.this
+  to   = module.data_warehouse.aws_glue_catalog_table.this
+}
+
+moved {
+  from = aws_iam_role.firehose
+  to   = module.data_warehouse.aws_iam_role.firehose
+}
+
+moved {
+  from = aws_iam_role_policy.firehose
+  to   = module.data_warehouse.aws_iam_role_policy.firehose
+}
+
+moved {
+  from = aws_kinesis_firehose_delivery_stream.metadata
+  to   = module.data_warehouse.aws_kinesis_firehose_delivery_stream.metadata
+}
+
+moved {
+  from = aws_kinesis_firehose_delivery_stream.events
+  to   = module.data_warehouse.aws_kinesis_firehose_delivery_stream.events
+}
+
+moved {
+  from = aws_iam_role.events_to_firehose
+  to   = module.data_warehouse.aws_iam_role.events_to_firehose
+}
+
+moved {
+  from = aws_iam_role_policy.events_to_firehose
+  to   = module.data_warehouse.aws_iam_role_policy.events_to_firehose
+}
+
+moved {
+  from = aws_cloudwatch_event_target.warehouse
+  to   = module.data_warehouse.aws_cloudwatch_event_target.warehouse
 }

@@ -57,7 +57,7 @@ output "lambda_environment" {
 
 output "function_role_arns" {
   description = "IAM role ARN of each media insights function, keyed by Chalice function name."
-  value       = { for key, role in aws_iam_role.function : key => role.arn }
+  value       = { for key, role in local.function_roles : key => role.role_arn if contains(keys(local.functions), key) }
 }
 
 output "event_rule_arns" {
@@ -70,10 +70,15 @@ output "event_rule_arns" {
 
 output "glue_database_name" {
   description = "Glue database of the call analytics data warehouse, or null when it is disabled."
-  value       = try(aws_glue_catalog_database.this[0].name, null)
+  value       = module.data_warehouse.glue_database_name
 }
 
 output "glue_table_names" {
   description = "Glue tables of the data warehouse."
-  value       = [for table in aws_glue_catalog_table.this : table.name]
+  value       = module.data_warehouse.glue_table_names
+}
+
+output "function_failure_queue_arns" {
+  description = "The queue each function may send failed events to (dead_letter_config or on-failure destination), keyed by function name; only functions with such a grant."
+  value       = { for key, role in local.function_roles : key => role.failure_queue_arn if contains(keys(local.functions), key) && role.failure_queue_arn != null }
 }

@@ -186,6 +186,17 @@ variable "dead_letter_queue_arn" {
   }
 }
 
+variable "dead_letter_queue_kms_key_arn" {
+  description = "KMS key of the dead-letter queue when it is encrypted with a customer managed key (null for SQS-managed SSE, as the call-analytics module's queue is)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.dead_letter_queue_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.dead_letter_queue_kms_key_arn))
+    error_message = "dead_letter_queue_kms_key_arn must be a KMS key ARN."
+  }
+}
+
 variable "call_records_table_arn" {
   description = "ARN of the call records table the functions update; null skips the function roles' table statement."
   type        = string

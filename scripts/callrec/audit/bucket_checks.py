@@ -20,6 +20,9 @@ ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 AUTHENTICATED_USERS = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
 
 
+Emit = Callable[[str, str], None]
+
+
 def check_bucket(bucket: BucketTarget, context: AuditContext) -> list[Finding]:
     findings: list[Finding] = []
 
@@ -30,11 +33,7 @@ def check_bucket(bucket: BucketTarget, context: AuditContext) -> list[Finding]:
         add("CR063", f"could not resolve {expression}")
     if bucket.has_policy is False:
         add("CR030", "the bucket has no policy, so nothing denies plain-HTTP requests")
-    if bucket.public_access_block is not None:
-        off = [f for f in PUBLIC_ACCESS_BLOCK_FLAGS if not bucket.public_access_block.get(f)]
-        if off:
-            what = "no public access block" if not bucket.public_access_block else ", ".join(off)
-            add("CR031", f"public access block not fully on: {what}")
+    _check_public_access_block(bucket, add)
     if bucket.encryption is not None:
         if not bucket.encryption:
             add("CR032", "no server-side encryption configuration")
@@ -42,24 +41,36 @@ def check_bucket(bucket: BucketTarget, context: AuditContext) -> list[Finding]:
             _check_kms(bucket, add)
     if bucket.ownership == "ObjectWriter":
         add("CR034", "object ownership is ObjectWriter: writers own their objects")
-    if bucket.acl_grants is not None:
-        for grant in bucket.acl_grants:
-            if grant.grantee in (ALL_USERS, AUTHENTICATED_USERS):
-                add("CR035", f"ACL grants {grant.permission} to {grant.grantee}")
-            elif (
-                grant.grantee_type == "CanonicalUser"
-                and bucket.owner_id is not None
-                and grant.grantee != bucket.owner_id
-            ):
-                add("CR035", f"ACL grants {grant.permission} to canonical user {grant.grantee}")
-            elif grant.grantee_type == "AmazonCustomerByEmail":
-                add("CR035", f"ACL grants {grant.permission} to {grant.grantee}")
+    _check_acl(bucket, add)
     if bucket.versioning is not None and bucket.versioning != "Enabled":
         state = bucket.versioning or "never enabled"
         add("CR036", f"versioning is {state}")
     if bucket.lifecycle_rules == 0:
         add("CR037", "no enabled lifecycle rule")
     return findings
+
+
+def _check_public_access_block(bucket: BucketTarget, emit: Emit) -> None:
+    if bucket.public_access_block is None:
+        return
+    off = [f for f in PUBLIC_ACCESS_BLOCK_FLAGS if not bucket.public_access_block.get(f)]
+    if off:
+        what = "no public access block" if not bucket.public_access_block else ", ".join(off)
+        emit("CR031", f"public access block not fully on: {what}")
+
+
+def _check_acl(bucket: BucketTarget, emit: Emit) -> None:
+    for grant in bucket.acl_grants or ():
+        if grant.grantee in (ALL_USERS, AUTHENTICATED_USERS):
+            emit("CR035", f"ACL grants {grant.permission} to {grant.grantee}")
+        elif (
+            grant.grantee_type == "CanonicalUser"
+            and bucket.owner_id is not None
+            and grant.grantee != bucket.owner_id
+        ):
+            emit("CR035", f"ACL grants {grant.permission} to canonical user {grant.grantee}")
+        elif grant.grantee_type == "AmazonCustomerByEmail":
+            emit("CR035", f"ACL grants {grant.permission} to {grant.grantee}")
 
 
 def _chime_needs(policy: Policy) -> dict[str, set[str]]:
@@ -91,7 +102,7 @@ def _key_allows(policy: Policy, service: str, action: str) -> bool:
     return any(grants(s) for s in policy.statements)
 
 
-def _check_kms(bucket: BucketTarget, emit: Callable[[str, str], None]) -> None:
+def _check_kms(bucket: BucketTarget, emit: Emit) -> None:
     if bucket.policy is None:
         return
     needs = _chime_needs(bucket.policy.policy)

@@ -1,8 +1,12 @@
 """IAM condition operators, exactly as the IAM User Guide lists them.
 
-Operator names are matched case-sensitively (IAM rejects ``stringequals``); condition keys are
-case-insensitive, so keys are compared in lower case. An operator may carry the ``IfExists``
-suffix (not ``Null``) and a ``ForAnyValue:`` or ``ForAllValues:`` set qualifier.
+Operator names are matched case-sensitively: the IAM User Guide lists them in one spelling
+and IAM refuses any other (``CreateRole`` answers ``MalformedPolicyDocument: Invalid Condition
+type : stringEquals``, as reported publicly in ministryofjustice/modernisation-platform-
+environments#8893); nothing offline checks this against IAM. Condition keys are
+case-insensitive ("Context key names are not case-sensitive", IAM User Guide, "IAM JSON policy
+elements: Condition"), so keys are compared in lower case. An operator may carry the
+``IfExists`` suffix (not ``Null``) and a ``ForAnyValue:`` or ``ForAllValues:`` set qualifier.
 """
 
 from __future__ import annotations

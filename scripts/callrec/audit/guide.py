@@ -216,7 +216,7 @@ def _role_key(address: str) -> str:
 
 
 def _role_of(address: str) -> str:
-    return _role_key(address.split("/")[0])
+    return _role_key(address.split("/", maxsplit=1)[0])
 
 
 def audit_rules(_: Targets) -> str:

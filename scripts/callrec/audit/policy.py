@@ -18,11 +18,33 @@ from callrec.audit.conditions import ParsedOperator, parse_operator
 CURRENT_VERSION = "2012-10-17"
 KNOWN_VERSIONS = frozenset({"2012-10-17", "2008-10-17"})
 _REFERENCE = re.compile(r"\$\{[^}]*\}")
+# How the Terraform reader writes an expression it could not evaluate (as opposed to a value
+# known only at apply, such as a resource's ARN, which stays a plain ``${...}`` reference).
+UNRESOLVED_MARK = "${unresolved:"
 
 
 def literal_text(value: str) -> str:
     """The value without its unresolved ``${...}`` references (which may contain ``*``)."""
     return _REFERENCE.sub("", value)
+
+
+def is_unresolved(value: str) -> bool:
+    """True when the value holds an expression the static reader could not evaluate."""
+    return UNRESOLVED_MARK in value
+
+
+def unresolved_expressions(value: str) -> list[str]:
+    """The expressions behind each unresolved mark in the value, as the reader wrote them."""
+    found: list[str] = []
+    start = value.find(UNRESOLVED_MARK)
+    while start >= 0:
+        depth, index = 1, start + len(UNRESOLVED_MARK)
+        while index < len(value) and depth:
+            depth += {"{": 1, "}": -1}.get(value[index], 0)
+            index += 1
+        found.append(value[start + len(UNRESOLVED_MARK) : index - 1])
+        start = value.find(UNRESOLVED_MARK, index)
+    return found
 
 
 def is_symbolic(value: str) -> bool:
@@ -39,6 +61,9 @@ class Principals:
     aws: tuple[str, ...] = ()
     federated: tuple[str, ...] = ()
     canonical_users: tuple[str, ...] = ()
+    # Principal types the static reader could not compute, with their identifiers: the
+    # statement is then reported as unresolved, not as malformed.
+    unresolved: tuple[str, ...] = ()
 
     def describe(self) -> str:
         parts: list[str] = []
@@ -92,6 +117,25 @@ class Statement:
         lowered = key.lower()
         return [c for c in self.conditions if c.key_lower == lowered]
 
+    def strings(self) -> list[str]:
+        """Every string the statement holds (to find what the reader could not compute)."""
+        out = [self.sid, self.effect, *self.actions, *self.not_actions]
+        out += [*self.resources, *self.not_resources]
+        for principals in (self.principals, self.not_principals):
+            if principals is not None:
+                out += [*principals.services, *principals.aws, *principals.federated]
+                out += [*principals.canonical_users, *principals.unresolved]
+        for clause in self.conditions:
+            out += [clause.key, clause.operator.raw, *clause.values]
+        return out
+
+    def unresolved(self) -> list[str]:
+        """The expressions in this statement that the static reader could not evaluate."""
+        found: list[str] = []
+        for value in self.strings():
+            found += [e for e in unresolved_expressions(value) if e not in found]
+        return found
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -140,8 +184,12 @@ def _principals(value: Any) -> Principals | None:
         return None
     buckets: dict[str, list[str]] = {"aws": [], "service": [], "federated": [], "canonicaluser": []}
     anyone = False
+    unresolved: list[str] = []
     for kind, raw in value.items():
         values = _strings(raw)
+        if is_unresolved(str(kind)):
+            unresolved += [str(kind), *(values or ())]
+            continue
         if values is None or str(kind).lower() not in buckets:
             return None
         for item in values:
@@ -155,6 +203,7 @@ def _principals(value: Any) -> Principals | None:
         aws=tuple(buckets["aws"]),
         federated=tuple(buckets["federated"]),
         canonical_users=tuple(buckets["canonicaluser"]),
+        unresolved=tuple(unresolved),
     )
 
 
@@ -225,29 +274,11 @@ def _statement(
         problems.append(
             Problem("CR060", f'Effect must be "Allow" or "Deny", got {effect!r}', label)
         )
-        effect = str(effect)
-    principals = not_principals = None
-    if "Principal" in raw:
-        principals = _principals(raw["Principal"])
-        if principals is None:
-            problems.append(Problem("CR060", "Principal has an unrecognised shape", label))
-    if "NotPrincipal" in raw:
-        not_principals = _principals(raw["NotPrincipal"])
-        if not_principals is None:
-            problems.append(Problem("CR060", "NotPrincipal has an unrecognised shape", label))
-    if resource_policy and "Principal" not in raw and "NotPrincipal" not in raw:
-        problems.append(Problem("CR060", "resource policy statement has no Principal", label))
-    actions = _element(raw, "Action", label, problems)
-    not_actions = _element(raw, "NotAction", label, problems)
-    if not actions and not not_actions:
-        problems.append(Problem("CR060", "statement has neither Action nor NotAction", label))
-    if "Action" in raw and "NotAction" in raw:
-        problems.append(Problem("CR060", "statement has both Action and NotAction", label))
-    resources = _element(raw, "Resource", label, problems)
-    not_resources = _element(raw, "NotResource", label, problems)
+    principals, not_principals = _statement_principals(raw, label, problems, resource_policy)
+    actions, not_actions = _paired(raw, "Action", label, problems)
+    resources, not_resources = _paired(raw, "Resource", label, problems)
     if not resources and not not_resources and not _is_trust_statement(actions):
         problems.append(Problem("CR060", "statement has neither Resource nor NotResource", label))
-    conditions = _conditions(raw.get("Condition"), label, problems)
     return Statement(
         index=index,
         sid=sid,
@@ -258,13 +289,59 @@ def _statement(
         not_actions=not_actions,
         resources=resources,
         not_resources=not_resources,
-        conditions=conditions,
+        conditions=_conditions(raw.get("Condition"), label, problems),
         line=line,
     )
 
 
+def _statement_principals(
+    raw: Mapping[str, Any], label: str, problems: list[Problem], resource_policy: bool
+) -> tuple[Principals | None, Principals | None]:
+    found: list[Principals | None] = []
+    for name in ("Principal", "NotPrincipal"):
+        principals = _principals(raw[name]) if name in raw else None
+        if name in raw and principals is None:
+            problems.append(Problem("CR060", f"{name} has an unrecognised shape", label))
+        found.append(principals)
+    if resource_policy and "Principal" not in raw and "NotPrincipal" not in raw:
+        problems.append(Problem("CR060", "resource policy statement has no Principal", label))
+    return found[0], found[1]
+
+
+def _paired(
+    raw: Mapping[str, Any], name: str, label: str, problems: list[Problem]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``Action``/``NotAction`` (or ``Resource``/``NotResource``): both read, both checked."""
+    positive = _element(raw, name, label, problems)
+    negative = _element(raw, f"Not{name}", label, problems)
+    if name == "Action":
+        if not positive and not negative:
+            problems.append(Problem("CR060", "statement has neither Action nor NotAction", label))
+        if name in raw and f"Not{name}" in raw:
+            problems.append(Problem("CR060", "statement has both Action and NotAction", label))
+    return positive, negative
+
+
 def _is_trust_statement(actions: Iterable[str]) -> bool:
     return any(a.lower().startswith("sts:") for a in actions)
+
+
+def _check_version(version: Any, problems: list[Problem]) -> None:
+    if version is None:
+        problems.append(Problem("CR061", 'no Version (IAM falls back to "2008-10-17")'))
+    elif version not in KNOWN_VERSIONS:
+        problems.append(Problem("CR060", f"Version {version!r} is not a policy language version"))
+    elif version != CURRENT_VERSION:
+        problems.append(Problem("CR061", f"Version {version!r} is the old language"))
+
+
+def _statement_list(value: Any, problems: list[Problem]) -> list[Any]:
+    if isinstance(value, Mapping):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        problems.append(Problem("CR060", "Statement is missing or empty"))
+        return []
+    return value
 
 
 def parse_policy(
@@ -285,18 +362,8 @@ def parse_policy(
     if not isinstance(raw, Mapping):
         return Policy(None, (), (Problem("CR060", "the document is not a JSON object"),), raw)
     version = raw.get("Version")
-    if version is None:
-        problems.append(Problem("CR061", 'no Version (IAM falls back to "2008-10-17")'))
-    elif version not in KNOWN_VERSIONS:
-        problems.append(Problem("CR060", f"Version {version!r} is not a policy language version"))
-    elif version != CURRENT_VERSION:
-        problems.append(Problem("CR061", f"Version {version!r} is the old language"))
-    statements_raw = raw.get("Statement")
-    if isinstance(statements_raw, Mapping):
-        statements_raw = [statements_raw]
-    if not isinstance(statements_raw, list) or not statements_raw:
-        problems.append(Problem("CR060", "Statement is missing or empty"))
-        statements_raw = []
+    _check_version(version, problems)
+    statements_raw = _statement_list(raw.get("Statement"), problems)
     statements: list[Statement] = []
     lines = statement_lines or {}
     for index, item in enumerate(statements_raw):

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from callrec.audit.conditions import (
     NEGATED_PATTERN_OPERATORS,
     SINGLE_VALUED_GLOBAL_KEYS,
     SetQualifier,
+    parse_operator,
 )
 from callrec.audit.context import AuditContext
+from callrec.audit.evaluation import (
+    clause_matches,
+    denying_statements,
+    like,
+    service_context,
+    service_request,
+)
 from callrec.audit.findings import Finding, Location
-from callrec.audit.policy import ConditionClause, Statement, is_symbolic, literal_text
+from callrec.audit.policy import (
+    ConditionClause,
+    Policy,
+    Statement,
+    is_symbolic,
+    literal_text,
+)
 from callrec.audit.principals import (
     CHIME_S3_ACTIONS,
     DEFAULT_CHIME_S3_ACTIONS,
@@ -28,6 +43,16 @@ from callrec.audit.targets import PolicyKind, PolicyTarget
 
 SOURCE_ACCOUNT = "aws:SourceAccount"
 SOURCE_ARN = "aws:SourceArn"
+# Where S3 object rules (CR010, CR011, CR012) apply: a bucket policy, or a document that reads
+# as one (every action an s3: action).
+S3_KINDS = frozenset({PolicyKind.BUCKET, PolicyKind.DOCUMENT})
+# Where a grant to any other service principal is checked for a confused-deputy condition
+# (CR009). Trust and key policies have their own conventions and are left to CR001/CR002.
+SERVICE_GRANT_KINDS = frozenset({PolicyKind.BUCKET, PolicyKind.DOCUMENT, PolicyKind.RESOURCE})
+# The global keys AWS names for cross-service confused-deputy protection.
+DEPUTY_KEYS = frozenset(
+    {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
+)
 
 # Keys whose fixed values make a Principal "*" grant non-public (S3 "The meaning of public").
 NARROWING_KEYS = frozenset(
@@ -59,6 +84,9 @@ ACTIONS_WITHOUT_RESOURCE_TYPES = frozenset(
         "transcribe:startcallanalyticsstreamtranscription",
         "transcribe:listcallanalyticsjobs",
         "transcribe:listtranscriptionjobs",
+        # AWS X-Ray (list_awsx-ray.html): the trace writes every traced function needs.
+        "xray:puttracesegments",
+        "xray:puttelemetryrecords",
     }
 )
 
@@ -91,40 +119,81 @@ class _Emitter:
 def check_policy(target: PolicyTarget, context: AuditContext) -> list[Finding]:
     emit = _Emitter(target)
     policy = target.policy
-    by_label = {s.label: s for s in policy.statements}
-    for problem in policy.problems:
-        statement = by_label.get(problem.statement)
-        prefix = f"{problem.statement}: " if problem.statement else ""
-        emit.add(problem.rule_id, prefix + problem.message, statement)
-    for expression in target.unresolved:
-        emit.add("CR063", f"could not resolve {expression}; rules were evaluated without it")
-    for statement in policy.statements:
-        _check_negations(emit, statement)
-        _check_set_qualifiers(emit, statement)
-        if target.kind.is_resource_policy:
-            _check_anyone(emit, statement)
-            _check_cross_account(emit, statement, context)
-            for service in _chime_services(statement):
-                _check_confused_deputy(emit, statement, service, context, policy.incomplete)
-                if target.kind in (PolicyKind.BUCKET, PolicyKind.DOCUMENT):
-                    _check_chime_actions(emit, statement, service)
-                    _check_chime_resources(emit, statement, service)
-        if target.kind is PolicyKind.IDENTITY:
-            _check_identity(emit, statement)
-    complete_bucket_policy = (
-        target.kind is PolicyKind.BUCKET and not policy.incomplete and policy.statements
-    )
-    if complete_bucket_policy and not any(denies_insecure_transport(s) for s in policy.statements):
+    unresolved = {s.label: s.unresolved() for s in policy.statements if s.unresolved()}
+    _report_problems(emit, policy, set(unresolved))
+    _report_unresolved(emit, target, unresolved)
+    judged = [s for s in policy.statements if s.label not in unresolved]
+    incomplete = policy.incomplete or bool(unresolved)
+    for statement in judged:
+        _check_statement(emit, statement, context, incomplete)
+    complete_bucket_policy = target.kind is PolicyKind.BUCKET and not incomplete and judged
+    if complete_bucket_policy and not any(denies_insecure_transport(s) for s in judged):
         emit.add("CR030", "no Deny statement on aws:SecureTransport = false")
     return emit.findings
 
 
-def _chime_services(statement: Statement) -> Iterator[str]:
+def _report_problems(emit: _Emitter, policy: Policy, unresolved: set[str]) -> None:
+    """Structural problems, except in statements holding values the reader could not compute
+    (a problem there would be a guess about a statement nobody has seen rendered)."""
+    by_label = {s.label: s for s in policy.statements}
+    for problem in policy.problems:
+        if problem.statement in unresolved:
+            continue
+        statement = by_label.get(problem.statement)
+        prefix = f"{problem.statement}: " if problem.statement else ""
+        emit.add(problem.rule_id, prefix + problem.message, statement)
+
+
+def _report_unresolved(
+    emit: _Emitter, target: PolicyTarget, unresolved: Mapping[str, list[str]]
+) -> None:
+    named = {e for expressions in unresolved.values() for e in expressions}
+    for expression in target.unresolved:
+        if expression not in named:
+            emit.add("CR063", f"could not resolve {expression}; rules were evaluated without it")
+    by_label = {s.label: s for s in target.policy.statements}
+    for label, expressions in unresolved.items():
+        emit.add(
+            "CR063",
+            f"{label}: could not resolve {', '.join(expressions)}; the statement was not judged",
+            by_label[label],
+        )
+
+
+def _check_statement(
+    emit: _Emitter, statement: Statement, context: AuditContext, incomplete: bool
+) -> None:
+    _check_negations(emit, statement)
+    _check_set_qualifiers(emit, statement)
+    kind = emit.target.kind
+    if kind.is_resource_policy:
+        _check_anyone(emit, statement, context)
+        _check_cross_account(emit, statement, context)
+        _check_services(emit, statement, context, incomplete)
+    if kind is PolicyKind.IDENTITY:
+        _check_identity(emit, statement)
+
+
+def _check_services(
+    emit: _Emitter, statement: Statement, context: AuditContext, incomplete: bool
+) -> None:
+    kind = emit.target.kind
+    for service in _allowed_services(statement):
+        if is_chime_service(service):
+            deputy = _deputy_clauses(emit.target.policy, statement, service)
+            _check_confused_deputy(emit, deputy, context, incomplete)
+            if kind in S3_KINDS:
+                _check_chime_actions(emit, statement, service)
+                _check_chime_resources(emit, statement, service)
+                _check_own_writes_denied(emit, deputy)
+        elif kind in SERVICE_GRANT_KINDS:
+            _check_other_service(emit, statement, service, incomplete)
+
+
+def _allowed_services(statement: Statement) -> Iterator[str]:
     if not statement.is_allow or statement.principals is None:
         return
-    for service in statement.principals.services:
-        if is_chime_service(service):
-            yield service
+    yield from statement.principals.services
 
 
 def _check_negations(emit: _Emitter, statement: Statement) -> None:
@@ -181,10 +250,14 @@ def _narrows(clause: ConditionClause) -> bool:
     return not (clause.operator.is_pattern and any(wildcard_in(v) for v in clause.values))
 
 
-def _check_anyone(emit: _Emitter, statement: Statement) -> None:
+def _check_anyone(emit: _Emitter, statement: Statement, context: AuditContext) -> None:
     if not statement.is_allow or statement.principals is None or not statement.principals.anyone:
         return
-    if any(_narrows(clause) for clause in statement.conditions):
+    narrowing = [clause for clause in statement.conditions if _narrows(clause)]
+    if narrowing:
+        # Narrowed to an account: that account must be this one or allow-listed, else every
+        # principal of it (its services' SIP media applications included) is let in.
+        _check_named_accounts(emit, statement, statement.label, narrowing, context)
         return
     emit.add(
         "CR020",
@@ -209,44 +282,200 @@ def _check_cross_account(emit: _Emitter, statement: Statement, context: AuditCon
             )
 
 
+# Keys whose pinned values name the account a request comes from or acts for.
+_ACCOUNT_KEYS = frozenset({"aws:sourceaccount", "aws:principalaccount"})
+_ARN_KEYS = frozenset({"aws:sourcearn", "aws:principalarn"})
+
+
+def _arn_account(value: str) -> str | None:
+    """The account part of a literal ARN without wildcards (``arn:partition:service:region:
+    account:resource``), or None."""
+    parts = value.split(":", 5)
+    if wildcard_in(value) or len(parts) != 6 or parts[0] != "arn":
+        return None
+    return parts[4] if is_account_id(parts[4]) else None
+
+
+def _named_accounts(clauses: list[ConditionClause]) -> list[tuple[str, str]]:
+    """(value, account) for every pinned value that names an account: an account key's value,
+    or the account part of a full ARN (an ARN carries its account, IAM User Guide)."""
+    named: list[tuple[str, str]] = []
+    for clause in (c for c in clauses if _pins(c)):
+        for value in clause.values:
+            if is_symbolic(value):
+                continue
+            if clause.key_lower in _ACCOUNT_KEYS and is_account_id(value):
+                named.append((value, value))
+            elif clause.key_lower in _ARN_KEYS and (account := _arn_account(value)):
+                named.append((value, account))
+    return named
+
+
+def _check_named_accounts(
+    emit: _Emitter,
+    statement: Statement,
+    label: str,
+    clauses: list[ConditionClause],
+    context: AuditContext,
+) -> None:
+    """CR040 for each account a pinned condition names that is neither the owner nor
+    allow-listed (only when the owner is known: --account, or the caller identity)."""
+    if context.owner_account is None:
+        return
+    reported: set[str] = set()
+    for value, account in _named_accounts(clauses):
+        if context.account_allowed(account) or value in reported:
+            continue
+        reported.add(value)
+        shown = account if value == account else f"{value} (account {account})"
+        emit.add("CR040", f"{label}: condition admits {shown}, another account", statement)
+
+
 def _literal_values(clauses: list[ConditionClause]) -> set[str]:
     return {v for c in clauses for v in c.values if not is_symbolic(v) and not wildcard_in(v)}
 
 
+@dataclass(frozen=True)
+class _Deputy:
+    """The confused-deputy clauses that bind a grant: its own, and those of Deny statements
+    that refuse the same principal, actions and resources unless the key matches."""
+
+    statement: Statement  # the Allow
+    service: str
+    own_account: tuple[ConditionClause, ...]
+    own_arn: tuple[ConditionClause, ...]
+    denies: tuple[tuple[Statement, ConditionClause], ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.statement.label} ({self.service})"
+
+    @property
+    def account(self) -> list[ConditionClause]:
+        derived = [c for _, c in self.denies if c.key_lower == SOURCE_ACCOUNT.lower()]
+        return [*self.own_account, *derived]
+
+    @property
+    def arn(self) -> list[ConditionClause]:
+        derived = [c for _, c in self.denies if c.key_lower == SOURCE_ARN.lower()]
+        return [*self.own_arn, *derived]
+
+
+# Deny unless the key matches = Allow only if it matches: the Deny's negated operator read as
+# the positive one. (IAM User Guide, condition operators: a negated operator is true when the
+# key is absent, so such a Deny also refuses requests without the key.)
+_CONFINING_DENY_OPERATORS = {
+    "StringNotEquals": "StringEquals",
+    "StringNotLike": "StringLike",
+    "ArnNotEquals": "ArnEquals",
+    "ArnNotLike": "ArnLike",
+}
+
+
+def _deputy_clauses(policy: Policy, statement: Statement, service: str) -> _Deputy:
+    denies: list[tuple[Statement, ConditionClause]] = []
+    for deny in policy.statements:
+        clause = _confining_clause(deny, statement, service)
+        if clause is not None:
+            denies.append((deny, clause))
+    return _Deputy(
+        statement,
+        service,
+        tuple(statement.clauses_for(SOURCE_ACCOUNT)),
+        tuple(statement.clauses_for(SOURCE_ARN)),
+        tuple(denies),
+    )
+
+
+_SOURCE_KEYS = (SOURCE_ACCOUNT.lower(), SOURCE_ARN.lower())
+
+
+def _confining_clause(deny: Statement, allow: Statement, service: str) -> ConditionClause | None:
+    """The positive clause a Deny imposes on ``allow``'s grant, if it confines it.
+
+    One clause must refuse a source key's other values; every other clause must hold for every
+    request the service makes (e.g. ``Bool aws:PrincipalIsAWSService true``, ``Null
+    aws:SourceAccount false``), whatever account it acts for, so it cannot let one through.
+    """
+    if not _covers(deny, allow, service):
+        return None
+    confining = [c for c in deny.conditions if c.key_lower in _SOURCE_KEYS and _refuses_others(c)]
+    if len(confining) != 1:
+        return None
+    (clause,) = confining
+    others = [c for c in deny.conditions if c is not clause]
+    if not all(_holds_for_every_request(c, service) for c in others):
+        return None
+    positive = _CONFINING_DENY_OPERATORS[clause.operator.base]
+    return ConditionClause(parse_operator(positive), clause.key, clause.values)
+
+
+def _refuses_others(clause: ConditionClause) -> bool:
+    """A negated operator, with or without IfExists (both are true when the key is absent)."""
+    operator = clause.operator
+    return (
+        operator.known
+        and operator.base in _CONFINING_DENY_OPERATORS
+        and operator.qualifier is SetQualifier.NONE
+    )
+
+
+def _holds_for_every_request(clause: ConditionClause, service: str) -> bool:
+    """True for every request of ``service``: on a key it always sets, or the presence of the
+    source keys it always sends to a resource it acts on (``Null`` = false)."""
+    if clause.key_lower in _SOURCE_KEYS:
+        is_null = clause.operator.known and clause.operator.base == "Null"
+        return is_null and all(v.lower() == "false" for v in clause.values)
+    facts = {key.lower(): value for key, value in service_context(service).items()}
+    return clause.key_lower in facts and clause_matches(clause, facts)
+
+
+def _covers(deny: Statement, allow: Statement, service: str) -> bool:
+    """Does the Deny apply to every request the Allow grants (principal, actions, resources)?
+
+    An Allow written with NotAction/NotResource grants an open-ended set: only a Deny on
+    every action (resource) ``*`` covers it.
+    """
+    if not deny.is_deny or deny.principals is None or deny.not_principals is not None:
+        return False
+    if deny.not_actions or deny.not_resources or deny.unresolved():
+        return False
+    principals = deny.principals
+    if not principals.anyone and service.lower() not in {s.lower() for s in principals.services}:
+        return False
+    if (allow.not_actions and "*" not in deny.actions) or (
+        allow.not_resources and "*" not in deny.resources
+    ):
+        return False
+    actions = all(any(action_matches(d, a) for d in deny.actions) for a in allow.actions)
+    resources = all(any(like(d, r) for d in deny.resources) for r in allow.resources)
+    return actions and resources
+
+
+def _is_full_arn(value: str) -> bool:
+    """A whole ARN, account included: a literal one, or an apply-time ``.arn`` attribute."""
+    if wildcard_in(value):
+        return False
+    if is_symbolic(value) and not literal_text(value):
+        return value.endswith(".arn}")
+    parsed = parse_chime_arn(value) or parse_chime_arn(value, "voiceconnector")
+    return parsed is not None and (
+        is_account_id(parsed["account"]) or is_symbolic(parsed["account"])
+    )
+
+
 def _check_confused_deputy(
-    emit: _Emitter, statement: Statement, service: str, context: AuditContext, incomplete: bool
+    emit: _Emitter, deputy: _Deputy, context: AuditContext, incomplete: bool
 ) -> None:
     """``incomplete``: some condition blocks could not be resolved; absence is then not proof."""
-    label = f"{statement.label} ({service})"
-    account_clauses = statement.clauses_for(SOURCE_ACCOUNT)
-    arn_clauses = statement.clauses_for(SOURCE_ARN)
-    for clause in account_clauses + arn_clauses:
+    statement, service, label = deputy.statement, deputy.service, deputy.label
+    for clause in deputy.own_account + deputy.own_arn:
         _check_deputy_clause(emit, statement, label, clause, service)
-    if not account_clauses:
-        if not incomplete:
-            emit.add("CR001", f"{label}: no aws:SourceAccount condition", statement)
-    elif not any(_pins(c) for c in account_clauses) and not any(
-        c.operator.if_exists for c in account_clauses
-    ):
-        operators = ", ".join(sorted({c.operator.raw for c in account_clauses}))
-        emit.add(
-            "CR001",
-            f"{label}: aws:SourceAccount is tested with {operators}, which does not pin it",
-            statement,
-        )
-    if not arn_clauses:
-        if not incomplete:
-            emit.add("CR002", f"{label}: no aws:SourceArn condition", statement)
-    elif not any(_pins(c) for c in arn_clauses) and not any(
-        c.operator.if_exists for c in arn_clauses
-    ):
-        operators = ", ".join(sorted({c.operator.raw for c in arn_clauses}))
-        emit.add(
-            "CR002",
-            f"{label}: aws:SourceArn is tested with {operators}, which does not pin it",
-            statement,
-        )
-    accounts = _literal_values([c for c in account_clauses if _pins(c)])
+    for deny, clause in deputy.denies:
+        _check_deputy_clause(emit, deny, f"{deny.label} ({service})", clause, service)
+    _check_source_account(emit, deputy, incomplete)
+    _check_source_arn(emit, deputy, incomplete)
+    accounts = _literal_values([c for c in deputy.account if _pins(c)])
     for account in sorted(accounts):
         if not is_account_id(account):
             emit.add(
@@ -254,21 +483,72 @@ def _check_confused_deputy(
                 f"{label}: aws:SourceAccount value {account!r} is not an account id",
                 statement,
             )
-        elif not context.account_allowed(account) and context.owner_account is not None:
-            emit.add("CR040", f"{label}: aws:SourceAccount {account} is another account", statement)
-    for clause in arn_clauses:
-        if not _pins(clause):
+    _check_named_accounts(emit, statement, label, [*deputy.account, *deputy.arn], context)
+    for clause in deputy.arn:
+        if _pins(clause):
+            _check_source_arn_clause(emit, deputy, clause, accounts)
+
+
+def _not_pinned(clauses: list[ConditionClause]) -> bool:
+    return not any(_pins(c) for c in clauses) and not any(c.operator.if_exists for c in clauses)
+
+
+def _check_source_account(emit: _Emitter, deputy: _Deputy, incomplete: bool) -> None:
+    statement, label = deputy.statement, deputy.label
+    clauses = deputy.account
+    if clauses:
+        if _not_pinned(clauses):
+            _report_not_pinned(emit, "CR001", deputy, SOURCE_ACCOUNT, clauses)
+        return
+    pinned_arns = [c for c in deputy.arn if _pins(c)]
+    if pinned_arns and all(_is_full_arn(v) for c in pinned_arns for v in c.values):
+        # The full ARN carries the account: confused-deputy safe, SourceAccount is extra.
+        emit.add(
+            "CR008",
+            f"{label}: no aws:SourceAccount condition; aws:SourceArn pins the full ARN, which "
+            "names the account (add aws:SourceAccount as defence in depth)",
+            statement,
+        )
+    elif not incomplete:
+        why = ", and aws:SourceArn is not pinned to a full ARN" if deputy.arn else ""
+        emit.add("CR001", f"{label}: no aws:SourceAccount condition{why}", statement)
+
+
+def _check_source_arn(emit: _Emitter, deputy: _Deputy, incomplete: bool) -> None:
+    statement, label = deputy.statement, deputy.label
+    clauses = deputy.arn
+    if not clauses:
+        if not incomplete:
+            emit.add("CR002", f"{label}: no aws:SourceArn condition", statement)
+    elif _not_pinned(clauses):
+        _report_not_pinned(emit, "CR002", deputy, SOURCE_ARN, clauses)
+
+
+def _report_not_pinned(
+    emit: _Emitter, rule_id: str, deputy: _Deputy, key: str, clauses: list[ConditionClause]
+) -> None:
+    operators = ", ".join(sorted({c.operator.raw for c in clauses}))
+    emit.add(
+        rule_id,
+        f"{deputy.label}: {key} is tested with {operators}, which does not pin it",
+        deputy.statement,
+    )
+
+
+def _check_source_arn_clause(
+    emit: _Emitter, deputy: _Deputy, clause: ConditionClause, accounts: set[str]
+) -> None:
+    statement, label, service = deputy.statement, deputy.label, deputy.service
+    for value in clause.values:
+        if wildcard_in(value) and not clause.operator.is_pattern:
+            emit.add(
+                "CR007",
+                f"{label}: {clause.operator.raw} compares {value!r} literally, so the * or ? "
+                "never matches a real ARN and Chime is refused",
+                statement,
+            )
             continue
-        for value in clause.values:
-            if wildcard_in(value) and not clause.operator.is_pattern:
-                emit.add(
-                    "CR007",
-                    f"{label}: {clause.operator.raw} compares {value!r} literally, so the * or ? "
-                    "never matches a real ARN and Chime is refused",
-                    statement,
-                )
-                continue
-            _check_source_arn_value(emit, statement, label, value, service, accounts)
+        _check_source_arn_value(emit, statement, (label, value, service), accounts)
 
 
 def _check_deputy_clause(
@@ -319,22 +599,24 @@ def _tolerated_pipeline_pattern(key: str, value: str, service: str) -> bool:
 def _check_source_arn_value(
     emit: _Emitter,
     statement: Statement,
-    label: str,
-    value: str,
-    service: str,
+    subject: tuple[str, str, str],
     accounts: set[str],
 ) -> None:
+    """``subject``: the statement's label, the aws:SourceArn value and the service."""
+    label, value, service = subject
     if is_symbolic(value) or (wildcard_in(value) and not literal_text(value).startswith("arn:")):
         return
     if wildcard_in(value) and _tolerated_pipeline_pattern(SOURCE_ARN.lower(), value, service):
         return
-    parsed = parse_chime_arn(value)
+    arn_service = _source_arn_service(emit.target.policy)
+    parsed = parse_chime_arn(value, arn_service)
     allowed_types = chime_resource_types(service)
     if parsed is None or (parsed["type"] not in allowed_types and parsed["type"] != "*"):
         kinds = " or ".join(f"{t}/<id>" for t in allowed_types)
         emit.add(
             "CR007",
-            f"{label}: aws:SourceArn {value!r} is not an arn:aws:chime:<region>:<account>:{kinds}",
+            f"{label}: aws:SourceArn {value!r} is not an "
+            f"arn:aws:{arn_service}:<region>:<account>:{kinds}",
             statement,
         )
         return
@@ -346,6 +628,13 @@ def _check_source_arn_value(
             f"is {sorted(accounts)}",
             statement,
         )
+
+
+def _source_arn_service(policy: Policy) -> str:
+    """How the resource's own service names the SMA in aws:SourceArn: Amazon Lex as
+    ``voiceconnector``, everyone else (S3, Lambda) as ``chime``."""
+    actions = [a.lower() for s in policy.statements for a in s.actions]
+    return "voiceconnector" if actions and all(a.startswith("lex:") for a in actions) else "chime"
 
 
 def _check_chime_actions(emit: _Emitter, statement: Statement, service: str) -> None:
@@ -390,6 +679,62 @@ def _check_chime_resources(emit: _Emitter, statement: Statement, service: str) -
             f"{statement.label} ({service}): resources {wide} are not object ARNs{where}",
             statement,
         )
+
+
+def _check_own_writes_denied(emit: _Emitter, deputy: _Deputy) -> None:
+    """CR012: a Deny that refuses the very requests the grant is for (recordings then fail
+    with NoAccessToDestination, StartCallRecording page). The request is the one Chime makes:
+    this grant's actions on one of its resources, from the SMA/Voice Connector it pins."""
+    statement, service = deputy.statement, deputy.service
+    arns = [v for c in deputy.arn if _pins(c) for v in c.values if not wildcard_in(v)]
+    accounts = sorted(v for c in deputy.account if _pins(c) for v in c.values)
+    reported: set[tuple[str, str]] = set()
+    for arn in arns:
+        parsed = parse_chime_arn(arn)
+        account = accounts[0] if accounts else (parsed["account"] if parsed else "")
+        for action in (a for a in statement.actions if not wildcard_in(a)):
+            for resource in statement.resources:
+                sample = resource.replace("*", "example").replace("?", "x")
+                request = service_request(
+                    action, sample, service, source_account=account, source_arn=arn
+                )
+                for deny in denying_statements(emit.target.policy, request):
+                    if (deny.label, action) in reported:
+                        continue
+                    reported.add((deny.label, action))
+                    emit.add(
+                        "CR012",
+                        f"{deny.label}: denies {service} {action} on {resource} from {arn}, "
+                        f"which {statement.label} grants: {_consequence(action)}",
+                        deny,
+                    )
+
+
+def _consequence(action: str) -> str:
+    if action.lower().startswith("s3:get"):
+        return "Chime cannot read the prompts (PlayAudio fails with InvalidAudioSource)"
+    return "Chime's recordings fail (StartCallRecording: NoAccessToDestination)"
+
+
+def _check_other_service(
+    emit: _Emitter, statement: Statement, service: str, incomplete: bool
+) -> None:
+    """CR009: a grant to a service principal other than Chime's, with nothing that names the
+    account or resource it acts for (own conditions or a confining Deny)."""
+    own = [c for c in statement.conditions if c.key_lower in DEPUTY_KEYS]
+    derived = [
+        clause
+        for deny in emit.target.policy.statements
+        if (clause := _confining_clause(deny, statement, service)) is not None
+    ]
+    if any(_pins(c) for c in own + derived) or incomplete:
+        return
+    emit.add(
+        "CR009",
+        f"{statement.label} ({service}): no aws:SourceAccount, aws:SourceArn or "
+        "aws:SourceOrgID condition",
+        statement,
+    )
 
 
 def denies_insecure_transport(statement: Statement) -> bool:

@@ -14,9 +14,11 @@ MEDIA_PIPELINES_PRINCIPAL = "mediapipelines.chime.amazonaws.com"
 VOICE_RESOURCE_TYPES = ("sma", "vc")
 PIPELINE_RESOURCE_TYPES = ("media-pipeline", "media-insights-pipeline-configuration")
 
+# The partition may be written as a reference (``${data.aws_partition.current.partition}``), as
+# Terraform configurations for several partitions do; region and account may be too.
 _CHIME_ARN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):chime:(?P<region>[^:]*):(?P<account>[^:]*):"
-    r"(?P<type>[a-z-]+)/(?P<id>.+)$"
+    r"^arn:(?P<partition>aws[a-z-]*|\$\{[^}:]*\}):(?P<service>chime|voiceconnector):(?P<region>[^:]*):"
+    r"(?P<account>[^:]*):(?P<type>[a-z-]+)/(?P<id>.+)$"
 )
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _IAM_ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(?P<account>\d{12}):")
@@ -40,9 +42,17 @@ def chime_resource_types(service: str) -> tuple[str, ...]:
     return VOICE_RESOURCE_TYPES
 
 
-def parse_chime_arn(value: str) -> dict[str, str] | None:
+def parse_chime_arn(value: str, service: str = "chime") -> dict[str, str] | None:
+    """The parts of a Chime resource ARN whose service part is ``service``.
+
+    S3 sees a SIP media application as ``arn:aws:chime:...:sma/<id>`` (StartCallRecording
+    page); Amazon Lex sees it as ``arn:aws:voiceconnector:...:sma/<id>`` (the Chime SDK's
+    StartBotConversation bot policy and AWS's samples).
+    """
     match = _CHIME_ARN.match(value)
-    return match.groupdict() if match else None
+    if match is None or match.group("service") != service:
+        return None
+    return match.groupdict()
 
 
 def account_of(principal: str) -> str | None:

@@ -60,11 +60,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "CR001",
         _C,
-        "Chime service principal allowed without an aws:SourceAccount condition",
-        "A service principal acts on behalf of every AWS customer. Without aws:SourceAccount, a "
-        "SIP media application in any other account can make Amazon Chime write to (or read "
-        "from) this bucket: the cross-service confused-deputy problem.",
-        'Add "StringEquals": {"aws:SourceAccount": "<your account id>"} to the statement.',
+        "Chime service principal allowed with neither aws:SourceAccount nor a full aws:SourceArn",
+        "A service principal acts on behalf of every AWS customer. With neither aws:SourceAccount "
+        "nor aws:SourceArn pinned to a full ARN (which names the account), a SIP media application "
+        "in any other account can make Amazon Chime write to (or read from) this bucket: the "
+        'cross-service confused-deputy problem (IAM User Guide, "The confused deputy problem").',
+        'Add "StringEquals": {"aws:SourceAccount": "<your account id>"} and pin aws:SourceArn to '
+        "the SIP media application's ARN.",
         "confused-deputy",
     ),
     Rule(
@@ -133,6 +135,29 @@ RULES: tuple[Rule, ...] = (
         "confused-deputy",
     ),
     Rule(
+        "CR008",
+        _L,
+        "aws:SourceArn pins the full ARN but aws:SourceAccount is missing (defence in depth)",
+        "AWS's cross-service confused deputy guidance calls aws:SourceArn with the full ARN of "
+        "the resource the most effective protection; the ARN carries the account, so the grant "
+        "is confined. The StartCallRecording page's bucket policy also names aws:SourceAccount: "
+        "adding it keeps the grant confined if the ARN is later widened with a wildcard.",
+        'Add "StringEquals": {"aws:SourceAccount": "<your account id>"} to the statement.',
+        "confused-deputy",
+    ),
+    Rule(
+        "CR009",
+        _H,
+        "Another service principal allowed without a confused-deputy condition",
+        "Every AWS service principal (transcribe.amazonaws.com, s3.amazonaws.com, ...) acts for "
+        "every customer. A grant with no aws:SourceAccount, aws:SourceArn or aws:SourceOrgID "
+        "condition (in the statement, or as a Deny that refuses other sources) lets that service "
+        "act on this resource for any account.",
+        'Add "StringEquals": {"aws:SourceAccount": "<your account id>"} and, where the service '
+        "sets it, aws:SourceArn with the ARN of the resource that acts.",
+        "confused-deputy",
+    ),
+    Rule(
         "CR010",
         _H,
         "Chime service principal granted more actions than it needs",
@@ -151,6 +176,18 @@ RULES: tuple[Rule, ...] = (
         "another bucket, * or NotResource widens it to bucket configuration or other data.",
         'Set Resource to "arn:aws:s3:::<bucket>/<prefix>/*" (object ARNs of this bucket only).',
         "least-privilege",
+    ),
+    Rule(
+        "CR012",
+        _H,
+        "A Deny statement blocks the Chime service principal's own writes or reads",
+        "An explicit Deny wins over any Allow (IAM policy evaluation logic). A Deny that matches "
+        "the requests the Chime grant is for (s3:PutObject/s3:PutObjectAcl from this SIP media "
+        "application) makes every recording fail with NoAccessToDestination (StartCallRecording "
+        "page), while the Allow reads as if recording works.",
+        "Narrow the Deny (its principal, actions, resources or condition) so that it leaves "
+        "Chime's requests from this SIP media application alone.",
+        "confused-deputy",
     ),
     # --- Anyone / negations -----------------------------------------------------------------------
     Rule(
@@ -346,9 +383,11 @@ RULES: tuple[Rule, ...] = (
         "CR063",
         _I,
         "Expression could not be resolved statically",
-        "The auditor does not guess: this value comes from an expression it cannot evaluate "
-        "without Terraform (a resource attribute, a function, a conditional). Rules that depend on "
-        "it were evaluated with the value unknown.",
+        "The auditor does not guess: this value comes from an expression it does not evaluate "
+        "(a function it does not implement, a variable without a value, a splat, a template "
+        "directive). A statement holding such a value is not judged at all, and rules about what "
+        "is missing from the policy are not applied, so no finding is made about a policy the "
+        "auditor could not compute.",
         "Audit the plan (terraform show -json plan > plan.json; callrec audit --plan plan.json) "
         "where every value is rendered.",
         "coverage",

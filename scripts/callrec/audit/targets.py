@@ -14,11 +14,14 @@ class PolicyKind(enum.Enum):
     IDENTITY = "iam-policy"
     TRUST = "trust-policy"
     KEY = "kms-key-policy"
-    DOCUMENT = "policy-document"  # a file of unknown purpose: resource-policy rules apply
+    DOCUMENT = "policy-document"  # a file whose actions are all S3's, bucket unknown
+    # Another service's resource policy (a Lambda function's, a Lex bot's, a topic's...):
+    # resource-policy rules apply, the S3 object rules do not.
+    RESOURCE = "resource-policy"
 
     @property
     def is_resource_policy(self) -> bool:
-        return self in (PolicyKind.BUCKET, PolicyKind.TRUST, PolicyKind.KEY, PolicyKind.DOCUMENT)
+        return self is not PolicyKind.IDENTITY
 
 
 @dataclass(frozen=True)

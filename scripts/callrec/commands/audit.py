@@ -7,9 +7,11 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from callrec import aws_options
 from callrec.audit.context import AuditContext
 from callrec.audit.engine import Targets, audit, fails
 from callrec.audit.errors import AuditInputError
+from callrec.audit.findings import Finding
 from callrec.audit.formatters import render_explain, render_json, render_text
 from callrec.audit.principals import is_account_id
 from callrec.audit.rules import RULES, Severity, rule
@@ -91,6 +93,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--explain", metavar="RULE", help="print a rule's rationale and exit")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
+    aws_options.add_arguments(parser)  # used by --bucket and --all-buckets
     parser.set_defaults(handler=run)
 
 
@@ -130,10 +133,14 @@ def collect(args: argparse.Namespace) -> Targets:
     return targets
 
 
+def _is_live(args: argparse.Namespace) -> bool:
+    return bool(args.bucket or args.all_buckets)
+
+
 def _owner_account(args: argparse.Namespace) -> str | None:
     if args.account:
         return str(args.account)
-    if args.bucket or args.all_buckets:
+    if _is_live(args):
         from callrec.audit.sources.live import caller_account
 
         return caller_account()
@@ -141,49 +148,59 @@ def _owner_account(args: argparse.Namespace) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.list_rules:
-        for item in RULES:
-            print(f"{item.id}  {item.severity.label:<8}  {item.title}")
-        return EXIT_OK
-    if args.explain:
-        try:
-            print(render_explain(rule(args.explain)), end="")
-        except KeyError:
-            print(
-                f"callrec audit: unknown rule {args.explain!r} (see --list-rules)", file=sys.stderr
-            )
-            return EXIT_USAGE
-        return EXIT_OK
-    if not (args.terraform or args.plan or args.bucket or args.all_buckets or args.policy_file):
-        print(
-            "callrec audit: nothing to audit: give --terraform DIR, --plan FILE, --bucket NAME, "
-            "--all-buckets or --policy-file FILE",
-            file=sys.stderr,
-        )
+    catalogue = _catalogue(args)
+    if catalogue is not None:
+        return catalogue
+    problem = _usage_problem(args)
+    if problem:
+        print(f"callrec audit: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    bad = [
-        a
-        for a in args.allow_account + ([args.account] if args.account else [])
-        if not is_account_id(a)
-    ]
-    if bad:
-        print(f"callrec audit: not a 12-digit account id: {', '.join(bad)}", file=sys.stderr)
-        return EXIT_USAGE
+    if _is_live(args):
+        aws_options.configure(args)
     try:
         targets = collect(args)
     except AuditInputError as error:
         print(f"callrec audit: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    context = AuditContext(_owner_account(args), frozenset(args.allow_account))
-    findings = audit(targets, context)
-    if args.format == "json":
-        report = render_json(findings, targets.resources)
-    elif args.format == "sarif":
-        report = render_sarif(findings, _version())
-    else:
-        report = render_text(findings, targets.resources)
+    findings = audit(targets, AuditContext(_owner_account(args), frozenset(args.allow_account)))
+    report = _render(args.format, findings, targets)
     if args.output:
         args.output.write_text(report, encoding="utf-8")
     else:
         sys.stdout.write(report)
     return EXIT_FINDINGS if fails(findings, args.fail_on) else EXIT_OK
+
+
+def _catalogue(args: argparse.Namespace) -> int | None:
+    """--list-rules and --explain: print from the rule catalogue; None when neither is asked."""
+    if args.list_rules:
+        for item in RULES:
+            print(f"{item.id}  {item.severity.label:<8}  {item.title}")
+        return EXIT_OK
+    if not args.explain:
+        return None
+    try:
+        print(render_explain(rule(args.explain)), end="")
+    except KeyError:
+        print(f"callrec audit: unknown rule {args.explain!r} (see --list-rules)", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def _usage_problem(args: argparse.Namespace) -> str:
+    if not (args.terraform or args.plan or _is_live(args) or args.policy_file):
+        return (
+            "nothing to audit: give --terraform DIR, --plan FILE, --bucket NAME, "
+            "--all-buckets or --policy-file FILE"
+        )
+    accounts = args.allow_account + ([args.account] if args.account else [])
+    bad = [account for account in accounts if not is_account_id(account)]
+    return f"not a 12-digit account id: {', '.join(bad)}" if bad else ""
+
+
+def _render(output_format: str, findings: list[Finding], targets: Targets) -> str:
+    if output_format == "json":
+        return render_json(findings, targets.resources)
+    if output_format == "sarif":
+        return render_sarif(findings, _version())
+    return render_text(findings, targets.resources)

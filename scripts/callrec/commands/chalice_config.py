@@ -6,6 +6,19 @@ output, and each function's ``iam_role_arn`` comes from ``function_role_arns`` (
 not manage roles: ``manage_iam_role`` is false). Outputs come from a file holding
 ``terraform output -json`` or live from a Terraform directory (through python-terraform).
 Other settings in the config file (timeouts, memory, other stages) are kept as they are.
+
+What ``chalice deploy`` needs from the stage, and where each comes from:
+
+* every function app.py declares has its own role (``lambda_functions.NAME.iam_role_arn``);
+  Chalice also insists on a stage-level ``iam_role_arn`` when ``manage_iam_role`` is false
+  ("When 'manage_iam_role' is set to false, you must provide an 'iam_role_arn'"). It is the SMA
+  handler's role, the narrowest one, and since every function has its own it is never used;
+* the media insights functions, when the stack has no media insights path (no roles for them),
+  are left out: the stage sets ``MEDIA_INSIGHTS_FUNCTIONS=disabled``, which app.py reads when
+  Chalice loads it to deploy, and the command says so;
+* ``xray``: active tracing, as the packaged functions have (the roles may write traces);
+* ``automatic_layer``: Chalice builds chalice_app/requirements.txt (python-docx, matplotlib for
+  the report) into a layer, so the function zip stays small and fast to redeploy.
 """
 
 from __future__ import annotations
@@ -23,6 +36,16 @@ from chalicelib.errors import CallRecError
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_CONFIG = REPO_ROOT / "chalice_app" / ".chalice" / "config.json"
 REQUIRED_OUTPUTS = ("lambda_environment", "function_role_arns")
+CORE_FUNCTIONS = ("sma_handler", "start_transcription", "render_report")
+MEDIA_INSIGHTS_FUNCTIONS = (
+    "media_insights_streaming_status",
+    "media_insights_state_change",
+    "media_insights_recording_metadata",
+    "stop_media_insights_pipeline",
+)
+# The app.py switch (read at deploy time from the stage's environment) and its "off" value.
+MEDIA_INSIGHTS_SWITCH = "MEDIA_INSIGHTS_FUNCTIONS"
+STAGE_ROLE_FUNCTION = "sma_handler"
 
 
 class ChaliceConfigError(CallRecError):
@@ -55,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
     current = read_config(args.config)
     updated = apply_outputs(current, outputs, args.stage)
     text = json.dumps(updated, indent=2) + "\n"
+    print(describe_stage(updated, args.stage))
     if args.check:
         if args.config.is_file() and args.config.read_text() == text:
             print(f"{args.config} is up to date")
@@ -107,23 +131,73 @@ def apply_outputs(
             hint="use the outputs of the root module in infra/ (terraform output -json)",
         )
     environment = _string_map(outputs["lambda_environment"], "lambda_environment")
-    roles = _string_map(outputs["function_role_arns"], "function_role_arns")
+    roles = _checked_roles(_string_map(outputs["function_role_arns"], "function_role_arns"))
+    media_insights = _media_insights_enabled(roles)
+    if not media_insights:
+        environment[MEDIA_INSIGHTS_SWITCH] = "disabled"
+    result = json.loads(json.dumps(config))
+    settings = result.setdefault("stages", {}).setdefault(stage, {})
+    settings["manage_iam_role"] = False
+    settings["iam_role_arn"] = roles[STAGE_ROLE_FUNCTION]
+    settings["automatic_layer"] = True
+    # The function roles carry the X-Ray grant (infra/modules/function-role).
+    settings["xray"] = True
+    settings["environment_variables"] = dict(sorted(environment.items()))
+    functions = settings.setdefault("lambda_functions", {})
+    if not media_insights:
+        for function in MEDIA_INSIGHTS_FUNCTIONS:
+            functions.get(function, {}).pop("iam_role_arn", None)
+    for function, role in sorted(roles.items()):
+        functions.setdefault(function, {})["iam_role_arn"] = role
+    return dict(result)
+
+
+def describe_stage(config: Mapping[str, Any], stage: str) -> str:
+    """One line saying which functions the stage deploys and which it leaves out."""
+    settings = config["stages"][stage]
+    deployed = sorted(
+        name
+        for name, entry in settings.get("lambda_functions", {}).items()
+        if "iam_role_arn" in entry
+    )
+    text = f"stage {stage!r} deploys {', '.join(deployed)}"
+    if settings["environment_variables"].get(MEDIA_INSIGHTS_SWITCH) == "disabled":
+        text += (
+            f"; leaves out {', '.join(MEDIA_INSIGHTS_FUNCTIONS)} "
+            "(the stack has no media insights path: enable_media_insights is false)"
+        )
+    return text
+
+
+def _checked_roles(roles: dict[str, str]) -> dict[str, str]:
     if not roles:
         raise ChaliceConfigError(
             "function_role_arns is empty", hint="apply infra/ (call-analytics module) first"
         )
-    result = json.loads(json.dumps(config))
-    settings = result.setdefault("stages", {}).setdefault(stage, {})
-    settings["manage_iam_role"] = False
-    settings["environment_variables"] = dict(sorted(environment.items()))
-    functions = settings.setdefault("lambda_functions", {})
     for function, role in sorted(roles.items()):
         if not role:
             raise ChaliceConfigError(
                 f"function_role_arns[{function!r}] is empty", hint="apply infra/ first"
             )
-        functions.setdefault(function, {})["iam_role_arn"] = role
-    return dict(result)
+    missing = [name for name in CORE_FUNCTIONS if name not in roles]
+    if missing:
+        raise ChaliceConfigError(
+            f"function_role_arns has no role for {', '.join(missing)}",
+            hint="chalice deploy would deploy them without one; apply infra/ (call-analytics)",
+        )
+    return roles
+
+
+def _media_insights_enabled(roles: Mapping[str, str]) -> bool:
+    present = [name for name in MEDIA_INSIGHTS_FUNCTIONS if name in roles]
+    if present and len(present) != len(MEDIA_INSIGHTS_FUNCTIONS):
+        absent = sorted(set(MEDIA_INSIGHTS_FUNCTIONS) - set(present))
+        raise ChaliceConfigError(
+            "function_role_arns has roles for some media insights functions but not "
+            + ", ".join(absent),
+            hint="apply infra/ with enable_media_insights, or pass extra_function_role_arns",
+        )
+    return bool(present)
 
 
 def _string_map(value: Any, name: str) -> dict[str, str]:

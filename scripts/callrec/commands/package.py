@@ -4,7 +4,10 @@ Runs ``chalice package --pkg-format terraform`` offline on a staged copy of the 
 stage config says roles are not managed by Chalice and carries no environment: both come from
 Terraform), rewrites the output for Terraform 1.x and provider 6.x (callrec.terraform.chalice_tf)
 and writes ``chalice.tf.json``, ``chalice_override.tf.json`` and ``chalice-deployment.zip``
-into the Terraform root. ``--apply`` then runs init, plan and apply there through python-terraform.
+into the Terraform root. ``--apply`` then runs init and plan there through python-terraform,
+shows the plan and, as ``terraform apply`` does, applies it only after the operator types "yes"
+(or with ``--auto-approve``); with no terminal to ask on, it refuses unless ``--auto-approve``.
+``--var-file`` and ``--var`` reach the plan as they would reach ``terraform plan``.
 
 The report function needs python-docx and matplotlib (with numpy, lxml, Pillow...), about
 150 MB unpacked: too much for the one deployment zip Chalice shares between all functions. They
@@ -23,9 +26,11 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from callrec import aws_options
 from callrec.terraform import chalice_tf
 from callrec.terraform.chalice_tf import PackageError
 
@@ -81,16 +86,40 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--apply", action="store_true", help="then terraform init, plan and apply in --out"
     )
+    parser.add_argument(
+        "--auto-approve",
+        action="store_true",
+        help="with --apply: apply without asking (needed without a terminal)",
+    )
+    parser.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="with --apply: a Terraform variables file for the plan; repeatable",
+    )
+    parser.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="with --apply: a Terraform variable for the plan; repeatable",
+    )
+    aws_options.add_arguments(parser)  # used by --apply (Terraform's AWS provider)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.apply:  # before packaging: no Region or credentials is one line, not a failed apply
+        aws_options.configure(args)
     app_dir: Path = args.app_dir.resolve()
     out_dir: Path = args.out.resolve()
     if not (app_dir / "app.py").is_file():
         raise PackageError(f"{app_dir} has no app.py", hint="pass --app-dir chalice_app")
     if not (out_dir / "main.tf").is_file():
         raise PackageError(f"{out_dir} has no main.tf", hint="pass --out infra")
+    apply_options = check_apply_options(args) if args.apply else None
     with tempfile.TemporaryDirectory(prefix="callrec-package-") as temp:
         staged = stage_project(app_dir, Path(temp) / "app", args.stage)
         vendor(args.vendor, staged / "vendor")
@@ -118,8 +147,8 @@ def run(args: argparse.Namespace) -> int:
             (out_dir / name).write_text(text)
         shutil.copyfile(generated_dir / "deployment.zip", out_dir / chalice_tf.ZIP_NAME)
     print(f"packaged {', '.join(packaged.functions)} into {out_dir}")
-    if args.apply:
-        return apply(out_dir)
+    if apply_options is not None:
+        return apply(out_dir, apply_options)
     return 0
 
 
@@ -133,6 +162,9 @@ def stage_project(app_dir: Path, target: Path, stage: str) -> Path:
             f"{app_dir / '.chalice' / 'config.json'} is missing", hint="restore it from git"
         )
     config_path.write_text(json.dumps(packaging_config(json.loads(config_path.read_text()), stage)))
+    # requirements.txt is for `chalice deploy`; here chalice package would pip-download it for
+    # Lambda's platform. The dependency layer is built offline from this environment instead.
+    (target / "requirements.txt").unlink(missing_ok=True)
     return target
 
 
@@ -143,6 +175,7 @@ def packaging_config(config: dict[str, Any], stage: str) -> dict[str, Any]:
     settings["manage_iam_role"] = False
     settings["iam_role_arn"] = PLACEHOLDER_ROLE
     settings.pop("environment_variables", None)
+    settings.pop("automatic_layer", None)
     for function in settings.get("lambda_functions", {}).values():
         for key in ("iam_role_arn", "manage_iam_role", "environment_variables"):
             function.pop(key, None)
@@ -231,15 +264,60 @@ def vendor(distributions: list[str], target: Path, *, skip_tests: bool = False) 
             shutil.copy2(source, destination)
 
 
-def apply(out_dir: Path) -> int:
+@dataclass(frozen=True)
+class ApplyOptions:
+    """How ``--apply`` runs: the plan's variables and whether to ask before applying."""
+
+    variables: dict[str, str]
+    var_files: tuple[Path, ...]
+    auto_approve: bool
+
+
+def check_apply_options(args: argparse.Namespace) -> ApplyOptions:
+    """Validate the --apply flags before anything is packaged."""
+    if not args.auto_approve and not sys.stdin.isatty():
+        raise PackageError(
+            "--apply asks for confirmation, and there is no terminal to ask on",
+            hint="run it in a terminal, or pass --auto-approve (as for terraform apply)",
+        )
+    variables: dict[str, str] = {}
+    for item in args.var:
+        name, sep, value = str(item).partition("=")
+        if not sep or not name.strip():
+            raise PackageError(
+                f"--var {item!r} is not NAME=VALUE", hint="e.g. --var name_prefix=rec"
+            )
+        variables[name.strip()] = value
+    for path in args.var_file:
+        if not path.is_file():
+            raise PackageError(f"--var-file {path} does not exist", hint="pass an existing .tfvars")
+    return ApplyOptions(
+        variables, tuple(path.resolve() for path in args.var_file), args.auto_approve
+    )
+
+
+def apply(out_dir: Path, options: ApplyOptions) -> int:
     from callrec.terraform.driver import TerraformDriver
 
-    driver = TerraformDriver(out_dir)
+    driver = TerraformDriver(out_dir, variables=options.variables, var_files=options.var_files)
     driver.init()
     plan = driver.plan()
+    print(plan.stdout)
     if not plan.has_changes:
         print("no changes")
         return 0
+    if not options.auto_approve and not _confirmed():
+        print("Apply cancelled.")
+        return 1
     driver.apply(plan)
     print("applied")
     return 0
+
+
+def _confirmed() -> bool:
+    print("Do you want to perform these actions? Only 'yes' will be accepted to approve.")
+    try:
+        answer = input("  Enter a value: ")
+    except EOFError:
+        return False
+    return answer.strip() == "yes"

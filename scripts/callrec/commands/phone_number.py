@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from callrec import aws_options
 from chalicelib.errors import CallRecError
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -99,6 +100,16 @@ class SearchCriteria:
         return request
 
 
+@dataclass(frozen=True)
+class Wait:
+    """How long ``order`` waits for an order to settle, and how (clock and sleep for tests)."""
+
+    timeout: float = 300.0
+    poll_interval: float = 5.0
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+
 def voice_client() -> Any:
     from chalicelib import aws
 
@@ -116,23 +127,20 @@ def order(
     *,
     name: str | None = None,
     product_type: str = "SipMediaApplicationDialIn",
-    timeout: float = 300.0,
-    poll_interval: float = 5.0,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
+    wait: Wait = Wait(),
 ) -> OrderResult:
-    """Order ``numbers`` and wait (at most ``timeout`` seconds) for the order to settle."""
+    """Order ``numbers`` and wait (at most ``wait.timeout`` seconds) for the order to settle."""
     request: dict[str, Any] = {"ProductType": product_type, "E164PhoneNumbers": numbers}
     if name:
         request["Name"] = name
     created = _call(client, "create_phone_number_order", **request)["PhoneNumberOrder"]
     order_id = str(created["PhoneNumberOrderId"])
     current = created
-    deadline = clock() + timeout
+    deadline = wait.clock() + wait.timeout
     while not OrderStatus(current["Status"]).terminal:
-        if clock() >= deadline:
+        if wait.clock() >= deadline:
             return _result(current, timed_out=True)
-        sleep(poll_interval)
+        wait.sleep(wait.poll_interval)
         current = _call(client, "get_phone_number_order", PhoneNumberOrderId=order_id)[
             "PhoneNumberOrder"
         ]
@@ -231,6 +239,7 @@ def register(subparsers: Any) -> None:
         "--poll-interval", type=float, default=5.0, help="seconds between polls"
     )
     order_parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    aws_options.add_arguments(order_parser)
     order_parser.set_defaults(handler=_order_command)
 
     list_parser = actions.add_parser("list", help="list the account's phone numbers")
@@ -239,17 +248,20 @@ def register(subparsers: Any) -> None:
         "--product-type", choices=["VoiceConnector", "SipMediaApplicationDialIn"]
     )
     list_parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    aws_options.add_arguments(list_parser)
     list_parser.set_defaults(handler=_list_command)
 
     release_parser = actions.add_parser("release", help="release phone numbers")
     release_parser.add_argument("numbers", nargs="+", type=_e164, metavar="E164")
     release_parser.add_argument("--yes", action="store_true", help="confirm the release")
+    aws_options.add_arguments(release_parser)
     release_parser.set_defaults(handler=_release_command)
 
 
 def _order_command(args: argparse.Namespace) -> int:
     if args.city and not args.state:
         raise PhoneNumberError("--city needs --state", hint="e.g. --city Seattle --state WA")
+    aws_options.configure(args)
     client = voice_client()
     criteria = SearchCriteria(
         country=args.country,
@@ -265,9 +277,8 @@ def _order_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    result = order(
-        client, numbers, name=args.name, timeout=args.timeout, poll_interval=args.poll_interval
-    )
+    wait = Wait(timeout=args.timeout, poll_interval=args.poll_interval)
+    result = order(client, numbers, name=args.name, wait=wait)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
@@ -286,6 +297,7 @@ def _order_command(args: argparse.Namespace) -> int:
 
 
 def _list_command(args: argparse.Namespace) -> int:
+    aws_options.configure(args)
     numbers = list(list_numbers(voice_client(), status=args.status, product_type=args.product_type))
     if args.json:
         print(json.dumps(numbers, indent=2, default=str))
@@ -305,6 +317,7 @@ def _release_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    aws_options.configure(args)
     client = voice_client()
     for number in args.numbers:
         release(client, number)

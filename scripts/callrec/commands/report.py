@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from callrec.errors import UsageError
 from chalicelib.errors import TranscriptError
 
 
@@ -21,7 +23,10 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("transcript", type=Path, help="Call Analytics (or standard) output JSON")
     parser.add_argument(
-        "-o", "--output", type=Path, help="file to write (default: next to the input)"
+        "-o",
+        "--output",
+        type=Path,
+        help="file to write, or - for standard output (default: next to the input)",
     )
     parser.add_argument(
         "--format", choices=("docx", "markdown"), default="docx", help="report format"
@@ -45,15 +50,46 @@ def run(args: argparse.Namespace) -> int:
         raise TranscriptError(
             f"cannot read {args.transcript}: {error.strerror}", hint="check the path"
         ) from error
+    output = _output_path(args.output, args.transcript.with_suffix(report_format.extension))
     context = CallContext(
         transaction_id=args.transaction_id,
         direction=args.direction,
         owner_number=args.owner_number,
         other_number=args.other_number,
-        started_at=args.started_at,
+        started_at=_timestamp(args.started_at),
     )
     rendered = render(parse_document(data), context, report_format)
-    output: Path = args.output or args.transcript.with_suffix(report_format.extension)
+    if output is None:
+        sys.stdout.buffer.write(rendered)
+        return 0
     output.write_bytes(rendered)
     print(f"wrote {output} ({len(rendered)} bytes)", file=sys.stderr)
     return 0
+
+
+def _output_path(given: Path | None, default: Path) -> Path | None:
+    """Where to write (None: standard output), checked before anything is rendered."""
+    if given is not None and str(given) == "-":
+        return None
+    output = given or default
+    if not output.parent.is_dir():
+        raise UsageError(
+            f"-o {output}: the folder {output.parent} does not exist",
+            hint="create it first or pass a path in an existing folder",
+        )
+    if output.is_dir():
+        raise UsageError(f"-o {output} is a directory", hint="pass a file name")
+    return output
+
+
+def _timestamp(value: str) -> str:
+    if not value:
+        return value
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise UsageError(
+            f"--started-at {value!r} is not a timestamp",
+            hint="use ISO 8601, e.g. 2026-11-20T14:01:05Z",
+        ) from error
+    return value

@@ -36,7 +36,7 @@ PROVIDER_ADDRESS = "registry.terraform.io/hashicorp/aws"
 
 JsonType = Any  # a cty type in Terraform's JSON encoding: "string" or ["list", "string"], ...
 Json = dict[str, Any]
-
+_PROVIDER_VERSION = re.compile(r"providerVersion: '([0-9.]+)'")
 
 _ATTR_COMMENT = re.compile(
     r"^    // (\w+) - computed: (true|false), optional: (true|false), required: (true|false)$",
@@ -384,11 +384,14 @@ def read_wheel(wheel: Path, lib_dirs: Iterable[str]) -> WheelSources:
                     modules[wanted[member.name]] = text
                 else:
                     extra[member.name] = text
-    missing = sorted(set(wanted.values()) - set(modules))
-    if missing:
-        raise SchemaExtractionError(f"{wheel.name} has no bindings for: {', '.join(missing)}")
+    # A type without bindings is skipped by build_schema (with a warning); the provider's own
+    # bindings are needed for everything.
+    if "provider" in wanted.values() and "provider" not in modules:
+        raise SchemaExtractionError(f"{wheel.name} has no bindings for the provider itself")
     package = json.loads(extra["package/package.json"])
-    version_match = re.search(r"providerVersion: '([0-9.]+)'", next(iter(modules.values()), ""))
+    version_match = next(
+        (m for m in (_PROVIDER_VERSION.search(text) for text in modules.values()) if m), None
+    )
     if version_match is None:
         raise SchemaExtractionError("cannot find the provider version in the bindings")
     return WheelSources(
@@ -399,23 +402,58 @@ def read_wheel(wheel: Path, lib_dirs: Iterable[str]) -> WheelSources:
     )
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A type ``make provider-schema`` could not extract, and why."""
+
+    type_name: str
+    data_source: bool
+    reason: str
+
+    def __str__(self) -> str:
+        kind = "data source" if self.data_source else "resource"
+        return f"{kind} {self.type_name}: {self.reason}"
+
+
+def _type_schemas(
+    sources: WheelSources, names: Iterable[str], *, data_source: bool, skipped: list[Skipped]
+) -> dict[str, Json]:
+    schemas: dict[str, Json] = {}
+    for name in sorted(set(names)):
+        module = sources.modules.get(lib_dir_for(name, data_source=data_source))
+        if module is None:
+            skipped.append(Skipped(name, data_source, "no bindings in the wheel"))
+            continue
+        try:
+            schemas[name] = type_schema(module, name)
+        except SchemaExtractionError as error:
+            skipped.append(Skipped(name, data_source, str(error)))
+    return schemas
+
+
 def build_schema(
-    sources: WheelSources, resources: Iterable[str], data_sources: Iterable[str]
+    sources: WheelSources,
+    resources: Iterable[str],
+    data_sources: Iterable[str],
+    skipped: list[Skipped] | None = None,
 ) -> Json:
-    """The ``terraform providers schema -json`` document for the given types."""
+    """The ``terraform providers schema -json`` document for the given types.
+
+    A type that cannot be extracted is left out and appended to ``skipped`` (the rest of the
+    schema is still worth having; the offline check then says the type is not in it).
+    """
+    left_out = skipped if skipped is not None else []
     return {
         "format_version": "1.0",
         "provider_schemas": {
             PROVIDER_ADDRESS: {
                 "provider": provider_schema(sources.modules["provider"]),
-                "resource_schemas": {
-                    name: type_schema(sources.modules[lib_dir_for(name, data_source=False)], name)
-                    for name in sorted(set(resources))
-                },
-                "data_source_schemas": {
-                    name: type_schema(sources.modules[lib_dir_for(name, data_source=True)], name)
-                    for name in sorted(set(data_sources))
-                },
+                "resource_schemas": _type_schemas(
+                    sources, resources, data_source=False, skipped=left_out
+                ),
+                "data_source_schemas": _type_schemas(
+                    sources, data_sources, data_source=True, skipped=left_out
+                ),
             }
         },
     }

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -27,6 +28,10 @@ from callrec.infra_check.terraform import Result, Terraform
 
 LOCK_FILE = ".terraform.lock.hcl"
 _SKIPPED_PARTS = {"tests", "provider-schema", "fixtures"}
+# Terraform core's words for a type the provider's schema lacks (wrapped at any space).
+_UNSUPPORTED_TYPE = re.compile(
+    r"does\s+not\s+support\s+(?P<kind>resource|data\s+source)\s+type\s+\"(?P<type>aws_\w+)\""
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Step:
     name: str  # fmt | init | validate | test
     directory: Path
     result: Result
+    notes: tuple[str, ...] = ()  # what the check adds to Terraform's own output
 
     @property
     def ok(self) -> bool:
@@ -127,6 +133,31 @@ def _report_step(step: Step, base: Path, printer: Printer) -> None:
     if not step.ok:
         for line in step.result.output.splitlines():
             printer(f"    {line}")
+        for note in step.notes:
+            printer(f"    note: {note}")
+
+
+def offline_schema_notes(output: str, schema: ProviderSchema) -> tuple[str, ...]:
+    """Say plainly when Terraform refused an ``aws_*`` type because the offline schema lacks it.
+
+    The schema served offline holds only the types ``make provider-schema`` extracted (those
+    used under infra/ then, and a baseline); Terraform's "does not support resource type" reads
+    like a typo either way.
+    """
+    notes: list[str] = []
+    for match in _UNSUPPORTED_TYPE.finditer(output):
+        kind = " ".join(match.group("kind").split())
+        type_name = match.group("type")
+        note = (
+            f"{kind} type {type_name} is not in the offline schema "
+            f"({_display(schema.schema_file, Path.cwd())}, hashicorp/aws "
+            f"{schema.provider_version}), which holds only the types extracted for infra/. If "
+            f"{type_name} is a real hashicorp/aws {kind} type, add it: use it under infra/ and "
+            "run `make provider-schema`; otherwise check its spelling."
+        )
+        if note not in notes:
+            notes.append(note)
+    return tuple(notes)
 
 
 def run_check(
@@ -144,7 +175,8 @@ def run_check(
     report = Report(root)
 
     def record(name: str, directory: Path, result: Result) -> Step:
-        step = Step(name, directory, result)
+        notes = () if result.ok else offline_schema_notes(result.output, schema)
+        step = Step(name, directory, result, notes)
         report.steps.append(step)
         _report_step(step, base, printer)
         return step

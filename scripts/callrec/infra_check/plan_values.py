@@ -75,3 +75,57 @@ def _plan_nested(nesting: str, block: Json, proposed: Any, prior: Any) -> Any:
             for index, item in enumerate(proposed)
         ]
     return proposed
+
+
+Path = tuple[str | int, ...]
+
+
+def computed_only_set(block: Json, config: Any, path: Path = ()) -> list[Path]:
+    """Paths of computed-only attributes (neither required nor optional) that ``config`` sets.
+
+    The real provider refuses them at validate (terraform-plugin-sdk: "Computed attributes
+    cannot be set"); Terraform core does not check this itself. An unknown value counts as set:
+    the configuration wrote an expression there.
+    """
+    if not isinstance(config, dict):
+        return []
+    found: list[Path] = []
+    for name, attribute in block.get("attributes", {}).items():
+        value = config.get(name)
+        if value is None:
+            continue
+        settable = attribute.get("required") or attribute.get("optional")
+        if not settable:
+            found.append((*path, name))
+            continue
+        nested = attribute.get("nested_type")
+        if nested is not None:
+            inner = {"attributes": nested.get("attributes", {})}
+            found += _nested_set(nested["nesting_mode"], inner, value, (*path, name))
+    for name, block_type in block.get("block_types", {}).items():
+        value = config.get(name)
+        found += _nested_set(block_type["nesting_mode"], block_type["block"], value, (*path, name))
+    return found
+
+
+def _nested_set(nesting: str, block: Json, value: Any, path: Path) -> list[Path]:
+    if value is None or is_unknown(value):
+        return []
+    if nesting == "single":
+        return computed_only_set(block, value, path)
+    if nesting == "map" and isinstance(value, dict):
+        return [
+            p for key, item in value.items() for p in computed_only_set(block, item, (*path, key))
+        ]
+    if isinstance(value, list):
+        return [
+            p
+            for index, item in enumerate(value)
+            for p in computed_only_set(block, item, (*path, index))
+        ]
+    return []
+
+
+def dotted(path: Path) -> str:
+    """``("rule", 0, "id")`` -> ``rule.0.id``, the SDK's way of naming an attribute."""
+    return ".".join(str(step) for step in path)

@@ -7,8 +7,9 @@ socket with mutual TLS when Terraform passes its own certificate in ``PLUGIN_CLI
 (go-plugin's AutoMTLS).
 
 Terraform core checks configuration against the schema itself (unknown or misspelled arguments,
-missing required ones, types, block nesting and counts), so the validate RPCs accept everything;
-planning marks unset computed attributes unknown. Reading or changing real infrastructure is
+missing required ones, types, block nesting and counts); the validate RPCs add what the real
+provider refuses there, a computed-only attribute set in configuration; planning marks unset
+computed attributes unknown. Reading or changing real infrastructure is
 refused with an error that says so: use ``mock_provider "aws"`` in ``terraform test``.
 
 Run by the wrapper executable that ``callrec infra check`` installs into its filesystem mirror;
@@ -151,15 +152,49 @@ class SchemaProvider:
     def GetFunctions(self, request: Any, context: Any) -> Any:  # noqa: N802
         return self.pb.GetFunctions.Response()
 
-    # -- validation: Terraform core has already checked the configuration against the schema
+    # -- validation: Terraform core has already checked names, types and blocks against the
+    # schema; what the provider itself refuses at validate is a computed-only attribute set in
+    # configuration (an ``arn``, a ``bucket_domain_name``).
     def ValidateProviderConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
         return self.pb.ValidateProviderConfig.Response()
 
     def ValidateResourceConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
-        return self.pb.ValidateResourceConfig.Response()
+        schema = self._resource(request.type_name)
+        return self.pb.ValidateResourceConfig.Response(
+            diagnostics=self._read_only_diagnostics(schema, request.config.msgpack)
+        )
 
     def ValidateDataResourceConfig(self, request: Any, context: Any) -> Any:  # noqa: N802
-        return self.pb.ValidateDataResourceConfig.Response()
+        schema = self.schema.get("data_source_schemas", {}).get(request.type_name)
+        return self.pb.ValidateDataResourceConfig.Response(
+            diagnostics=self._read_only_diagnostics(schema, request.config.msgpack)
+        )
+
+    def _read_only_diagnostics(self, schema: Json | None, config: bytes) -> list[Any]:
+        """The SDK's own wording (terraform-plugin-sdk helper/schema, validate of a field that
+        is neither required nor optional), with the attribute's path so Terraform shows the
+        configuration line."""
+        if schema is None:
+            return []
+        pb = self.pb
+        diagnostics = []
+        for path in plan_values.computed_only_set(schema["block"], plan_values.decode(config)):
+            name = plan_values.dotted(path)
+            steps = [
+                pb.AttributePath.Step(element_key_int=step)
+                if isinstance(step, int)
+                else pb.AttributePath.Step(attribute_name=step)
+                for step in path
+            ]
+            diagnostics.append(
+                pb.Diagnostic(
+                    severity=pb.Diagnostic.ERROR,
+                    summary="Computed attributes cannot be set",
+                    detail=f'Computed attributes cannot be set, but a value was set for "{name}".',
+                    attribute=pb.AttributePath(steps=steps),
+                )
+            )
+        return diagnostics
 
     def ConfigureProvider(self, request: Any, context: Any) -> Any:  # noqa: N802
         return self.pb.ConfigureProvider.Response()

@@ -2,7 +2,9 @@
 
 Usage: ``python -m callrec.infra_check.regenerate --wheel WHEEL [--infra infra] [--out DIR]``.
 Writes ``aws.json`` (``terraform providers schema -json`` shape), ``VERSION.json`` (provider
-and package versions, the type list) and ``LICENSE`` (the MPL-2.0 text the package ships).
+and package versions, the type list, the types skipped) and ``LICENSE`` (the MPL-2.0 text the
+package ships). A type the wheel has no bindings for, or whose bindings cannot be read, is
+skipped with a warning on stderr instead of aborting the whole schema.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ def regenerate(wheel: Path, infra: Path, out: Path) -> dict[str, Any]:
     lib_dirs += [cdktn_schema.lib_dir_for(name, data_source=False) for name in types.resources]
     lib_dirs += [cdktn_schema.lib_dir_for(name, data_source=True) for name in types.data_sources]
     sources = cdktn_schema.read_wheel(wheel, lib_dirs)
-    schema = cdktn_schema.build_schema(sources, types.resources, types.data_sources)
+    skipped: list[cdktn_schema.Skipped] = []
+    schema = cdktn_schema.build_schema(sources, types.resources, types.data_sources, skipped)
+    provider = schema["provider_schemas"][cdktn_schema.PROVIDER_ADDRESS]
     out.mkdir(parents=True, exist_ok=True)
     (out / SCHEMA_FILE).write_text(json.dumps(schema, indent=1, sort_keys=True) + "\n")
     (out / LICENSE_FILE).write_text(sources.licence)
@@ -38,8 +42,9 @@ def regenerate(wheel: Path, infra: Path, out: Path) -> dict[str, Any]:
         "provider_version": sources.provider_version,
         "extracted_from": f"cdktn-provider-aws {sources.package_version} (PyPI, MPL-2.0)",
         "wheel": wheel.name,
-        "resources": sorted(types.resources),
-        "data_sources": sorted(types.data_sources),
+        "resources": sorted(provider["resource_schemas"]),
+        "data_sources": sorted(provider["data_source_schemas"]),
+        "skipped": [str(item) for item in skipped],
     }
     (out / VERSION_FILE).write_text(json.dumps(version, indent=1) + "\n")
     return version
@@ -59,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CallRecError as error:
         print(f"provider schema: error: {error}", file=sys.stderr)
         return 1
+    for item in version["skipped"]:
+        print(f"provider schema: warning: skipped {item}", file=sys.stderr)
     print(
         f"wrote {args.out / SCHEMA_FILE}: hashicorp/aws {version['provider_version']}, "
         f"{len(version['resources'])} resources, {len(version['data_sources'])} data sources"

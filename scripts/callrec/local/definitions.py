@@ -3,8 +3,11 @@
 One source of truth: the bucket policies are rendered from ``infra/modules/*/main.tf`` (the
 ``data "aws_iam_policy_document" "this"`` of the recording and prompts bucket modules) with the
 static Terraform evaluator of ``callrec audit``, and the table, topic and queue names from the
-``name`` arguments of the call-analytics module. Only what Terraform knows at apply time (bucket
-ARNs, the caller's account, the partition) is substituted here, with the local values.
+``name`` arguments of the call-analytics module. What Terraform knows only at apply time (bucket
+ARNs, the caller's account, the partition) is given its local value before evaluation, and a
+function the static evaluator does not implement is evaluated by Terraform itself
+(``callrec.infra_check.functions``) on those known values; an expression neither can evaluate
+stops the rendering with its text and place.
 """
 
 from __future__ import annotations
@@ -68,37 +71,94 @@ def require_checkout() -> None:
 
 
 @functools.cache
-def _parsed(module: str) -> Any:
+def _parsed(directory: Path) -> Any:
     """The parsed module (HCL parsing is the slow part; the files do not change in a run)."""
     from callrec.audit.sources.terraform import load_module
 
-    return load_module(MODULES_DIR / module)
+    return load_module(directory)
 
 
-def _render(
-    module: str, document: str, inputs: Mapping[str, Any], known: Mapping[str, str]
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Source:
+    """Where a policy document is read from: ``modules/<module>/`` and the document's name."""
+
+    modules: Path
+    module: str
+    document: str = "this"
+
+    @property
+    def directory(self) -> Path:
+        return self.modules / self.module
+
+
+def _render(source: _Source, inputs: Mapping[str, Any], known: Mapping[str, str]) -> dict[str, Any]:
     from callrec.audit.sources.terraform import Instance, TerraformReader
+    from callrec.infra_check import functions
 
-    reader = TerraformReader(MODULES_DIR / module)
-    parsed = _parsed(module)
-    block = parsed.data("aws_iam_policy_document", document)
+    reader = TerraformReader(source.directory)
+    reader.known = known  # the local values of apply-time references, known before evaluating
+    reader.fallback = functions.call  # Terraform itself for functions the evaluator lacks
+    parsed = _parsed(source.directory)
+    block = parsed.data("aws_iam_policy_document", source.document)
     if block is None:
         raise DefinitionError(
-            f"infra/modules/{module} has no aws_iam_policy_document.{document}",
+            f"infra/modules/{source.module} has no aws_iam_policy_document.{source.document}",
             hint="the local stack renders the bucket policy from that document",
         )
     instance = Instance(reader, parsed, "", {}, None, inputs=inputs)
     rendered, _ = reader.render_document(instance, block)
-    document_json: dict[str, Any] = _substitute(rendered, known, module)
+    _refuse_unresolved(rendered, parsed, source)
+    document_json: dict[str, Any] = _substitute(rendered, known, source.module)
     return document_json
 
 
-def _resource_name(module: str, resource_type: str, inputs: Mapping[str, Any]) -> str:
+def _refuse_unresolved(rendered: Any, parsed: Any, source: _Source) -> None:
+    """Fail, naming the expression and where it is written, rather than store a guess.
+
+    The demo's bucket policies are only as right as their rendering: a value the static
+    evaluator could not compute (a function it does not implement) must stop the run.
+    """
+    from callrec.audit.policy import unresolved_expressions
+
+    expressions = [e for text in _strings(rendered) for e in unresolved_expressions(text)]
+    if not expressions:
+        return
+    expression = expressions[0]
+    raise DefinitionError(
+        f"{_where(expression, parsed, source)}: cannot evaluate {expression} "
+        f"for the local bucket policy (aws_iam_policy_document.{source.document})",
+        hint="neither the static evaluator nor Terraform could evaluate it here (an unknown "
+        "function, or a value known only at apply): check it with `terraform console`",
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    return []
+
+
+def _where(expression: str, parsed: Any, source: _Source) -> str:
+    """``infra/modules/<module>/<file>:<line>`` of the expression's first line, if found."""
+    needle = expression.split(" (", 1)[0].splitlines()[0].strip()
+    for path, text in parsed.texts.items():
+        for number, line in enumerate(text.splitlines(), start=1):
+            if needle and needle[:40] in line:
+                return f"infra/modules/{source.module}/{path.name}:{number}"
+    return f"infra/modules/{source.module}"
+
+
+def _resource_name(
+    module: str, resource_type: str, inputs: Mapping[str, Any], modules: Path = MODULES_DIR
+) -> str:
     from callrec.audit.sources.terraform import Instance, TerraformReader
 
-    parsed = _parsed(module)
-    instance = Instance(TerraformReader(MODULES_DIR / module), parsed, "", {}, None, inputs=inputs)
+    parsed = _parsed(modules / module)
+    instance = Instance(TerraformReader(modules / module), parsed, "", {}, None, inputs=inputs)
     for block in parsed.blocks:
         if block.kind == "resource" and block.type == resource_type and "name" in block.body:
             value = instance.value(block.body["name"])
@@ -143,6 +203,7 @@ def load(
     sma_id: str,
     *,
     recording_writers: Sequence[str] | None = None,
+    modules: Path = MODULES_DIR,
 ) -> Definitions:
     """Definitions for an SMA ``sma_id`` in ``account_id``/``region``, from the Terraform.
 
@@ -156,8 +217,7 @@ def load(
     common = {"sip_media_application_arns": [sma_arn], "source_account_id": account_id}
     writers = [sma_arn] if recording_writers is None else list(recording_writers)
     recordings_policy = _render(
-        "recording-bucket",
-        "this",
+        _Source(modules, "recording-bucket"),
         {
             **common,
             "sip_media_application_arns": writers,
@@ -167,8 +227,7 @@ def load(
         _bucket_symbols(RECORDINGS_BUCKET, account_id),
     )
     prompts_policy = _render(
-        "prompts-bucket",
-        "this",
+        _Source(modules, "prompts-bucket"),
         {**common, "bucket_name": PROMPTS_BUCKET},
         _bucket_symbols(PROMPTS_BUCKET, account_id),
     )
@@ -182,10 +241,10 @@ def load(
         transcripts_prefix="transcriptions",
         reports_prefix="reports",
         prompts_bucket=PROMPTS_BUCKET,
-        table_name=_resource_name("call-analytics", "aws_dynamodb_table", names),
-        topic_name=_resource_name("call-analytics", "aws_sns_topic", names),
-        dead_letter_queue=_resource_name("call-analytics", "aws_sqs_queue", names),
-        transcribe_role_name=_resource_name("call-analytics", "aws_iam_role", names),
+        table_name=_resource_name("call-analytics", "aws_dynamodb_table", names, modules),
+        topic_name=_resource_name("call-analytics", "aws_sns_topic", names, modules),
+        dead_letter_queue=_resource_name("call-analytics", "aws_sqs_queue", names, modules),
+        transcribe_role_name=_resource_name("call-analytics", "aws_iam_role", names, modules),
         recordings_policy=recordings_policy,
         prompts_policy=prompts_policy,
     )

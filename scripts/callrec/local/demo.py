@@ -76,6 +76,7 @@ class DemoResult:
     transcript_uri: str = ""
     report: Path | None = None
     report_uri: str = ""
+    report_markdown: Path | None = None
     notification: str = ""
     call_record: dict[str, Any] = field(default_factory=dict)
     handler_events: list[str] = field(default_factory=list)
@@ -254,7 +255,7 @@ class _Pipeline:
             return []
         first = delivered[0]
         self.options.out_dir.mkdir(parents=True, exist_ok=True)
-        path = self.options.out_dir / Path(first.key).name
+        path = self.options.out_dir / f"recording{Path(first.key).suffix.lower()}"
         path.write_bytes(
             self.stack.client("s3").get_object(Bucket=first.bucket, Key=first.key)["Body"].read()
         )
@@ -306,7 +307,7 @@ class _Pipeline:
             )
         uri = job["Transcript"]["TranscriptFileUri"]
         bucket, key = split_s3_uri(uri)
-        path = self.options.out_dir / f"{name}.json"
+        path = self.options.out_dir / "transcript.json"
         document = self.stack.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
         path.write_bytes(document)
         self.result.transcript = path
@@ -330,11 +331,24 @@ class _Pipeline:
             raise StageFailedError(Stage.REPORT, f"no report: {record.get('notes')}")
         bucket = self.definitions.recordings_bucket
         key = str(record["report_key"])
-        path = self.options.out_dir / Path(key).name
+        path = self.options.out_dir / "report.docx"
         path.write_bytes(self.stack.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
         self.result.report = path
         self.result.report_uri = f"s3://{bucket}/{key}"
+        self.result.report_markdown = self._markdown_report(record)
         self.progress(f"[report] {self.result.report_uri}")
+
+    def _markdown_report(self, record: Mapping[str, Any]) -> Path | None:
+        """The report's Markdown form beside the Word one (same renderer as callrec report)."""
+        from chalicelib.report.content import CallContext
+        from chalicelib.report.render import ReportFormat, parse_document, render
+
+        if self.result.transcript is None:
+            return None
+        document = parse_document(self.result.transcript.read_bytes())
+        path = self.options.out_dir / "report.md"
+        path.write_bytes(render(document, CallContext.from_record(record), ReportFormat.MARKDOWN))
+        return path
 
     # --- notification --------------------------------------------------------------------------
     def _notification(self) -> None:

@@ -350,7 +350,7 @@ class _MediaInsightsFlow(_Pipeline):
             raise StageFailedError(Stage.RECORDING, f"pipeline failed: {record.get('notes')}")
         bucket, key = str(record["recording_bucket"]), str(record["recording_key"])
         self.options.out_dir.mkdir(parents=True, exist_ok=True)
-        path = self.options.out_dir / Path(key).name
+        path = self.options.out_dir / f"recording{Path(key).suffix.lower()}"
         path.write_bytes(self.stack.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
         self.result.recording = path
         self.result.recording_uri = f"s3://{bucket}/{key}"

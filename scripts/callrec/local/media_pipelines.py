@@ -77,6 +77,37 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+def _validate_streams(streams: Any) -> None:
+    if not isinstance(streams, list) or not 1 <= len(streams) <= 2:
+        raise _bad("Streams must hold 1 or 2 recording streams")
+    for stream in streams:
+        if not KVS_ARN.match(str((stream or {}).get("StreamArn", ""))):
+            raise _bad(f"StreamArn {stream!r} is not a Kinesis video stream ARN")
+
+
+def _validate_fragment_selector(selector: Any) -> None:
+    if not isinstance(selector, Mapping):
+        raise _bad("FragmentSelector is required")
+    if selector.get("FragmentSelectorType") not in SELECTOR_TYPES:
+        raise _bad("FragmentSelectorType must be ProducerTimestamp or ServerTimestamp")
+    window = selector.get("TimestampRange")
+    if not isinstance(window, Mapping):
+        raise _bad("TimestampRange is required")
+    start = _timestamp(window.get("StartTimestamp"), "StartTimestamp")
+    end = _timestamp(window.get("EndTimestamp"), "EndTimestamp")
+    if end <= start:
+        raise _bad("EndTimestamp must be after StartTimestamp")
+
+
+def _validate_sink(sink: Any) -> None:
+    if sink is None:
+        return
+    if not isinstance(sink, Mapping) or not S3_ARN.match(str(sink.get("Destination", ""))):
+        raise _bad("S3RecordingSinkRuntimeConfiguration.Destination must be an S3 ARN")
+    if sink.get("RecordingFileFormat") not in FORMATS:
+        raise _bad("RecordingFileFormat must be Wav or Opus")
+
+
 def _bad(message: str) -> ApiError:
     return ApiError(HTTPStatus.BAD_REQUEST, "BadRequestException", message)
 
@@ -290,30 +321,9 @@ class MediaPipelinesEmulator:
         source = body.get("KinesisVideoStreamRecordingSourceRuntimeConfiguration")
         if not isinstance(source, Mapping):
             raise _bad("KinesisVideoStreamRecordingSourceRuntimeConfiguration is required here")
-        streams = source.get("Streams")
-        if not isinstance(streams, list) or not 1 <= len(streams) <= 2:
-            raise _bad("Streams must hold 1 or 2 recording streams")
-        for stream in streams:
-            if not KVS_ARN.match(str((stream or {}).get("StreamArn", ""))):
-                raise _bad(f"StreamArn {stream!r} is not a Kinesis video stream ARN")
-        selector = source.get("FragmentSelector")
-        if not isinstance(selector, Mapping):
-            raise _bad("FragmentSelector is required")
-        if selector.get("FragmentSelectorType") not in SELECTOR_TYPES:
-            raise _bad("FragmentSelectorType must be ProducerTimestamp or ServerTimestamp")
-        window = selector.get("TimestampRange")
-        if not isinstance(window, Mapping):
-            raise _bad("TimestampRange is required")
-        start = _timestamp(window.get("StartTimestamp"), "StartTimestamp")
-        end = _timestamp(window.get("EndTimestamp"), "EndTimestamp")
-        if end <= start:
-            raise _bad("EndTimestamp must be after StartTimestamp")
-        sink = body.get("S3RecordingSinkRuntimeConfiguration")
-        if sink is not None:
-            if not isinstance(sink, Mapping) or not S3_ARN.match(str(sink.get("Destination", ""))):
-                raise _bad("S3RecordingSinkRuntimeConfiguration.Destination must be an S3 ARN")
-            if sink.get("RecordingFileFormat") not in FORMATS:
-                raise _bad("RecordingFileFormat must be Wav or Opus")
+        _validate_streams(source.get("Streams"))
+        _validate_fragment_selector(source.get("FragmentSelector"))
+        _validate_sink(body.get("S3RecordingSinkRuntimeConfiguration"))
         metadata = body.get("MediaInsightsRuntimeMetadata", {})
         if not isinstance(metadata, Mapping) or not all(
             isinstance(k, str) and k and isinstance(v, str) for k, v in metadata.items()

@@ -21,6 +21,12 @@ fragment of the root module:
   for it (``count`` on ``contains(keys(local.function_role_arns), NAME)``), together with
   everything that refers to it: e.g. the media insights functions follow
   ``enable_media_insights``;
+* every function traces with X-Ray (``tracing_config`` Active; the function-role module grants
+  the writes) and, when the stack has a KMS key, encrypts its environment with it;
+* first-apply ordering: S3 validates a notification's destinations when the configuration is
+  put, so the bucket notification depends on the permission that lets S3 invoke its function;
+  each EventBridge target depends on its function's EventBridge permission (EventBridge does not
+  validate, but drops events delivered before the permission exists);
 * the console's REST API (Chalice routes) is rewritten for provider 6, whose
   ``aws_api_gateway_deployment`` has no ``stage_name``: the swagger is inlined into the REST API's
   body, the deployment is triggered by its digest, an ``aws_api_gateway_stage`` serves it, and
@@ -48,6 +54,11 @@ LAYER_ZIP_NAME = "chalice-layer.zip"
 LAYER_RESOURCE = "dependencies"
 MAIN_FILE = "chalice.tf.json"
 OVERRIDE_FILE = "chalice_override.tf.json"
+
+ENVIRONMENT_KEY = "${module.recording_bucket.kms_key_arn}"
+DEAD_LETTER_QUEUE = "${module.call_analytics.dead_letter_queue_arn}"
+# Root local: the queue each module-made function role may send failed events to.
+GRANTS = "local.function_failure_queue_arns"
 
 STREAM_MAX_RETRIES = 5
 STREAM_FAILURE_DESTINATION = "${module.media_insights.metadata_failures_queue_arn}"
@@ -111,6 +122,7 @@ def rewrite(
     _rewrite_notifications(resources)
     _rewrite_rules(resources)
     _rewrite_stream_mappings(resources)
+    _order_after_permissions(resources)
     rest_api = _rewrite_rest_api(document)
     _drop_empty(resources)
     for name in sorted(set(functions) - set(CORE_FUNCTIONS)):
@@ -195,12 +207,14 @@ def _rewrite_function(name: str, function: dict[str, Any], *, asynchronous: bool
     )
     function["role"] = f'${{local.function_role_arns["{name}"]}}'
     function["environment"] = {"variables": "${local.function_environment}"}
+    # Null (the AWS managed key) when the stack has no KMS key.
+    function["kms_key_arn"] = ENVIRONMENT_KEY
+    function["tracing_config"] = {"mode": "Active"}
     function["filename"] = f"${{path.module}}/{ZIP_NAME}"
     function["source_code_hash"] = f'${{filebase64sha256("${{path.module}}/{ZIP_NAME}")}}'
     if asynchronous:
-        function["dead_letter_config"] = {
-            "target_arn": "${module.call_analytics.dead_letter_queue_arn}"
-        }
+        function["dead_letter_config"] = {"target_arn": DEAD_LETTER_QUEUE}
+        _require_failure_queue_grant(function, name, DEAD_LETTER_QUEUE)
     depends = set(function.get("depends_on", []))
     depends.add("module.call_analytics")
     function["depends_on"] = sorted(depends)
@@ -288,6 +302,58 @@ def _rewrite_stream_mappings(resources: dict[str, dict[str, Any]]) -> None:
         mapping["destination_config"] = [
             {"on_failure": [{"destination_arn": STREAM_FAILURE_DESTINATION}]}
         ]
+        for function in _FUNCTION_REF.findall(str(mapping.get("function_name", ""))):
+            _require_failure_queue_grant(mapping, function, STREAM_FAILURE_DESTINATION)
+
+
+def _require_failure_queue_grant(body: dict[str, Any], function: str, queue: str) -> None:
+    """Fail the plan, not the apply, when the function's role may not send to ``queue``.
+
+    Lambda rejects a dead_letter_config (CreateFunction) or an on-failure destination whose
+    queue the execution role cannot SendMessage to. Roles made by the modules report their
+    grant; a role passed in extra_function_role_arns is the operator's to get right.
+    """
+    queue_ref = queue.removeprefix("${").removesuffix("}")
+    condition = (
+        f'${{contains(keys(var.extra_function_role_arns), "{function}") || '
+        f'lookup({GRANTS}, "{function}", "") == {queue_ref}}}'
+    )
+    lifecycle = body.setdefault("lifecycle", {})
+    lifecycle.setdefault("precondition", []).append(
+        {
+            "condition": condition,
+            "error_message": f"The role of {function} may not sqs:SendMessage to the queue its "
+            "failed events go to: give it the grant (function-role module, failure_queue_arn).",
+        }
+    )
+
+
+def _order_after_permissions(resources: dict[str, dict[str, Any]]) -> None:
+    """Make notifications and targets wait for the permission that lets them invoke."""
+    permissions = resources.get("aws_lambda_permission", {})
+    for notification in resources.get("aws_s3_bucket_notification", {}).values():
+        functions = set(_FUNCTION_REF.findall(json.dumps(notification.get("lambda_function", []))))
+        _add_depends_on(notification, _permissions_for(permissions, functions, "s3.amazonaws.com"))
+    for target in resources.get("aws_cloudwatch_event_target", {}).values():
+        functions = set(_FUNCTION_REF.findall(str(target.get("arn", ""))))
+        _add_depends_on(target, _permissions_for(permissions, functions, "events.amazonaws.com"))
+
+
+def _permissions_for(
+    permissions: Mapping[str, Mapping[str, Any]], functions: set[str], principal: str
+) -> list[str]:
+    return [
+        f"aws_lambda_permission.{address}"
+        for address, permission in sorted(permissions.items())
+        if permission.get("principal") == principal
+        and set(_FUNCTION_REF.findall(str(permission.get("function_name", "")))) & functions
+    ]
+
+
+def _add_depends_on(body: dict[str, Any], addresses: list[str]) -> None:
+    if not addresses:
+        return
+    body["depends_on"] = sorted(set(body.get("depends_on", [])) | set(addresses))
 
 
 def _make_conditional(document: dict[str, Any], function: str) -> dict[str, Any]:

@@ -71,18 +71,23 @@ def _load(path: Path) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     """python-hcl2 keeps string quotes and wraps expressions in ${...}: undo both."""
     if isinstance(value, str):
-        if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
-            try:
-                return json.loads(value)
-            except json.JSONDecodeError:
-                return value[1:-1]
-        if value.startswith("${") and value.endswith("}"):
-            return value[2:-1]
-        return value
+        return _plain_string(value)
     if isinstance(value, list):
         return [_plain(item) for item in value]
     if isinstance(value, dict):
         return {_plain(k): _plain(v) for k, v in value.items() if k != "__is_block__"}
+    return value
+
+
+def _plain_string(value: str) -> str:
+    if len(value) >= 2 and value.startswith('"') and value.endswith('"'):
+        try:
+            decoded: str = json.loads(value)
+        except json.JSONDecodeError:
+            return value[1:-1]
+        return decoded
+    if value.startswith("${") and value.endswith("}"):
+        return value[2:-1]
     return value
 
 

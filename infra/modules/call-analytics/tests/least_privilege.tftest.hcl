@@ -46,9 +46,7 @@ run "no_wildcard_actions_in_identity_policies" {
           data.aws_iam_policy_document.start_transcription,
           data.aws_iam_policy_document.render_report,
           data.aws_iam_policy_document.bucket_key,
-          data.aws_iam_policy_document.dead_letter_send,
         ],
-        values(data.aws_iam_policy_document.logs),
         ) : [
         for statement in document.statement : [
           for action in statement.actions : !strcontains(action, "*")
@@ -228,9 +226,29 @@ run "create_false_creates_nothing" {
       length(aws_sns_topic.this) == 0,
       length(aws_sqs_queue.dead_letter) == 0,
       length(aws_iam_role.transcribe) == 0,
-      length(aws_iam_role.function) == 0,
-      length(aws_cloudwatch_log_group.function) == 0,
+      module.sma_handler_role.role_arn == null,
+      length(output.function_role_arns) == 0,
     ])
     error_message = "create = false must not create any resource."
+  }
+}
+
+run "asynchronous_functions_may_send_to_the_dead_letter_queue" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for role in [module.start_transcription_role, module.render_report_role] :
+      role.failure_queue_arn == "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter"
+    ])
+    error_message = "start_transcription and render_report get a dead_letter_config: their roles need sqs:SendMessage on the queue."
+  }
+  assert {
+    condition     = module.sma_handler_role.failure_queue_arn == null
+    error_message = "The synchronously invoked SMA handler has no dead-letter queue and no grant on it."
+  }
+  assert {
+    condition     = output.function_failure_queue_arns == { start_transcription = "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter", render_report = "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter" }
+    error_message = "function_failure_queue_arns must list exactly the functions with a dead-letter grant."
   }
 }

@@ -195,12 +195,8 @@ run "warehouse_tables" {
   }
 
   assert {
-    condition     = toset(keys(aws_glue_catalog_table.this)) == toset(["call_analytics_metadata", "call_analytics_recording_metadata", "media_insights_pipeline_events"])
+    condition     = toset(output.glue_table_names) == toset(["call_analytics_metadata", "call_analytics_recording_metadata", "media_insights_pipeline_events"])
     error_message = "The warehouse must describe recording metadata, SIPREC metadata and pipeline events."
-  }
-  assert {
-    condition     = aws_kinesis_firehose_delivery_stream.metadata[0].kinesis_source_configuration[0].kinesis_stream_arn == "arn:aws:kinesis:us-east-1:111122223333:stream/callrec-media-insights-metadata"
-    error_message = "Firehose must read the metadata stream."
   }
 }
 
@@ -214,5 +210,44 @@ run "undeliverable_events_go_to_the_dead_letter_queue" {
   assert {
     condition     = alltrue([for t in aws_cloudwatch_event_target.this : t.dead_letter_config[0].arn == "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter"])
     error_message = "Both function targets must dead-letter to the given queue."
+  }
+}
+
+run "every_function_with_a_failure_queue_may_send_to_it" {
+  command = plan
+
+  variables {
+    dead_letter_queue_arn = "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter"
+  }
+
+  assert {
+    condition = output.function_failure_queue_arns == {
+      media_insights_streaming_status   = "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter"
+      media_insights_state_change       = "arn:aws:sqs:us-east-1:111122223333:callrec-dead-letter"
+      media_insights_recording_metadata = "arn:aws:sqs:us-east-1:111122223333:callrec-media-insights-metadata-failures"
+    }
+    error_message = "The EventBridge-invoked functions need sqs:SendMessage on the dead-letter queue, the Kinesis consumer on its on-failure queue."
+  }
+}
+
+run "pipeline_actions_name_the_media_pipeline_resource_type" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for document in values(data.aws_iam_policy_document.function) : [
+        for s in document.statement : [
+          for r in s.resources : !strcontains(r, ":media-insights-pipeline/")
+        ]
+      ]
+    ]))
+    error_message = "There is no media-insights-pipeline resource type: Get/DeleteMediaPipeline act on media-pipeline/$${MediaPipelineId}."
+  }
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.function["stop_media_insights_pipeline"].statement :
+      contains(s.actions, "chime:DeleteMediaPipeline") && toset(s.resources) == toset(["arn:aws:chime:us-east-1:111122223333:media-pipeline/*"])
+    ])
+    error_message = "DeleteMediaPipeline must be granted on this account's media-pipeline/* in this Region."
   }
 }

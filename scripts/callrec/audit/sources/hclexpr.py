@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from callrec.audit.policy import UNRESOLVED_MARK
+
 
 @dataclass(frozen=True)
 class Unknown:
@@ -25,6 +27,10 @@ class Unknown:
     address: str = ""  # the absolute address of the resource it refers to, when it does
 
     def __str__(self) -> str:
+        """An apply-time value stays a plain reference; an expression the evaluator could not
+        compute is marked, so no rule mistakes it for a value (``policy.is_unresolved``)."""
+        if self.reportable:
+            return UNRESOLVED_MARK + self.text + "}"
         return "${" + self.text + "}"
 
 
@@ -132,13 +138,20 @@ def unescape(text: str) -> str:
 
 
 Scope = Callable[[str, list[Any], str], Any]
+Fallback = Callable[[str, list[Any]], Any]
 
 
 @dataclass
 class Gaps:
-    """Where unresolved expressions are recorded; evaluators of one configuration share it."""
+    """Where unresolved expressions are recorded; evaluators of one configuration share it.
+
+    ``errors`` are the ones Terraform itself would fail on (an attribute or index a known value
+    lacks): the only gaps ``try()`` may skip. Any other gap is something the evaluator cannot
+    compute, which Terraform may well evaluate.
+    """
 
     items: list[str] = field(default_factory=list)
+    errors: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -147,6 +160,9 @@ class Evaluator:
 
     resolve: Scope
     gaps: Gaps = field(default_factory=Gaps)
+    # Asked for a function this module does not implement, when every argument is known
+    # (``name, args -> value``, raising ValueError to decline). The auditor sets none.
+    fallback: Fallback | None = None
 
     @property
     def unresolved(self) -> list[str]:
@@ -160,6 +176,11 @@ class Evaluator:
         if reportable and text not in self.unresolved:
             self.unresolved.append(text)
         return Unknown(text, reportable)
+
+    def error(self, text: str) -> Unknown:
+        """A lookup Terraform would refuse too (e.g. an attribute a known object lacks)."""
+        self.gaps.errors.add(text)
+        return self.unknown(text)
 
     # --- templates ---------------------------------------------------------------------------
     def template(self, body: str, bindings: Sequence[Mapping[str, Any]] = ()) -> Any:
@@ -264,6 +285,19 @@ def _is_unknown(*values: Any) -> Unknown | None:
     return None
 
 
+def _fully_known(value: Any) -> bool:
+    """No unknown anywhere, not even a reference inside a string."""
+    if isinstance(value, Unknown):
+        return False
+    if isinstance(value, str):
+        return "${" not in value
+    if isinstance(value, Mapping):
+        return all(_fully_known(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return all(_fully_known(v) for v in value)
+    return True
+
+
 def _flatten(value: Any) -> list[Any]:
     out: list[Any] = []
     for item in value:
@@ -272,6 +306,42 @@ def _flatten(value: Any) -> list[Any]:
         else:
             out.append(item)
     return out
+
+
+def _format_value(verb: str, value: Any) -> str:
+    if verb == "d":
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+            raise ValueError("%d needs a whole number")
+        return str(int(value))
+    if value is None or isinstance(value, Mapping | list | tuple):
+        raise ValueError(f"%{verb} of a collection or null is not evaluated here")
+    return to_template_string(value)
+
+
+def _format(spec: str, *args: Any) -> str:
+    """Terraform's format() for the verbs policies use: %s, %v, %d and %%. Any other verb, a
+    flag, a width or an explicit argument index, or too few or too many arguments (Terraform
+    refuses those), declines with ValueError rather than print them literally. An apply-time
+    argument is interpolated as a template interpolates it."""
+    out: list[str] = []
+    position, used = 0, 0
+    while position < len(spec):
+        if spec[position] != "%":
+            out.append(spec[position])
+            position += 1
+            continue
+        verb = spec[position + 1 : position + 2]
+        position += 2
+        if verb == "%":
+            out.append("%")
+            continue
+        if verb not in ("s", "v", "d") or used >= len(args):
+            raise ValueError(f"format verb %{verb} is not evaluated here")
+        out.append(_format_value(verb, args[used]))
+        used += 1
+    if used != len(args):
+        raise ValueError("format: more arguments than verbs")
+    return "".join(out)
 
 
 def _merge(*maps: Any) -> dict[str, Any]:
@@ -298,18 +368,33 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "length": len,
     "lower": str.lower,
     "upper": str.upper,
-    "format": lambda fmt, *args: re.sub(r"%[sdv]", "{}", fmt).format(*args),
+    "format": _format,
     "join": lambda sep, lst: sep.join(to_template_string(x) for x in lst),
     "split": lambda sep, s: s.split(sep),
     "merge": _merge,
     "coalesce": lambda *args: next((a for a in args if a not in (None, "")), None),
-    "keys": lambda m: sorted(m),
+    "keys": sorted,
     "values": lambda m: [m[k] for k in sorted(m)],
     "contains": lambda lst, v: v in lst,
     "replace": lambda s, old, new: s.replace(old, new),
     "trimsuffix": lambda s, suffix: s.removesuffix(suffix),
     "trimprefix": lambda s, prefix: s.removeprefix(prefix),
+    # Terraform's sort: strings only, lexicographic by Unicode code point.
+    "sort": lambda lst: sorted(to_template_string(x) for x in lst),
+    "reverse": lambda lst: list(reversed(lst)),
+    "substr": lambda s, offset, length: _substr(str(s), int(offset), int(length)),
 }
+
+
+def _substr(text: str, offset: int, length: int) -> str:
+    """Terraform's substr: ``length`` -1 means to the end; a negative offset counts from it."""
+    start = offset if offset >= 0 else max(0, len(text) + offset)
+    return text[start:] if length == -1 else text[start : start + length]
+
+
+# Functions that take apply-time arguments as a template does (the reference is kept in the
+# text); any other function of an apply-time value is itself an apply-time value.
+_INTERPOLATING = frozenset({"jsonencode", "format"})
 
 
 class _Parser:
@@ -337,20 +422,24 @@ class _Parser:
 
     def expect(self, text_or_kind: str) -> _Token:
         token = self.take()
-        if token.text != text_or_kind and token.kind != text_or_kind:
+        if text_or_kind not in (token.text, token.kind):
             raise HclSyntaxError(f"expected {text_or_kind!r}, got {token.text!r}")
         return token
 
     # --- grammar -----------------------------------------------------------------------------
     def parse_expression(self) -> Any:
+        start = self.position
         condition = self.binary(0)
         if self.accept("?"):
             yes = self.parse_expression()
             self.expect(":")
             no = self.parse_expression()
-            if isinstance(condition, Unknown):
-                return self.derived(f"conditional on {condition.text}", condition)
-            return yes if condition else no
+            if not isinstance(condition, Unknown):
+                return yes if condition else no
+            if to_json(yes) == to_json(no):
+                return yes
+            # Either branch may be the value: naming it is the only honest answer.
+            return self.ev.unknown(self.text_from(start))
         return condition
 
     _LEVELS: Sequence[tuple[str, ...]] = (
@@ -445,7 +534,7 @@ class _Parser:
             return value[name]
         if isinstance(value, Unknown):
             return Unknown(f"{value.text}.{name}", value.reportable, value.address)
-        return self.ev.unknown(self.text_from(start))
+        return self.ev.error(self.text_from(start))
 
     def index(self, value: Any, index: Any, start: int) -> Any:
         if isinstance(value, Unknown) or isinstance(index, Unknown):
@@ -453,7 +542,7 @@ class _Parser:
         try:
             return value[index]
         except (KeyError, IndexError, TypeError):
-            return self.ev.unknown(self.text_from(start))
+            return self.ev.error(self.text_from(start))
 
     def traversal(self) -> Any:
         start = self.position
@@ -503,30 +592,53 @@ class _Parser:
         self.ev.unresolved = outer
         text = self.text_from(start)
         if name in ("try", "coalesce"):
-            return self.first_usable(name, args, gaps)
+            return self.first_usable(name, args, gaps, text)
         for gap in gaps:
             self.ev.unresolved.extend(g for g in gap if g not in self.ev.unresolved)
         function = FUNCTIONS.get(name)
         if function is None:
-            return self.ev.unknown(f"{name}(...)")
+            return self.fallback_call(name, args, text)
         unknown = _is_unknown(*args)
-        if unknown is not None and name != "jsonencode":
+        if unknown is not None and name not in _INTERPOLATING:
             return self.derived(text, unknown)
         try:
             return function(*args)
         except (TypeError, ValueError, KeyError, IndexError):
-            return self.ev.unknown(text)
+            return self.fallback_call(name, args, text, "could not be evaluated here")
+
+    def fallback_call(
+        self,
+        name: str,
+        args: list[Any],
+        text: str,
+        why: str = "is not a function this evaluator implements",
+    ) -> Any:
+        """A function this evaluator lacks (or declines on these arguments): the fallback's
+        answer on known arguments, else the call is named, with its arguments, as written
+        (never guessed)."""
+        fallback = self.ev.fallback
+        if fallback is not None and all(_fully_known(a) for a in args):
+            try:
+                return fallback(name, [to_json(a) for a in args])
+            except ValueError:  # the fallback declined: the call stays unresolved
+                pass
+        return self.ev.unknown(f"{text} ({name} {why})")
 
     def derived(self, text: str, cause: Unknown) -> Unknown:
         """An Unknown computed from another: its cause is already recorded, if reportable."""
         return Unknown(text, cause.reportable)
 
-    def first_usable(self, name: str, args: list[Any], gaps: list[list[str]]) -> Any:
-        """try(): the first argument that evaluated without a gap; coalesce(): the first that
-        is neither null nor empty. An apply-time value counts as usable."""
+    def first_usable(self, name: str, args: list[Any], gaps: list[list[str]], text: str) -> Any:
+        """try(): the first argument that evaluated without a gap, skipping only those that
+        Terraform would fail on too; coalesce(): the first that is neither null nor empty. An
+        apply-time value counts as usable."""
         for value, gap in zip(args, gaps, strict=True):
             if name == "try" and (gap or (isinstance(value, Unknown) and value.reportable)):
-                continue
+                if gap and set(gap) <= self.ev.gaps.errors:
+                    continue
+                # Not computed here, not known to fail in Terraform: try() would return it.
+                self.ev.unresolved.extend(g for g in gap if g not in self.ev.unresolved)
+                return self.ev.unknown(text)
             if name == "coalesce" and (value is None or value == ""):
                 continue
             self.ev.unresolved.extend(g for g in gap if g not in self.ev.unresolved)
@@ -592,23 +704,11 @@ class _Parser:
         self.expect("in")
         collection = self.parse_expression()
         self.expect(":")
-        body_start = self.position
-        depth = 0
-        while True:  # find the end of the for body without evaluating it
-            token = self.peek()
-            if token.kind == "eof":
-                raise HclSyntaxError("unterminated for expression")
-            if token.text in ("[", "{", "(") and token.kind == "op":
-                depth += 1
-            elif token.text in ("]", "}", ")") and token.kind == "op":
-                if depth == 0 and token.text == closer:
-                    break
-                depth -= 1
-            self.take()
-        body_end = self.position
+        body = self._skip_for_body(closer)
         self.expect(closer)
         if isinstance(collection, Unknown):
-            return self.derived(f"for expression over {collection.text}", collection)
+            # An apply-time collection (a resource's for_each, say) has elements nobody knows.
+            return self.ev.unknown(f"for expression over {collection.text}")
         items: list[tuple[Any, Any]] = (
             list(collection.items())
             if isinstance(collection, Mapping)
@@ -618,23 +718,49 @@ class _Parser:
         results_map: dict[str, Any] = {}
         for key, value in items:
             binding = {names[0]: value} if len(names) == 1 else {names[0]: key, names[1]: value}
-            eof = _Token("eof", "", None, len(self.source), len(self.source))
-            sub = _Parser([*self.tokens[body_start:body_end], eof], self.source, self.ev)
-            sub.bindings = [*self.bindings, binding]
+            produced = self._for_item(body, binding, closer)
+            if isinstance(produced, Unknown):
+                return produced
+            if produced is None:
+                continue
             if closer == "}":
-                key_value = sub.parse_expression()
-                sub.expect("=>")
-                item = sub.parse_expression()
+                results_map[to_template_string(produced[0])] = produced[1]
             else:
-                item = sub.parse_expression()
-            if sub.accept("if"):
-                keep = sub.parse_expression()
-                if isinstance(keep, Unknown):
-                    return self.ev.unknown(f"for expression filtered by {keep.text}")
-                if not keep:
-                    continue
-            if closer == "}":
-                results_map[to_template_string(key_value)] = item
-            else:
-                results_list.append(item)
+                results_list.append(produced[1])
         return results_map if closer == "}" else results_list
+
+    def _skip_for_body(self, closer: str) -> tuple[int, int]:
+        """The token range of a for body, found without evaluating it."""
+        start = self.position
+        depth = 0
+        while True:
+            token = self.peek()
+            if token.kind == "eof":
+                raise HclSyntaxError("unterminated for expression")
+            if token.kind == "op" and token.text in ("[", "{", "("):
+                depth += 1
+            elif token.kind == "op" and token.text in ("]", "}", ")"):
+                if depth == 0 and token.text == closer:
+                    return start, self.position
+                depth -= 1
+            self.take()
+
+    def _for_item(
+        self, body: tuple[int, int], binding: Mapping[str, Any], closer: str
+    ) -> tuple[Any, Any] | Unknown | None:
+        """(key, value) of one element (key None in a tuple); None when its ``if`` is false."""
+        eof = _Token("eof", "", None, len(self.source), len(self.source))
+        sub = _Parser([*self.tokens[body[0] : body[1]], eof], self.source, self.ev)
+        sub.bindings = [*self.bindings, binding]
+        key: Any = None
+        if closer == "}":
+            key = sub.parse_expression()
+            sub.expect("=>")
+        item = sub.parse_expression()
+        if sub.accept("if"):
+            keep = sub.parse_expression()
+            if isinstance(keep, Unknown):
+                return self.ev.unknown(f"for expression filtered by {keep.text}")
+            if not keep:
+                return None
+        return key, item

@@ -9,6 +9,7 @@ naming the call, never a silent pass.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -95,65 +96,65 @@ class _LiveBucket:
 
     def _read(self, bucket: BucketTarget, targets: Targets) -> None:
         self._try(lambda: self.call("head_bucket"))
+        readers = (
+            self._read_policy,
+            self._read_public_access_block,
+            self._read_encryption,
+            self._read_ownership,
+            self._read_acl,
+            self._read_versioning,
+            self._read_lifecycle,
+        )
+        for reader in readers:
+            self._try(functools.partial(reader, bucket, targets))
 
-        def policy() -> None:
-            response = self.call("get_bucket_policy")
-            bucket.has_policy = response is not None
-            if response is not None:
-                target = PolicyTarget(
-                    PolicyKind.BUCKET,
-                    self.resource,
-                    parse_policy(response["Policy"], resource_policy=True),
-                    bucket=self.name,
-                )
-                bucket.policy = target
-                targets.policies.append(target)
+    def _read_policy(self, bucket: BucketTarget, targets: Targets) -> None:
+        response = self.call("get_bucket_policy")
+        bucket.has_policy = response is not None
+        if response is not None:
+            target = PolicyTarget(
+                PolicyKind.BUCKET,
+                self.resource,
+                parse_policy(response["Policy"], resource_policy=True),
+                bucket=self.name,
+            )
+            bucket.policy = target
+            targets.policies.append(target)
 
-        def public_access_block() -> None:
-            response = self.call("get_public_access_block")
-            config = (response or {}).get("PublicAccessBlockConfiguration", {})
-            bucket.public_access_block = {k: bool(v) for k, v in config.items()}
+    def _read_public_access_block(self, bucket: BucketTarget, targets: Targets) -> None:
+        response = self.call("get_public_access_block")
+        config = (response or {}).get("PublicAccessBlockConfiguration", {})
+        bucket.public_access_block = {k: bool(v) for k, v in config.items()}
 
-        def encryption() -> None:
-            response = self.call("get_bucket_encryption")
-            rules = (response or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
-            bucket.encryption = tuple(_encryption_rules(rules))
-            for rule in bucket.encryption:
-                if rule.kms_key:
-                    policy = self._key_policy(rule.kms_key)
-                    if policy is not None:
-                        bucket.key_policies[rule.kms_key] = policy
+    def _read_encryption(self, bucket: BucketTarget, targets: Targets) -> None:
+        response = self.call("get_bucket_encryption")
+        rules = (response or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        bucket.encryption = tuple(_encryption_rules(rules))
+        for rule in bucket.encryption:
+            if rule.kms_key:
+                policy = self._key_policy(rule.kms_key)
+                if policy is not None:
+                    bucket.key_policies[rule.kms_key] = policy
 
-        def ownership() -> None:
-            response = self.call("get_bucket_ownership_controls")
-            rules = (response or {}).get("OwnershipControls", {}).get("Rules", [])
-            # No ownership controls: the bucket predates them and behaves as ObjectWriter.
-            bucket.ownership = rules[0]["ObjectOwnership"] if rules else "ObjectWriter"
+    def _read_ownership(self, bucket: BucketTarget, targets: Targets) -> None:
+        response = self.call("get_bucket_ownership_controls")
+        rules = (response or {}).get("OwnershipControls", {}).get("Rules", [])
+        # No ownership controls: the bucket predates them and behaves as ObjectWriter.
+        bucket.ownership = rules[0]["ObjectOwnership"] if rules else "ObjectWriter"
 
-        def acl() -> None:
-            response = self.call("get_bucket_acl") or {}
-            bucket.owner_id = response.get("Owner", {}).get("ID")
-            bucket.acl_grants = tuple(_grants(response.get("Grants", [])))
+    def _read_acl(self, bucket: BucketTarget, targets: Targets) -> None:
+        response = self.call("get_bucket_acl") or {}
+        bucket.owner_id = response.get("Owner", {}).get("ID")
+        bucket.acl_grants = tuple(_grants(response.get("Grants", [])))
 
-        def versioning() -> None:
-            response = self.call("get_bucket_versioning") or {}
-            bucket.versioning = str(response.get("Status", ""))
+    def _read_versioning(self, bucket: BucketTarget, targets: Targets) -> None:
+        response = self.call("get_bucket_versioning") or {}
+        bucket.versioning = str(response.get("Status", ""))
 
-        def lifecycle() -> None:
-            response = self.call("get_bucket_lifecycle_configuration")
-            rules = (response or {}).get("Rules", [])
-            bucket.lifecycle_rules = sum(1 for r in rules if r.get("Status") == "Enabled")
-
-        for reader in (
-            policy,
-            public_access_block,
-            encryption,
-            ownership,
-            acl,
-            versioning,
-            lifecycle,
-        ):
-            self._try(reader)
+    def _read_lifecycle(self, bucket: BucketTarget, targets: Targets) -> None:
+        response = self.call("get_bucket_lifecycle_configuration")
+        rules = (response or {}).get("Rules", [])
+        bucket.lifecycle_rules = sum(1 for r in rules if r.get("Status") == "Enabled")
 
     def _key_policy(self, key: str) -> Policy | None:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -23,7 +23,7 @@ from callrec.audit.errors import AuditInputError
 from callrec.audit.findings import Finding, Location
 from callrec.audit.policy import Policy, parse_policy
 from callrec.audit.sources import bucket_model as bm
-from callrec.audit.sources.hclexpr import Evaluator, Gaps, Unknown, to_json
+from callrec.audit.sources.hclexpr import Evaluator, Fallback, Gaps, Unknown, to_json
 from callrec.audit.sources.paths import display_path
 from callrec.audit.targets import PolicyKind, PolicyTarget
 
@@ -115,16 +115,20 @@ def _index(module: Module, path: Path, text: str, parsed: Mapping[str, Any]) -> 
     for item in parsed.get("output", []):
         for name, body in item.items():
             module.outputs[name] = body.get("value")
+    module.blocks += _blocks(parsed, path, text)
+
+
+def _blocks(parsed: Mapping[str, Any], path: Path, text: str) -> Iterator[Block]:
     for kind in ("resource", "data"):
         for item in parsed.get(kind, []):
             for type_, named in item.items():
                 for name, body in named.items():
                     start, end = _block_lines(text, kind, (type_, name))
-                    module.blocks.append(Block(kind, type_, name, body, path, start, end))
+                    yield Block(kind, type_, name, body, path, start, end)
     for item in parsed.get("module", []):
         for name, body in item.items():
             start, end = _block_lines(text, "module", (name,))
-            module.blocks.append(Block("module", "module", name, body, path, start, end))
+            yield Block("module", "module", name, body, path, start, end)
 
 
 def _ensure_list(value: Any) -> list[Any]:
@@ -137,6 +141,17 @@ def _ensure_list(value: Any) -> list[Any]:
 
 def _strings(value: Any) -> list[str]:
     return [str(v) if isinstance(v, Unknown) else v for v in _ensure_list(value)]
+
+
+@dataclass(frozen=True)
+class _Site:
+    """Where a policy is written: a resource block, its attribute, the raw expression and the
+    scope (``each``/``count``) it is evaluated in."""
+
+    block: Block
+    attribute: str
+    raw: Any
+    scope: Sequence[Mapping[str, Any]] = ()
 
 
 @dataclass
@@ -167,31 +182,34 @@ class Instance:
         self.arguments = arguments
         self.caller = caller
         self._inputs: dict[str, Any] = dict(inputs or {})
-        self.evaluator = Evaluator(self.resolve, reader.gaps)
+        self.evaluator = Evaluator(self.resolve, reader.gaps, reader.fallback)
         self._locals: dict[str, Any] = {}
         self._evaluating: set[str] = set()
         self.incomplete = False
 
     # --- references ---------------------------------------------------------------------------
     def resolve(self, root: str, path: list[Any], text: str) -> Any:
-        ev = self.evaluator
         if root == "var" and path:
-            value = self.input(str(path[0]))
-            if value is _MISSING:
-                default = self.module.variables.get(path[0], _MISSING)
-                value = ev.unknown(f"var.{path[0]}") if default is _MISSING else self.value(default)
-            return self._walk(value, path[1:], text)
+            return self._walk(self._variable(str(path[0])), path[1:], text)
         if root == "local" and path:
             return self._walk(self.local(str(path[0])), path[1:], text)
-        if root == "data" and len(path) >= 2:
-            return self._data(str(path[0]), str(path[1]), path[2:], text)
-        if root == "module" and len(path) >= 2:
-            return self._module_output(str(path[0]), str(path[1]), path[2:], text)
-        if root in ("each", "count", "self", "terraform", "path"):
-            return ev.unknown(text)
-        if path:  # a resource attribute: known at apply
+        if root in ("data", "module") and len(path) >= 2:
+            read = self._data if root == "data" else self._module_output
+            return read(str(path[0]), str(path[1]), path[2:], text)
+        if path and root not in ("each", "count", "self", "terraform", "path"):
+            # a resource attribute: known at apply, unless the caller knows it already
+            known = self.reader.known_value(text)
+            if known is not None:
+                return known
             return Unknown(text, reportable=False, address=f"{self.prefix}{root}.{path[0]}")
-        return ev.unknown(text)
+        return self.evaluator.unknown(text)
+
+    def _variable(self, name: str) -> Any:
+        value = self.input(name)
+        if value is not _MISSING:
+            return value
+        default = self.module.variables.get(name, _MISSING)
+        return self.evaluator.unknown(f"var.{name}") if default is _MISSING else self.value(default)
 
     def input(self, name: str) -> Any:
         if name in self._inputs:
@@ -210,7 +228,7 @@ class Instance:
             try:
                 value = value[segment]
             except (KeyError, IndexError, TypeError):
-                return self.evaluator.unknown(text)
+                return self.evaluator.error(text)  # Terraform refuses this lookup too
         return value
 
     def local(self, name: str) -> Any:
@@ -244,7 +262,8 @@ class Instance:
                 self.reader.origins[rendered] = origin
                 return rendered
             return self.evaluator.unknown(text)
-        return Unknown(text, reportable=False)  # caller identity, region, partition: known at plan
+        known = self.reader.known_value(text)  # caller identity, region, partition: at plan
+        return known if known is not None else Unknown(text, reportable=False)
 
     def _module_output(self, name: str, output: str, rest: Sequence[Any], text: str) -> Any:
         child = self.reader.children.get(f"{self.prefix}module.{name}")
@@ -344,6 +363,17 @@ class TerraformReader:
         self.instances: list[Instance] = []
         self.gaps = Gaps()
         self.statement_origins: dict[tuple[str, str], int] = {}
+        # For a caller that renders one module with values of its own (the local stack): what
+        # an apply-time reference is (full-match pattern -> value), and who evaluates functions
+        # the static evaluator lacks. The auditor sets neither.
+        self.known: Mapping[str, str] = {}
+        self.fallback: Fallback | None = None
+
+    def known_value(self, text: str) -> str | None:
+        for pattern, value in self.known.items():
+            if re.fullmatch(pattern, text):
+                return value
+        return None
 
     # --- module tree ----------------------------------------------------------------------------
     def read(self) -> Targets:
@@ -494,18 +524,8 @@ class TerraformReader:
             if attribute in raw:
                 statement[key] = _strings(value(raw[attribute], bindings))
         for block_name, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-            principal: dict[str, list[str]] = {}
-            anyone = False
-            for block, inner in instance.blocks(raw, block_name, bindings):
-                kind = str(value(block.get("type"), inner))
-                identifiers = _strings(value(block.get("identifiers"), inner))
-                if kind == "*" and identifiers == ["*"]:
-                    anyone = True
-                    continue
-                principal.setdefault(kind, []).extend(identifiers)
-            if anyone and not principal:
-                statement[key] = "*"
-            elif principal:
+            principal = self._principal(instance, raw, block_name, bindings)
+            if principal:
                 statement[key] = principal
         conditions: dict[str, dict[str, list[str]]] = {}
         for block, inner in instance.blocks(raw, "condition", bindings):
@@ -518,17 +538,36 @@ class TerraformReader:
             statement["Condition"] = conditions
         return statement
 
+    @staticmethod
+    def _principal(
+        instance: Instance,
+        raw: Mapping[str, Any],
+        block_name: str,
+        bindings: Sequence[Mapping[str, Any]],
+    ) -> dict[str, list[str]] | str:
+        """The ``Principal`` (or ``NotPrincipal``) of the ``principals`` blocks: "*" for
+        ``type = "*", identifiers = ["*"]`` alone, else identifiers by type ({} for none)."""
+        principal: dict[str, list[str]] = {}
+        anyone = False
+        for block, inner in instance.blocks(raw, block_name, bindings):
+            kind = str(instance.value(block.get("type"), inner))
+            identifiers = _strings(instance.value(block.get("identifiers"), inner))
+            if kind == "*" and identifiers == ["*"]:
+                anyone = True
+                continue
+            principal.setdefault(kind, []).extend(identifiers)
+        return "*" if anyone and not principal else principal
+
     def policy(
         self,
         instance: Instance,
+        site: _Site,
         kind: PolicyKind,
         resource: str,
-        block: Block,
-        attribute: str,
-        raw: Any,
-        scope: Sequence[Mapping[str, Any]] = (),
+        *,
         bucket: str | None = None,
     ) -> PolicyTarget | None:
+        block, attribute, raw, scope = site.block, site.attribute, site.raw, site.scope
         ev = instance.evaluator
         saved, ev.unresolved = ev.unresolved, []
         saved_incomplete, instance.incomplete = instance.incomplete, False
@@ -544,7 +583,7 @@ class TerraformReader:
                 Finding(
                     "CR063",
                     resource,
-                    f"{attribute} = {value} could not be resolved; not audited",
+                    f"{attribute} = {_shown(value)} could not be resolved; not audited",
                     Location(path, attribute_line),
                 )
             )
@@ -615,9 +654,8 @@ class TerraformReader:
     ) -> None:
         if "policy" not in block.body:
             return
-        target = self.policy(
-            instance, PolicyKind.KEY, address, block, "policy", block.body["policy"], scope
-        )
+        site = _Site(block, "policy", block.body["policy"], scope)
+        target = self.policy(instance, site, PolicyKind.KEY, address)
         if target is None:
             return
         if block.type == "aws_kms_key":
@@ -632,31 +670,16 @@ class TerraformReader:
             body = block.body
             if block.type == "aws_iam_role":
                 if "assume_role_policy" in body:
-                    self.policy(
-                        instance,
-                        PolicyKind.TRUST,
-                        address,
-                        block,
-                        "assume_role_policy",
-                        body["assume_role_policy"],
-                        scope,
-                    )
+                    site = _Site(block, "assume_role_policy", body["assume_role_policy"], scope)
+                    self.policy(instance, site, PolicyKind.TRUST, address)
                 for inline, inner in instance.blocks(body, "inline_policy", scope):
                     if "policy" in inline:
                         name = instance.value(inline.get("name", "inline"), inner)
-                        self.policy(
-                            instance,
-                            PolicyKind.IDENTITY,
-                            f"{address}/{name}",
-                            block,
-                            "policy",
-                            inline["policy"],
-                            inner,
-                        )
+                        site = _Site(block, "policy", inline["policy"], inner)
+                        self.policy(instance, site, PolicyKind.IDENTITY, f"{address}/{name}")
             elif block.type in _IDENTITY_POLICY_TYPES and "policy" in body:
-                self.policy(
-                    instance, PolicyKind.IDENTITY, address, block, "policy", body["policy"], scope
-                )
+                site = _Site(block, "policy", body["policy"], scope)
+                self.policy(instance, site, PolicyKind.IDENTITY, address)
             elif block.type.startswith("aws_s3_bucket_"):
                 self._collect_bucket_part(instance, block, address, scope)
 
@@ -668,16 +691,8 @@ class TerraformReader:
         if block.type == "aws_s3_bucket_policy":
             resource = parts.resource if parts is not None else address
             bucket = bucket_value if isinstance(bucket_value, str) else str(bucket_value)
-            target = self.policy(
-                instance,
-                PolicyKind.BUCKET,
-                resource,
-                block,
-                "policy",
-                block.body.get("policy"),
-                scope,
-                bucket=bucket,
-            )
+            site = _Site(block, "policy", block.body.get("policy"), scope)
+            target = self.policy(instance, site, PolicyKind.BUCKET, resource, bucket=bucket)
             if parts is not None:
                 parts.policy = target
             return
@@ -686,29 +701,34 @@ class TerraformReader:
                 Finding(
                     "CR063",
                     address,
-                    f"bucket = {bucket_value} does not name an aws_s3_bucket in this "
+                    f"bucket = {_shown(bucket_value)} does not name an aws_s3_bucket in this "
                     "configuration; not audited",
                     Location(display_path(block.path), block.line),
                 )
             )
             return
-        values = instance.value(block.body, scope)
-        if block.type == "aws_s3_bucket_public_access_block":
-            bm.apply_public_access_block(parts, values)
-        elif block.type == "aws_s3_bucket_server_side_encryption_configuration":
-            key_ref = ""
-            for rule in _ensure_list(values.get("rule")):
-                for default in _ensure_list(rule.get("apply_server_side_encryption_by_default")):
-                    key = default.get("kms_master_key_id")
-                    if isinstance(key, Unknown):
-                        key_ref = key.address or str(key)
-            bm.apply_encryption(parts, values, key_ref)
-        elif block.type == "aws_s3_bucket_ownership_controls":
-            bm.apply_ownership(parts, values)
-        elif block.type == "aws_s3_bucket_versioning":
-            bm.apply_versioning(parts, values)
-        elif block.type == "aws_s3_bucket_lifecycle_configuration":
-            bm.apply_lifecycle(parts, values)
+        _apply_bucket_setting(parts, block.type, instance.value(block.body, scope))
+
+
+def _apply_bucket_setting(parts: bm.BucketParts, type_: str, values: Any) -> None:
+    """One ``aws_s3_bucket_*`` configuration resource onto the bucket it configures."""
+    if type_ == "aws_s3_bucket_server_side_encryption_configuration":
+        key_ref = ""
+        for rule in _ensure_list(values.get("rule")):
+            for default in _ensure_list(rule.get("apply_server_side_encryption_by_default")):
+                key = default.get("kms_master_key_id")
+                if isinstance(key, Unknown):
+                    key_ref = key.address or str(key)
+        bm.apply_encryption(parts, values, key_ref)
+        return
+    apply = {
+        "aws_s3_bucket_public_access_block": bm.apply_public_access_block,
+        "aws_s3_bucket_ownership_controls": bm.apply_ownership,
+        "aws_s3_bucket_versioning": bm.apply_versioning,
+        "aws_s3_bucket_lifecycle_configuration": bm.apply_lifecycle,
+    }.get(type_)
+    if apply is not None:
+        apply(parts, values)
 
 
 def _merge_statement(statements: list[dict[str, Any]], statement: dict[str, Any]) -> None:
@@ -767,6 +787,10 @@ def _sid_lines(text: str, policy: str, start: int, end: int, default: int) -> di
                 out[index] = number + 1
                 break
     return out
+
+
+def _shown(value: Any) -> str:
+    return f"${{{value.text}}}" if isinstance(value, Unknown) else str(value)
 
 
 def read_terraform(directory: Path) -> Targets:

@@ -8,8 +8,11 @@ score per turn, mapped onto Transcribe's labels and its -5..5 scale.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -107,17 +110,17 @@ def loudness_scores(samples: audio.Samples, span: Span) -> list[float]:
     return scores
 
 
-_analyser = None
+@functools.cache
+def _analyser() -> Any:
+    """One VADER analyser per process, built on first use (it loads a lexicon)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
 
 
 def compound(text: str) -> float:
-    """VADER compound polarity in [-1, 1]."""
-    global _analyser
-    if _analyser is None:
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-        _analyser = SentimentIntensityAnalyzer()
-    scores = _analyser.polarity_scores(text)
+    """VADER compound polarity in [-1, 1]; NaN when both polarities are strong (MIXED)."""
+    scores = _analyser().polarity_scores(text)
     value: float = scores["compound"]
     if scores["pos"] >= 0.2 and scores["neg"] >= 0.2:
         return float("nan")  # both strongly present: MIXED
@@ -126,7 +129,7 @@ def compound(text: str) -> float:
 
 def sentiment_label(text: str) -> str:
     value = compound(text)
-    if value != value:  # NaN marks mixed polarity
+    if math.isnan(value):  # mixed polarity
         return "MIXED"
     if value >= POSITIVE:
         return "POSITIVE"
@@ -143,7 +146,7 @@ def score(texts_and_weights: Sequence[tuple[str, int]]) -> float:
     weighted = 0.0
     for text, weight in texts_and_weights:
         value = compound(text)
-        weighted += (0.0 if value != value else value) * weight
+        weighted += (0.0 if math.isnan(value) else value) * weight
     return round(5.0 * weighted / total, 1)
 
 

@@ -101,58 +101,77 @@ def arpa_bigram(sentences: Sequence[Sequence[str]]) -> str:
 
 def arpa_model(sentences: Sequence[Sequence[str]], order: int = ORDER) -> str:
     """A back-off n-gram model in ARPA format: absolute discounting, add-one unigrams."""
-    counts: list[Counter[tuple[str, ...]]] = [Counter() for _ in range(order + 1)]
-    for sentence in sentences:
-        tokens = ("<s>", *sentence, "</s>")
-        for n in range(1, order + 1):
+    return _NgramModel(sentences, order).arpa()
+
+
+class _NgramModel:
+    """Counts, discounted probabilities and back-off weights of one ARPA model."""
+
+    def __init__(self, sentences: Sequence[Sequence[str]], order: int) -> None:
+        self.order = order
+        self.counts: list[Counter[tuple[str, ...]]] = [Counter() for _ in range(order + 1)]
+        for sentence in sentences:
+            self._count(("<s>", *sentence, "</s>"))
+        self.vocabulary = sorted(g[0] for g in self.counts[1])
+        total = sum(self.counts[1].values())
+        size = total + len(self.vocabulary)
+        self.unigram = {w: (self.counts[1][(w,)] + 1) / size for w in self.vocabulary}
+        self.history_total: dict[tuple[str, ...], int] = defaultdict(int)
+        self.followers: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for n in range(2, order + 1):
+            for gram, count in self.counts[n].items():
+                self.history_total[gram[:-1]] += count
+                self.followers[gram[:-1]].append(gram[-1])
+        self.backoff: dict[tuple[str, ...], float] = {}
+        for n in range(1, order):  # shorter histories first: longer ones use their weights
+            for history in [h for h in self.followers if len(h) == n]:
+                self.backoff[history] = self._backoff_weight(history)
+
+    def _count(self, tokens: tuple[str, ...]) -> None:
+        for n in range(1, self.order + 1):
             for i in range(len(tokens) - n + 1):
                 gram = tokens[i : i + n]
-                if n == 1 and gram == ("<s>",):
-                    continue
-                counts[n][gram] += 1
-    vocabulary = sorted(g[0] for g in counts[1])
-    total = sum(counts[1].values())
-    unigram = {w: (counts[1][(w,)] + 1) / (total + len(vocabulary)) for w in vocabulary}
-    history_total: dict[tuple[str, ...], int] = defaultdict(int)
-    followers: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for n in range(2, order + 1):
-        for gram, count in counts[n].items():
-            history_total[gram[:-1]] += count
-            followers[gram[:-1]].append(gram[-1])
-    backoff: dict[tuple[str, ...], float] = {}
+                if gram != ("<s>",):
+                    self.counts[n][gram] += 1
 
-    def probability(word: str, history: tuple[str, ...]) -> float:
+    def probability(self, word: str, history: tuple[str, ...]) -> float:
         if not history:
-            return unigram.get(word, 1e-12)
+            return self.unigram.get(word, 1e-12)
         gram = (*history, word)
-        if counts[len(gram)].get(gram):
-            return (counts[len(gram)][gram] - DISCOUNT) / history_total[history]
-        return backoff.get(history, 1.0) * probability(word, history[1:])
+        if self.counts[len(gram)].get(gram):
+            return (self.counts[len(gram)][gram] - DISCOUNT) / self.history_total[history]
+        return self.backoff.get(history, 1.0) * self.probability(word, history[1:])
 
-    for n in range(1, order):  # shorter histories first: their weights are used by longer ones
-        for history in [h for h in followers if len(h) == n]:
-            seen = followers[history]
-            left = DISCOUNT * len(seen) / history_total[history]
-            lower = sum(probability(w, history[1:]) for w in seen)
-            backoff[history] = left / (1.0 - lower) if lower < 1.0 else 1e-9
+    def _backoff_weight(self, history: tuple[str, ...]) -> float:
+        seen = self.followers[history]
+        left = DISCOUNT * len(seen) / self.history_total[history]
+        lower = sum(self.probability(w, history[1:]) for w in seen)
+        return left / (1.0 - lower) if lower < 1.0 else 1e-9
 
-    def log(p: float) -> str:
-        return f"{math.log10(max(p, 1e-12)):.4f}"
+    def arpa(self) -> str:
+        lines = ["\\data\\", f"ngram 1={len(self.vocabulary) + 1}"]
+        lines += [f"ngram {n}={len(self.counts[n])}" for n in range(2, self.order + 1)]
+        lines += ["", "\\1-grams:", f"-99.0000 <s> {_log10(self.backoff.get(('<s>',), 1.0))}"]
+        for word in self.vocabulary:
+            weight = self.backoff.get((word,))
+            suffix = f" {_log10(weight)}" if weight else ""
+            lines.append(f"{_log10(self.unigram[word])} {word}{suffix}")
+        for n in range(2, self.order + 1):
+            lines += ["", f"\\{n}-grams:", *self._ngram_lines(n)]
+        lines += ["", "\\end\\", ""]
+        return "\n".join(lines)
 
-    lines = ["\\data\\", f"ngram 1={len(vocabulary) + 1}"]
-    lines += [f"ngram {n}={len(counts[n])}" for n in range(2, order + 1)]
-    lines += ["", "\\1-grams:", f"-99.0000 <s> {log(backoff.get(('<s>',), 1.0))}"]
-    for word in vocabulary:
-        weight = backoff.get((word,))
-        lines.append(f"{log(unigram[word])} {word}" + (f" {log(weight)}" if weight else ""))
-    for n in range(2, order + 1):
-        lines += ["", f"\\{n}-grams:"]
-        for gram in sorted(counts[n]):
-            weight = backoff.get(gram) if n < order else None
-            text = f"{log(probability(gram[-1], gram[:-1]))} {' '.join(gram)}"
-            lines.append(text + (f" {log(weight)}" if weight else ""))
-    lines += ["", "\\end\\", ""]
-    return "\n".join(lines)
+    def _ngram_lines(self, n: int) -> list[str]:
+        lines = []
+        for gram in sorted(self.counts[n]):
+            weight = self.backoff.get(gram) if n < self.order else None
+            text = f"{_log10(self.probability(gram[-1], gram[:-1]))} {' '.join(gram)}"
+            lines.append(text + (f" {_log10(weight)}" if weight else ""))
+        return lines
+
+
+def _log10(p: float) -> str:
+    return f"{math.log10(max(p, 1e-12)):.4f}"
 
 
 class Recogniser:
@@ -180,13 +199,15 @@ class Recogniser:
         decoder.end_utt()
         if decoder.hyp() is None:
             return []
-        logmath = decoder.get_logmath()
         words: list[Word] = []
         for segment in decoder.seg():
             text = re.sub(r"\(\d+\)$", "", segment.word)
             if text in FILLERS or text.startswith("["):
                 continue
-            confidence = min(1.0, max(0.0, logmath.exp(segment.prob)))
+            # The word's posterior probability from the lattice. pocketsphinx 5's Python API
+            # already returns it as a linear probability; taking logmath.exp of it again (as this
+            # code once did) turned every word's confidence into 1.0.
+            confidence = min(1.0, max(0.0, float(segment.prob)))
             words.append(
                 Word(
                     text=text,

@@ -28,7 +28,7 @@ from chalicelib.report.locations import split_s3_uri
 
 JOB_NAME = re.compile(r"^[0-9a-zA-Z._-]+$")
 ROLES = ("AGENT", "CUSTOMER")
-SUPPORTED_FORMATS = {"wav"}
+SUPPORTED_FORMATS = {"wav", "ogg"}  # what audio.read_media decodes
 NOT_FOUND = "The requested job couldn't be found. Check the job name and try your request again."
 
 
@@ -75,6 +75,7 @@ class Job:
     media_format: str = "wav"
     sample_rate: int | None = None
     managed_output: bytes | None = None  # output kept by the service when no bucket was given
+    skipped: list[dict[str, str]] = field(default_factory=list)  # CallAnalyticsJobDetails
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
@@ -235,7 +236,9 @@ class JobService:
             raise bad_request("Specify a LanguageCode or set IdentifyLanguage to true.")
         media_format = body.get("MediaFormat")
         if media_format is not None and media_format not in SUPPORTED_FORMATS:
-            raise bad_request(f"The local emulator decodes only WAV media, not {media_format}.")
+            raise bad_request(
+                f"The local emulator decodes only WAV and Ogg media, not {media_format}."
+            )
         bucket, key = parse_s3_uri(str(media["MediaFileUri"]))
         output_bucket = body.get("OutputBucketName")
         output_key = str(body.get("OutputKey") or "")
@@ -308,6 +311,8 @@ class JobService:
                     described[optional] = job.request[optional]
         elif "Settings" in job.request:
             described["Settings"] = job.request["Settings"]
+        if job.skipped:
+            described["CallAnalyticsJobDetails"] = {"Skipped": list(job.skipped)}
         if job.status is JobStatus.COMPLETED:
             described["CompletionTime"] = _iso(job.completed)
             described["Transcript"] = {"TranscriptFileUri": self._transcript_uri(job)}
@@ -343,6 +348,9 @@ class JobService:
         timing: dict[str, float] = {}
         began = time.perf_counter()
         media = self._read_media(job)
+        # Transcribe reports the format it detected (MediaFormat "ogg" for Ogg/Opus), whatever
+        # the request said; Call Analytics requests carry no MediaFormat at all.
+        job.media_format = "ogg" if media[:4] == b"OggS" else "wav"
         try:
             frames, rate = audio.read_media(media)
         except (ValueError, EOFError) as error:
@@ -383,14 +391,26 @@ class JobService:
             for span, segment_words in zip(spans[channel], words[channel], strict=True)
             if segment_words
         ]
-        return output.call_analytics_document(
+        settings = job.request.get("Settings") or {}
+        summarize = bool((settings.get("Summarization") or {}).get("GenerateAbstractiveSummary"))
+        document = output.call_analytics_document(
             job_name=job.name,
             account_id=self.account_id,
             roles=roles,
             turns=turns,
             duration_ms=duration_ms,
             language_code=str(job.request.get("LanguageCode", "en-US")),
+            summarize=summarize,
         )
+        if summarize and "ContactSummary" not in document:
+            job.skipped.append(
+                {
+                    "Feature": "GENERATIVE_SUMMARIZATION",
+                    "ReasonCode": "INSUFFICIENT_CONVERSATION_CONTENT",
+                    "Message": "The conversation is too short to summarise.",
+                }
+            )
+        return document
 
     def _decode(
         self, channels: Sequence[audio.Samples], spans: Sequence[Sequence[analytics.Span]]
