@@ -138,9 +138,15 @@ resource "aws_iam_role" "resource_access" {
 # Only what the S3 recording sink and the Kinesis data stream sink need (documented policies
 # "S3RecordingSink policy" and "KinesisDataStreamSink policy"), scoped to this module's resources.
 data "aws_iam_policy_document" "resource_access" {
+  # "Using the call analytics resource access role for the Amazon Chime SDK"
+  # (https://docs.aws.amazon.com/chime-sdk/latest/dg/call-analytics-resource-access-role.html):
+  # the minimum policy reads the streams with GetDataEndpoint and GetMedia, the S3RecordingSink
+  # policy adds ListFragments and GetMediaForFragmentList. The guide grants them on stream/Chime*;
+  # here only this Voice Connector's streams. Its transcribe:* statements are for the Transcribe
+  # processors, which this configuration does not have.
   statement {
     sid       = "ReadThisVoiceConnectorsStreams"
-    actions   = ["kinesisvideo:GetDataEndpoint", "kinesisvideo:ListFragments", "kinesisvideo:GetMediaForFragmentList"]
+    actions   = ["kinesisvideo:GetDataEndpoint", "kinesisvideo:GetMedia", "kinesisvideo:ListFragments", "kinesisvideo:GetMediaForFragmentList"]
     resources = [local.kvs_streams]
   }
 
@@ -348,11 +354,16 @@ resource "aws_lambda_event_source_mapping" "recording_metadata" {
 
 locals {
   function_statements = {
-    # CreateMediaInsightsPipeline is authorized on the configuration it names
-    # (media-insights-pipeline-configuration/${ConfigurationName}); the pipeline it creates is a
-    # media-pipeline. No Tags are sent, so no chime:TagResource.
+    # Service Authorization Reference, "Actions, resources, and condition keys for Amazon Chime":
+    # CreateMediaInsightsPipeline has one resource type, the configuration it names
+    # (media-insights-pipeline-configuration/${ConfigurationName}), and two dependent actions of
+    # the caller: chime:TagResource (only when Tags are sent; none are) and
+    # kinesisvideo:DescribeStream on the source streams it names. The pipeline service reads the
+    # streams themselves as the resource access role (GetMedia, ListFragments, ...), not as the
+    # caller.
     media_insights_streaming_status = [
-      { sid = "CreatePipelines", actions = ["chime:CreateMediaInsightsPipeline"], resources = [local.configuration_arn, local.pipelines] },
+      { sid = "CreatePipelines", actions = ["chime:CreateMediaInsightsPipeline"], resources = [local.configuration_arn] },
+      { sid = "DescribeSourceStreams", actions = ["kinesisvideo:DescribeStream"], resources = [local.kvs_streams] },
       { sid = "DeletePipelines", actions = ["chime:DeleteMediaPipeline"], resources = [local.pipelines] },
     ]
     media_insights_state_change = []
