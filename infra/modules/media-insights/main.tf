@@ -175,10 +175,25 @@ data "aws_iam_policy_document" "resource_access" {
     resources = [local.stream_arn]
   }
 
+  # The S3 recording sink writes SSE-KMS objects under the bucket key. S3 asks whoever uploads
+  # an SSE-KMS object in parts for kms:Decrypt as well as kms:GenerateDataKey (S3 User Guide,
+  # "Using server-side encryption with AWS KMS keys (SSE-KMS)", multipart uploads); the guide's
+  # S3RecordingSink policy shows only GenerateDataKey, but a long call's recording may well go
+  # up in parts, and a refused part loses the recording.
   dynamic "statement" {
-    for_each = compact([var.recordings_kms_key_arn, var.kms_key_arn])
+    for_each = var.recordings_kms_key_arn == null ? [] : [var.recordings_kms_key_arn]
     content {
-      sid       = "EncryptWith${statement.key}"
+      sid       = "EncryptRecordings"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  # The Kinesis data stream sink encrypts records with the stream's key.
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "EncryptMetadataRecords"
       actions   = ["kms:GenerateDataKey"]
       resources = [statement.value]
     }
@@ -369,7 +384,10 @@ locals {
     media_insights_state_change = []
     media_insights_recording_metadata = concat(
       [
-        { sid = "ReadMetadataStream", actions = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams"], resources = [local.stream_arn] },
+        # What Lambda's Kinesis event source mapping reads as the function's role. Not
+        # kinesis:ListStreams: it has no resource type (Service Authorization Reference,
+        # "Amazon Kinesis Data Streams"), so on a stream ARN it granted nothing.
+        { sid = "ReadMetadataStream", actions = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"], resources = [local.stream_arn] },
       ],
       # Reading a KMS-encrypted stream needs kms:Decrypt; the failure queue's grant (same key)
       # comes from the function-role module.

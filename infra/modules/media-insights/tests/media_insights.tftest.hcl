@@ -288,3 +288,36 @@ run "resource_access_role_has_the_documented_stream_reads" {
     error_message = "The resource access role must read this Voice Connector's streams with the documented actions."
   }
 }
+
+run "metadata_consumer_reads_its_stream_with_stream_level_actions_only" {
+  command = plan
+
+  # Service Authorization Reference (Amazon Kinesis Data Streams): kinesis:ListStreams has no
+  # resource type, so granting it on a stream ARN grants nothing; the event source mapping does
+  # not need it.
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.function["media_insights_recording_metadata"].statement :
+      !contains(s.actions, "kinesis:ListStreams")
+    ])
+    error_message = "kinesis:ListStreams has no resource type: it must not be granted on the stream ARN."
+  }
+}
+
+run "recording_sink_may_complete_multipart_uploads_under_the_bucket_key" {
+  command = plan
+
+  variables {
+    recordings_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  # S3 needs kms:Decrypt as well as kms:GenerateDataKey from whoever uploads an SSE-KMS object in
+  # parts (S3 User Guide, "Using server-side encryption with AWS KMS keys": multipart uploads).
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.resource_access.statement :
+      toset(s.actions) == toset(["kms:GenerateDataKey", "kms:Decrypt"]) && toset(s.resources) == toset(["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+    ])
+    error_message = "The recording sink must be able to GenerateDataKey and Decrypt with the recordings bucket key."
+  }
+}
