@@ -7,6 +7,14 @@ variable "name_prefix" {
     condition     = can(regex("^[A-Za-z][A-Za-z0-9-]{0,31}$", var.name_prefix))
     error_message = "name_prefix must start with a letter and hold at most 32 letters, digits or hyphens."
   }
+
+  # The buckets' generated names start with "NAME_PREFIX-recordings-" and S3 bucket_prefix
+  # allows at most 37 characters (63 less the 26 Terraform appends): 25 is the longest prefix
+  # every bucket name can carry. Longer ones failed in the recording-bucket module's input.
+  validation {
+    condition     = length(var.name_prefix) <= 25
+    error_message = "name_prefix must be at most 25 characters: the generated bucket name NAME_PREFIX-recordings-<26 characters> must fit the 63 S3 allows."
+  }
 }
 
 variable "chalice_app_name" {
