@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "report",
     "replay",
     "demo",
+    "owners",
 )
 
 EXIT_OK = 0
