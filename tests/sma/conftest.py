@@ -12,6 +12,7 @@ import pytest
 from moto import mock_aws
 
 from chalicelib import aws
+from chalicelib.owners.call_owner import CallOwner
 
 EVENTS = Path(__file__).resolve().parent.parent / "events" / "sma"
 OWNER = "+15555550100"
@@ -20,6 +21,7 @@ OTHER = "+15555550123"
 TABLE = "callrec-test-sma-calls"
 
 LoadEvent = Callable[..., dict[str, Any]]
+VERIFIED_OWNER = CallOwner("default", ("+1",), 50, 240, verified=True).encode()
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +64,8 @@ def outbound() -> Callable[..., dict[str, str]]:
     def attrs(phase: str, **extra: str) -> dict[str, str]:
         values = {"phase": phase, "dir": "outbound", "owner": OWNER, "other": OTHER, "sma": SMA}
         values.update({"rec": "not_started", "tries": "0", "recleg": "call-id-a"})
+        # The owner verified themselves earlier in this call (caller id; no PIN is set).
+        values["own"] = VERIFIED_OWNER
         values.update(extra)
         return values
 

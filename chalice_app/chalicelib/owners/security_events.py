@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
@@ -31,6 +33,15 @@ class Kind(StrEnum):
     DESTINATION_REFUSED = "destination_refused"
     LIMIT_REACHED = "limit_reached"
     UNKNOWN_NUMBER = "unknown_number"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A security event a call-flow transition asks the handler to publish."""
+
+    kind: Kind
+    reason: str
+    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 def publish(kind: Kind, *, owner_id: str, transaction_id: str, reason: str, **extra: Any) -> None:

@@ -18,7 +18,7 @@ from chalicelib.call_records import utc_now_iso
 from chalicelib.channels import Leg
 from chalicelib.errors import CallRecError
 from chalicelib.sma import actions as act
-from chalicelib.sma import flow, records, recovery
+from chalicelib.sma import flow, owner_effects, records, recovery
 from chalicelib.sma.actions import Action
 from chalicelib.sma.config import PROMPTS_BUCKET, SmaConfig
 from chalicelib.sma.events import InvocationEvent
@@ -61,6 +61,9 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
         outcome.log,
     )
     _write_record(transaction_id, outcome.record)
+    owner_effects.apply(
+        transaction_id, outcome.state.call_owner, outcome.security, outcome.talk_seconds
+    )
     return response
 
 
