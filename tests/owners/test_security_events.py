@@ -32,6 +32,7 @@ def sinks(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
         )
         events.put_targets(Rule="security", Targets=[{"Id": "q", "Arn": queues["events-inbox"][1]}])
         monkeypatch.setenv("NOTIFICATION_TOPIC_ARN", topic)
+        monkeypatch.setenv("SECURITY_EVENT_BUS", "default")
         yield {name: url for name, (url, _) in queues.items()}
 
 
@@ -80,3 +81,12 @@ def test_a_failing_sink_never_raises(
     with mock_aws():
         publish()
     assert "not sent to SNS" in caplog.text
+
+
+def test_without_a_bus_nothing_goes_to_eventbridge(
+    sinks: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SECURITY_EVENT_BUS")
+    publish()
+    assert received(sinks["events-inbox"]) == []
+    assert len(received(sinks["sns-inbox"])) == 1

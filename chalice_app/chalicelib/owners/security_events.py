@@ -1,8 +1,8 @@
 """Security events of the dial-out protection, to EventBridge and to the admins' SNS topic.
 
 EventBridge entry: ``Source`` ``callrec.owners``, ``DetailType`` ``Owner Security Event`` (see
-SECURITY.md, "Toll fraud"), on the bus named by ``SECURITY_EVENT_BUS`` (default: the account's
-``default`` bus); ``Detail`` is ``{"kind", "owner_id", "transaction_id", "sma_number", "reason",
+SECURITY.md, "Toll fraud"), on the bus named by ``SECURITY_EVENT_BUS`` (Terraform sets it, to
+``default`` unless told otherwise; unset, nothing goes to EventBridge); ``Detail`` is ``{"kind", "owner_id", "transaction_id", "sma_number", "reason",
 ...}`` plus what the kind adds (``destination``, ``locked_until``). Never a PIN or its digits.
 The same detail goes to ``NOTIFICATION_TOPIC_ARN`` with the message attribute ``event`` set to
 ``security.<kind>``, so admins can filter it with an SNS subscription filter policy.
@@ -63,6 +63,10 @@ def publish(kind: Kind, *, owner_id: str, transaction_id: str, reason: str, **ex
 
 
 def _put_event(detail: dict[str, Any]) -> None:
+    bus = settings.optional(BUS_ENV)
+    if not bus:
+        logger.warning("no %s configured: security event %s only logged", BUS_ENV, detail)
+        return
     response = aws.call(
         "EventBridge PutEvents",
         aws.client("events").put_events,
@@ -71,7 +75,7 @@ def _put_event(detail: dict[str, Any]) -> None:
                 "Source": SOURCE,
                 "DetailType": DETAIL_TYPE,
                 "Detail": json.dumps(detail, sort_keys=True),
-                "EventBusName": settings.optional(BUS_ENV, "default"),
+                "EventBusName": bus,
             }
         ],
     )

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from callrec import environment
+from callrec.simulation import directory as owner_directory
 from callrec.simulation import expectations
 from callrec.simulation.chime import (
     START_MS,
@@ -110,7 +111,8 @@ def run(
         from chalicelib.sma.handler import handle
 
         invoke = handle
-    with _handler_env(scenario, records), _call_records(records):
+    with _handler_env(scenario, records), _call_records(records, scenario):
+        owner_directory.provision(scenario)
         simulator = ChimeSimulator(
             scenario,
             invoke,
@@ -133,14 +135,21 @@ def _handler_env(scenario: Scenario, records: Records) -> Iterator[None]:
             os.environ.pop(TABLE_ENV, None)
         for name, default in DEFAULT_ENV.items():
             os.environ.setdefault(name, default)
-        os.environ["OWNER_PHONE_NUMBER"] = scenario.owner
+        if scenario.owners:
+            os.environ.pop("OWNER_PHONE_NUMBER", None)
+            os.environ.update(owner_directory.environment(scenario))
+        else:
+            os.environ["OWNER_PHONE_NUMBER"] = scenario.owner
         os.environ.update(scenario.env)
         yield
 
 
 @contextmanager
-def _call_records(records: Records) -> Iterator[None]:
-    if records is not Records.MOTO:
+def _call_records(records: Records, scenario: Scenario) -> Iterator[None]:
+    """moto for the call records (MOTO), and for the scenario's directory unless the local
+    stack's endpoints are in use (ENVIRONMENT)."""
+    in_moto = records is Records.MOTO or (bool(scenario.owners) and records is Records.OFF)
+    if not in_moto:
         yield
         return
     try:
@@ -159,13 +168,16 @@ def _call_records(records: Records) -> Iterator[None]:
     aws.reset_clients()
     try:
         with mock_aws():
-            aws.client("dynamodb").create_table(
-                TableName=SIM_TABLE,
-                KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "transaction_id", "AttributeType": "S"}],
-                BillingMode="PAY_PER_REQUEST",
-            )
-            os.environ[TABLE_ENV] = SIM_TABLE
+            if records is Records.MOTO:
+                aws.client("dynamodb").create_table(
+                    TableName=SIM_TABLE,
+                    KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
+                    AttributeDefinitions=[
+                        {"AttributeName": "transaction_id", "AttributeType": "S"}
+                    ],
+                    BillingMode="PAY_PER_REQUEST",
+                )
+                os.environ[TABLE_ENV] = SIM_TABLE
             yield
     finally:
         environment.restore(saved)

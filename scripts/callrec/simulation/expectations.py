@@ -95,7 +95,19 @@ def check(transcript: Transcript) -> list[Result]:
             results.append(Result(f"record.{key}", False, "call records were not enabled"))
             continue
         results.append(_equal(f"record.{key}", transcript.call_record.get(key), wanted))
-    return results
+    return results + _notes(transcript)
+
+
+def _notes(transcript: Transcript) -> list[Result]:
+    """``notes_include``: each substring appears in one of the call record's notes."""
+    wanted = transcript.scenario.expect.notes_include
+    if not wanted:
+        return []
+    if transcript.call_record is None:
+        return [Result("notes_include", False, "call records were not enabled")]
+    notes = [str(n.get("text", "")) for n in transcript.call_record.get("notes", [])]
+    missing = [w for w in wanted if not any(w in note for note in notes)]
+    return [Result("notes_include", not missing, f"missing: {missing or 'none'}; notes: {notes}")]
 
 
 def _tag(transcript: Transcript, leg: str) -> str:

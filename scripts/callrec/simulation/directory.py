@@ -1,0 +1,50 @@
+"""The owner directory of a scenario (``owners:``): provisioned before the call, in moto or in
+the local stack, with the names Terraform gives the tables."""
+
+from __future__ import annotations
+
+from callrec.local.definitions import owner_table_names
+from callrec.local.owner_tables import create_owner_tables, seed
+from callrec.simulation.scenario import Scenario, ScenarioOwner
+from chalicelib import aws
+from chalicelib.owners import directory, pins, usage
+from chalicelib.owners.model import Owner
+
+
+def environment(scenario: Scenario) -> dict[str, str]:
+    """What the SMA handler gets from Terraform for the scenario's directory (none: {})."""
+    if not scenario.owners:
+        return {}
+    directory_table, usage_table = owner_table_names()
+    return {directory.TABLE_ENV: directory_table, usage.TABLE_ENV: usage_table}
+
+
+def provision(scenario: Scenario) -> None:
+    """Create the tables (when missing), write the owners (PINs hashed) and today's counts."""
+    if not scenario.owners:
+        return
+    directory_table, usage_table = owner_table_names()
+    client = aws.client("dynamodb")
+    existing = set(client.list_tables().get("TableNames", []))
+    if directory_table not in existing:
+        create_owner_tables(client, directory_table, usage_table)
+    seed(directory_table, [_owner(o) for o in scenario.owners])
+    store = usage.UsageStore(usage_table)
+    for owner in scenario.owners:
+        for _ in range(owner.calls_today):
+            store.reserve_call(owner.owner_id, call_limit=10_000, minute_limit=100_000)
+    # Another scenario may have left answers for the same numbers in this process's cache.
+    directory.CACHE.clear()
+
+
+def _owner(spec: ScenarioOwner) -> Owner:
+    return Owner(
+        owner_id=spec.owner_id,
+        owner_numbers=spec.numbers,
+        sma_number=spec.sma_number,
+        display_name=spec.owner_id.title(),
+        pin_hash=pins.hash_pin(spec.pin) if spec.pin else "",
+        allowed_prefixes=spec.allowed_prefixes,
+        daily_call_limit=spec.daily_call_limit,
+        daily_minute_limit=spec.daily_minute_limit,
+    )
