@@ -130,6 +130,8 @@ def app_environment(definitions: Definitions, provisioned: Provisioned) -> dict[
             f"arn:aws:iam::{definitions.account_id}:role/{definitions.transcribe_role_name}"
         ),
         "TRANSCRIBE_LANGUAGE_CODE": "en-US",
+        # Owner security events go to the local EventBridge (moto), as Terraform's default does.
+        "SECURITY_EVENT_BUS": "default",
     }
 
 

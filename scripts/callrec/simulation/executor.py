@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from callrec.simulation.redaction import shown_digits
 from callrec.simulation.scenario import Answer, Scenario
 from chalicelib.recording_keys import key_timestamp
 
@@ -149,13 +150,15 @@ class ActionExecutor:
                 clock = max(clock + prompt, entered.at) + SECONDS_PER_DIGIT * len(entered.digits)
                 digits = entered.digits.rstrip("".join(params.get("TerminatorDigits", ["#"])))
                 if _digits_ok(digits, params):
-                    happenings.append(f"attempt {attempt}: {leg.tag} entered {digits}")
+                    shown = shown_digits({"ReceivedDigits": digits, "Parameters": params})
+                    happenings.append(f"attempt {attempt}: {leg.tag} entered {shown}")
                     return ActionResult(
                         duration=clock - start,
                         data={"ReceivedDigits": digits},
                         happenings=happenings,
                     )
-                happenings.append(f"attempt {attempt}: {digits!r} does not match")
+                shown = shown_digits({"ReceivedDigits": digits, "Parameters": params})
+                happenings.append(f"attempt {attempt}: {shown!r} does not match")
             if attempt < repeat:
                 clock += failure_prompt
         result = ActionResult.failed(
