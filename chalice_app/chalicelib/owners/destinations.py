@@ -40,10 +40,12 @@ class RefusedRange:
     pattern: str
     reason: str
 
+    @property
+    def regex(self) -> str:
+        return re.escape(self.pattern).replace("X", "[0-9]")
+
     def matches(self, number: str) -> bool:
-        if len(number) < len(self.pattern):
-            return False
-        return all(p in ("X", n) for p, n in zip(self.pattern, number, strict=False))
+        return re.match(self.regex, number) is not None
 
 
 def _ranges(reason: str, prefix: str, codes: str) -> tuple[RefusedRange, ...]:
@@ -62,6 +64,9 @@ REFUSED_RANGES: Final[tuple[RefusedRange, ...]] = (
     *_ranges("satellite or international network", "+", "870 881 882 883"),
     *_ranges("UK premium rate (09, 0871-0873, 118)", "+44", "9 871 872 873 118"),
 )
+
+# One pass over the number for the common case, a number in no refused range (dial-out hot path).
+_ANY_REFUSED: Final = re.compile("|".join(f"(?:{r.regex})" for r in REFUSED_RANGES))
 
 # ITU-T E.164 country codes of one and two digits; every other code has three.
 _ONE_DIGIT: Final = frozenset("17")
@@ -101,6 +106,8 @@ def decide(number: str, allowed_prefixes: Sequence[str]) -> Decision:
     matching = [prefix for prefix in allowed_prefixes if number.startswith(prefix)]
     if not matching:
         return Decision(False, "outside the owner's allowed prefixes")
+    if not _ANY_REFUSED.match(number):
+        return ALLOWED
     longest = max(len(prefix) for prefix in matching)
     for refused in REFUSED_RANGES:
         if refused.matches(number) and longest < len(refused.pattern):

@@ -2,8 +2,9 @@
 
 EventBridge entry: ``Source`` ``callrec.owners``, ``DetailType`` ``Owner Security Event`` (see
 SECURITY.md, "Toll fraud"), on the bus named by ``SECURITY_EVENT_BUS`` (Terraform sets it, to
-``default`` unless told otherwise; unset, nothing goes to EventBridge); ``Detail`` is ``{"kind", "owner_id", "transaction_id", "sma_number", "reason",
-...}`` plus what the kind adds (``destination``, ``locked_until``). Never a PIN or its digits.
+``default`` unless told otherwise; unset, nothing goes to EventBridge). ``Detail`` is
+``{"kind", "owner_id", "transaction_id", "reason", ...}`` plus what the kind adds
+(``destination``, ``locked_until``, ``sma_number``, ``caller``). Never a PIN or its digits.
 The same detail goes to ``NOTIFICATION_TOPIC_ARN`` with the message attribute ``event`` set to
 ``security.<kind>``, so admins can filter it with an SNS subscription filter policy.
 
