@@ -22,49 +22,66 @@ class Result:
 
 def check(transcript: Transcript) -> list[Result]:
     """One Result per expectation the scenario states (none stated: no results)."""
-    expect = transcript.scenario.expect
-    actions = [a for step in transcript.steps for a in step.actions]
-    types = [str(a.get("Type")) for a in actions]
-    results: list[Result] = []
+    return [result for checker in _CHECKERS for result in checker(transcript)]
 
-    if expect.direction is not None:
-        seen = next((a["dir"] for a in transcript.attributes_history if a.get("dir")), "")
-        results.append(_equal("direction", seen, expect.direction))
-    if expect.caller_id is not None:
-        ids = [
-            a["Parameters"].get("CallerIdNumber")
-            for a in actions
-            if a.get("Type") == "CallAndBridge"
-        ]
-        ok = bool(ids) and all(i == expect.caller_id for i in ids)
-        results.append(Result("caller_id", ok, f"CallAndBridge caller ids {ids}"))
+
+def _actions(transcript: Transcript) -> list[dict[str, Any]]:
+    return [a for step in transcript.steps for a in step.actions]
+
+
+def _direction(transcript: Transcript) -> list[Result]:
+    expect = transcript.scenario.expect
+    if expect.direction is None:
+        return []
+    seen = next((a["dir"] for a in transcript.attributes_history if a.get("dir")), "")
+    return [_equal("direction", seen, expect.direction)]
+
+
+def _caller_id(transcript: Transcript) -> list[Result]:
+    expect = transcript.scenario.expect
+    if expect.caller_id is None:
+        return []
+    ids = [
+        a["Parameters"].get("CallerIdNumber")
+        for a in _actions(transcript)
+        if a.get("Type") == "CallAndBridge"
+    ]
+    ok = bool(ids) and all(i == expect.caller_id for i in ids)
+    return [Result("caller_id", ok, f"CallAndBridge caller ids {ids}")]
+
+
+def _recording(transcript: Transcript) -> list[Result]:
+    expect, found = transcript.scenario.expect, transcript.recordings
+    results = []
     if expect.recording_started is not None:
         want_leg = _tag(transcript, expect.recording_started.leg)
-        found = [r for r in transcript.recordings]
         ok = any(r.leg == want_leg and r.track == expect.recording_started.track for r in found)
         got = ", ".join(f"{r.leg} {r.track}" for r in found) or "none"
-        results.append(
-            Result(
-                "recording_started",
-                ok,
-                f"wanted {want_leg} {expect.recording_started.track}; started: {got}",
-            )
-        )
+        wanted = f"wanted {want_leg} {expect.recording_started.track}; started: {got}"
+        results.append(Result("recording_started", ok, wanted))
     if expect.recording_not_started:
         results.append(
-            Result(
-                "recording_not_started",
-                not transcript.recordings,
-                f"{len(transcript.recordings)} recording(s) started",
-            )
+            Result("recording_not_started", not found, f"{len(found)} recording(s) started")
         )
-    final = transcript.final_attributes
+    return results
+
+
+def _final(transcript: Transcript) -> list[Result]:
+    expect, final = transcript.scenario.expect, transcript.final_attributes
+    results = []
     if expect.final_recording_state is not None:
         results.append(
             _equal("final_recording_state", final.get("rec", ""), expect.final_recording_state)
         )
     if expect.final_phase is not None:
         results.append(_equal("final_phase", final.get("phase", ""), expect.final_phase))
+    return results
+
+
+def _sequences(transcript: Transcript) -> list[Result]:
+    expect = transcript.scenario.expect
+    types = [str(a.get("Type")) for a in _actions(transcript)]
+    results = []
     if expect.phases:
         phases = _dedupe(a.get("phase", "") for a in transcript.attributes_history)
         results.append(_in_order("phases", phases, expect.phases))
@@ -76,26 +93,39 @@ def check(transcript: Transcript) -> list[Result]:
     if expect.events_include:
         events = [s.event_type for s in transcript.steps]
         results.append(_in_order("events_include", events, expect.events_include))
-    if expect.prompts_include:
-        played = {
-            str((a["Parameters"].get("AudioSource") or {}).get("Key"))
-            for a in actions
-            if a.get("Type") in ("PlayAudio", "PlayAudioAndGetDigits")
-        }
-        missing = sorted(set(expect.prompts_include) - played)
-        results.append(Result("prompts_include", not missing, f"missing: {missing or 'none'}"))
-    if expect.all_legs_disconnected is not None:
-        connected = [leg.tag for leg in transcript.legs if leg.connected]
-        ok = (not connected) == expect.all_legs_disconnected
-        results.append(
-            Result("all_legs_disconnected", ok, f"still connected: {connected or 'none'}")
-        )
-    for key, wanted in expect.record.items():
+    return results
+
+
+def _prompts(transcript: Transcript) -> list[Result]:
+    expect = transcript.scenario.expect
+    if not expect.prompts_include:
+        return []
+    played = {
+        str((a["Parameters"].get("AudioSource") or {}).get("Key"))
+        for a in _actions(transcript)
+        if a.get("Type") in ("PlayAudio", "PlayAudioAndGetDigits")
+    }
+    missing = sorted(set(expect.prompts_include) - played)
+    return [Result("prompts_include", not missing, f"missing: {missing or 'none'}")]
+
+
+def _legs(transcript: Transcript) -> list[Result]:
+    expect = transcript.scenario.expect
+    if expect.all_legs_disconnected is None:
+        return []
+    connected = [leg.tag for leg in transcript.legs if leg.connected]
+    ok = (not connected) == expect.all_legs_disconnected
+    return [Result("all_legs_disconnected", ok, f"still connected: {connected or 'none'}")]
+
+
+def _record(transcript: Transcript) -> list[Result]:
+    results = []
+    for key, wanted in transcript.scenario.expect.record.items():
         if transcript.call_record is None:
             results.append(Result(f"record.{key}", False, "call records were not enabled"))
             continue
         results.append(_equal(f"record.{key}", transcript.call_record.get(key), wanted))
-    return results + _notes(transcript)
+    return results
 
 
 def _notes(transcript: Transcript) -> list[Result]:
@@ -108,6 +138,19 @@ def _notes(transcript: Transcript) -> list[Result]:
     notes = [str(n.get("text", "")) for n in transcript.call_record.get("notes", [])]
     missing = [w for w in wanted if not any(w in note for note in notes)]
     return [Result("notes_include", not missing, f"missing: {missing or 'none'}; notes: {notes}")]
+
+
+_CHECKERS = (
+    _direction,
+    _caller_id,
+    _recording,
+    _final,
+    _sequences,
+    _prompts,
+    _legs,
+    _record,
+    _notes,
+)
 
 
 def _tag(transcript: Transcript, leg: str) -> str:
