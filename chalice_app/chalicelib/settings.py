@@ -57,3 +57,9 @@ def flag(name: str, default: bool = False) -> bool:
     raise ConfigurationError(
         f"environment variable {name}={raw!r} is not a boolean", hint="use true or false"
     )
+
+
+def snapshot(names: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The raw values of ``names`` (None when unset): a cheap key for configuration parsed once
+    per container and again only when the environment it came from changes."""
+    return tuple(os.environ.get(name) for name in names)

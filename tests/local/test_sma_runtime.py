@@ -169,12 +169,14 @@ def test_prompt_the_bucket_policy_denies_this_sma_fails_with_invalid_audio_sourc
 
 OWNER_CONTROLS = {
     **SCENARIO,
+    # After the bridge and the consent prompt (~13 s): Chime discards digits no ReceiveDigits
+    # listens for, and the simulator delivers them when they are pressed.
     "timeline": [
         {"at": 1, "party": "caller", "dtmf": "2065550123#"},
-        {"at": 10, "party": "caller", "dtmf": "5"},
-        {"at": 15, "party": "caller", "dtmf": "6"},
-        {"at": 20, "party": "caller", "dtmf": "7"},
-        {"at": 30, "party": "callee", "hangup": True},
+        {"at": 16, "party": "caller", "dtmf": "5"},
+        {"at": 21, "party": "caller", "dtmf": "6"},
+        {"at": 26, "party": "caller", "dtmf": "7"},
+        {"at": 40, "party": "callee", "hangup": True},
     ],
 }
 

@@ -341,10 +341,18 @@ def test_validation_holds_responses_to_the_documented_limits() -> None:
 
 
 def test_command_prints_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["simulate", "owner-dial-out", "--format", "json", "--records", "moto"]) == 0
+    assert main(["simulate", "owner-dial-out", "--format", "jsonl", "--records", "moto"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert lines[0]["event"]["InvocationEventType"] == "NEW_INBOUND_CALL"
     assert lines[-1]["ok"] is True
+
+
+def test_command_prints_one_json_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", "owner-dial-out", "--format", "json", "--records", "moto"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["ok"] is True
+    assert document["steps"][0]["event"]["InvocationEventType"] == "NEW_INBOUND_CALL"
+    assert document["call_record"]["direction"] == "outbound"
 
 
 def test_command_exits_1_when_an_expectation_fails(
@@ -368,7 +376,8 @@ def test_command_exits_2_on_a_broken_scenario(
 def test_outcome_renders_text_and_json() -> None:
     outcome = simulation.run(scenario())
     assert outcome.render()[-1] == "t: passed (0 expectation(s))"
-    assert json.loads(outcome.render("json")[-1])["ok"] is True
+    assert json.loads(outcome.render("jsonl")[-1])["ok"] is True
+    assert json.loads("\n".join(outcome.render("json")))["ok"] is True
 
 
 def test_command_lists_the_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
@@ -408,3 +417,58 @@ def test_a_scenario_transaction_keeps_readable_call_ids() -> None:
     from callrec.simulation.chime import call_id_for
 
     assert call_id_for("sim-t", "LEG-B") == "sim-t-leg-b"
+
+
+# --- fidelity ------------------------------------------------------------------------------------
+
+CROSSING = [
+    {"at": 1, "party": "owner", "dtmf": "2065550123#"},
+    {"at": 10.5, "party": "owner", "dtmf": "5"},  # while the consent prompt plays to the callee
+    {"at": 30, "party": "callee", "hangup": True},
+]
+
+
+def test_digits_reach_the_handler_while_the_list_runs() -> None:
+    transcript = simulation.run(scenario(timeline=CROSSING)).transcript
+    digits = next(s for s in transcript.steps if s.event_type == "DIGITS_RECEIVED")
+    assert digits.at == pytest.approx(10.5)
+    started = next(
+        s
+        for s in transcript.steps
+        if s.event_type == "ACTION_SUCCESSFUL"
+        and s.event["ActionData"]["Type"] == "StartCallRecording"
+    )
+    assert digits.sequence < started.sequence
+
+
+def test_queued_actions_an_answer_replaces_are_printed_as_dropped() -> None:
+    lines = simulation.run(scenario(timeline=CROSSING)).render()
+    assert any("dropped (replaced): StartCallRecording" in line for line in lines)
+
+
+def test_digits_nothing_listens_for_are_discarded_when_pressed() -> None:
+    timeline = [
+        {"at": 1, "party": "owner", "dtmf": "2065550123#"},
+        {"at": 6, "party": "owner", "dtmf": "5"},  # during CallAndBridge: nothing armed
+        {"at": 30, "party": "callee", "hangup": True},
+    ]
+    transcript = simulation.run(scenario(timeline=timeline)).transcript
+    assert "DIGITS_RECEIVED" not in [s.event_type for s in transcript.steps]
+    happenings = [h for s in transcript.steps for h in s.happenings]
+    assert any(h.startswith("   6.0 s") and "discarded" in h for h in happenings)
+
+
+def test_each_attempt_of_a_digit_prompt_carries_its_own_time() -> None:
+    transcript = simulation.run("no-digits-give-up").transcript
+    attempts = [h for h in transcript.steps[0].happenings if "attempt" in h]
+    times = [float(h.split(" s")[0]) for h in attempts]
+    assert len(times) >= 2 and times == sorted(set(times))
+
+
+def test_output_is_reproducible_with_call_records() -> None:
+    first = simulation.run("owner-dial-out", records=Records.MOTO).render()
+    second = simulation.run("owner-dial-out", records=Records.MOTO).render()
+    assert first == second
+    record_line = next(line for line in first if "call record:" in line)
+    assert "2023-11-14T" in record_line  # the simulated call's day, not the machine's
+    assert "expires_at" not in record_line

@@ -12,7 +12,9 @@ import pytest
 from moto import mock_aws
 
 from chalicelib import aws
+from chalicelib.call_records import TABLE_ENV
 from chalicelib.owners.call_owner import CallOwner
+from chalicelib.sma import config as sma_config
 
 EVENTS = Path(__file__).resolve().parent.parent / "events" / "sma"
 OWNER = "+15555550100"
@@ -24,24 +26,21 @@ LoadEvent = Callable[..., dict[str, Any]]
 VERIFIED_OWNER = CallOwner("default", ("+1",), 50, 240, verified=True).encode()
 
 
+# Everything the SMA handler reads, from where it is defined: a new setting is cleared here too.
+HANDLER_ENV = (*sma_config.ENVIRONMENT, TABLE_ENV)
+REQUIRED = {
+    sma_config.OWNER_PHONE_NUMBER: OWNER,
+    sma_config.RECORDINGS_BUCKET: "callrec-recordings",
+    sma_config.PROMPTS_BUCKET: "callrec-prompts",
+}
+
+
 @pytest.fixture(autouse=True)
 def sma_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OWNER_PHONE_NUMBER", OWNER)
-    monkeypatch.setenv("RECORDINGS_BUCKET", "callrec-recordings")
-    monkeypatch.setenv("PROMPTS_BUCKET", "callrec-prompts")
-    for name in (
-        "RECORDINGS_PREFIX",
-        "SMA_PHONE_NUMBER",
-        "CALL_RECORDS_TABLE",
-        "RECORDING_PAUSE_DIGIT",
-        "RECORDING_RESUME_DIGIT",
-        "RECORDING_STOP_DIGIT",
-        "RECORDING_AUTO_START",
-        "DIAL_MAX_ATTEMPTS",
-        "CALL_TIMEOUT_SECONDS",
-        "DEFAULT_COUNTRY_CODE",
-    ):
+    for name in HANDLER_ENV:
         monkeypatch.delenv(name, raising=False)
+    for name, value in REQUIRED.items():
+        monkeypatch.setenv(name, value)
 
 
 @pytest.fixture

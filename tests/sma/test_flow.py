@@ -12,6 +12,7 @@ from chalicelib.call_records import CallRecords
 from chalicelib.sma import flow
 from chalicelib.sma.events import ActionType, EventType
 from chalicelib.sma.handler import handle
+from chalicelib.sma.requests import Command, Pending
 from chalicelib.sma.state import Phase
 
 OWNER, SMA, OTHER = "+15555550100", "+15555550199", "+15555550123"
@@ -226,43 +227,55 @@ def test_recording_started_is_remembered(load_event: LoadEvent, outbound: Attrs)
     assert response["TransactionAttributes"]["rec"] == "recording"
 
 
-def test_no_access_to_destination_apologises_to_both_and_hangs_up(
-    load_event: LoadEvent, outbound: Attrs
-) -> None:
-    response = handle(load_event("action_failed_start_call_recording", **outbound("bridged")))
-    assert types(response) == ["PlayAudio", "PlayAudio", "Hangup", "Hangup"]
-    assert [a["Parameters"]["CallId"] for a in response["Actions"][2:]] == [
-        "call-id-b",
-        "call-id-a",
-    ]
-    assert response["TransactionAttributes"]["rec"] == "failed"
-
-
 @pytest.mark.parametrize(
-    ("rec", "digit", "action", "new_state", "prompt"),
-    [
-        ("recording", "5", "PauseCallRecording", "paused", "recording-paused.wav"),
-        ("paused", "6", "ResumeCallRecording", "recording", "recording-resumed.wav"),
-        ("recording", "7", "StopCallRecording", "stopped", "recording-stopped.wav"),
-        ("paused", "7", "StopCallRecording", "stopped", "recording-stopped.wav"),
-    ],
+    "error", ["NoAccessToDestination: Error while accessing destination", "SystemException: x"]
 )
-def test_owner_digits_control_the_recording(
-    load_event: LoadEvent,
-    outbound: Attrs,
-    rec: str,
-    digit: str,
-    action: str,
-    new_state: str,
-    prompt: str,
+def test_failed_start_keeps_the_call_and_tells_the_owner(
+    load_event: LoadEvent, outbound: Attrs, error: str
 ) -> None:
+    # The parties are bridged and can still talk: only the recording is lost.
+    event = load_event("action_failed_start_call_recording", **outbound("bridged"))
+    event["ActionData"]["Error"] = error
+    response = handle(event)
+    assert types(response) == ["ReceiveDigits", "PlayAudio"]
+    assert params(response, "PlayAudio")["CallId"] == "call-id-a"  # the owner, outbound
+    assert keys(response) == ["recording-failed.wav"]
+    assert response["TransactionAttributes"]["rec"] == "failed"
+    assert phase(response) == "bridged"
+
+
+DIGIT_CASES = [
+    ("recording", "5", "PauseCallRecording", "paused", "recording-paused.wav"),
+    ("paused", "6", "ResumeCallRecording", "recording", "recording-resumed.wav"),
+    ("recording", "7", "StopCallRecording", "stopped", "recording-stopped.wav"),
+    ("paused", "7", "StopCallRecording", "stopped", "recording-stopped.wav"),
+]
+
+
+def list_done(load_event: LoadEvent, attributes: dict[str, str]) -> dict[str, Any]:
+    """ACTION_SUCCESSFUL of a list ending in a PlayAudio on LEG-A, in a bridged call."""
+    event = load_event("digits_received", **attributes)
+    event["InvocationEventType"] = "ACTION_SUCCESSFUL"
+    event["ActionData"] = {"Type": "PlayAudio", "Parameters": {"CallId": "call-id-a"}}
+    return event
+
+
+@pytest.mark.parametrize("case", DIGIT_CASES, ids=[f"{c[0]}-{c[1]}" for c in DIGIT_CASES])
+def test_owner_digits_control_the_recording(
+    load_event: LoadEvent, outbound: Attrs, case: tuple[str, str, str, str, str]
+) -> None:
+    rec, digit, action, new_state, prompt = case
     event = load_event("digits_received", **outbound("bridged", rec=rec))
     event["ActionData"]["ReceivedDigits"] = digit
     response = handle(event)
     assert types(response) == ["ReceiveDigits", action, "PlayAudio", "PlayAudio"]
     assert params(response, action) == {"CallId": "call-id-a"}
     assert keys(response) == [prompt, prompt]
-    assert response["TransactionAttributes"]["rec"] == new_state
+    # Sent, not yet done: the state changes when Chime settles the action.
+    assert response["TransactionAttributes"]["rec"] == rec
+    settled = handle(list_done(load_event, response["TransactionAttributes"]))
+    assert settled["TransactionAttributes"]["rec"] == new_state
+    assert settled["TransactionAttributes"]["pending"] == ""
 
 
 def test_resume_after_stop_is_refused_with_a_prompt(load_event: LoadEvent, outbound: Attrs) -> None:
@@ -351,15 +364,19 @@ def test_api_pause_before_the_recording_runs_restarts_it_then_pauses(
 ) -> None:
     response = handle(load_event("call_update_requested", **outbound("bridged")))
     assert types(response)[-1] == "StartCallRecording"
-    assert response["TransactionAttributes"]["pending"] == "pause"
+    pending = Pending.decode(response["TransactionAttributes"]["pending"])
+    assert pending.inflight is not None and pending.inflight.command is Command.START
+    assert [(r.command, r.by) for r in pending.queued] == [(Command.PAUSE, "api")]
     started = load_event(
         "action_successful_start_call_recording", **response["TransactionAttributes"]
     )
     follow = handle(started)
     assert "PauseCallRecording" in types(follow)
-    assert follow["TransactionAttributes"]["rec"] == "paused"
+    assert follow["TransactionAttributes"]["rec"] == "recording"
+    done = handle(list_done(load_event, follow["TransactionAttributes"]))
+    assert done["TransactionAttributes"]["rec"] == "paused"
     # Cleared explicitly: a key left out of the returned map keeps its stored value.
-    assert follow["TransactionAttributes"]["pending"] == ""
+    assert done["TransactionAttributes"]["pending"] == ""
 
 
 @pytest.mark.parametrize("arguments", [{"recording": "resume"}, {"recording": "rewind"}, {}])
@@ -373,7 +390,8 @@ def test_any_update_before_the_recording_runs_starts_it_again(
     assert types(response)[-1] == "StartCallRecording"
     assert params(response, "StartCallRecording")["CallId"] == "call-id-a"
     assert "consent.wav" in keys(response)
-    assert not response.get("TransactionAttributes", {}).get("pending")
+    pending = Pending.decode(response.get("TransactionAttributes", {}).get("pending", ""))
+    assert pending.queued == ()
 
 
 def test_owner_pause_before_the_recording_runs_restarts_it_then_pauses(
@@ -383,13 +401,15 @@ def test_owner_pause_before_the_recording_runs_restarts_it_then_pauses(
     # queued StartCallRecording too.
     response = handle(load_event("digits_received", **outbound("bridged")))
     assert types(response)[-1] == "StartCallRecording"
-    assert response["TransactionAttributes"]["pending"] == "pause:owner"
+    pending = Pending.decode(response["TransactionAttributes"]["pending"])
+    assert [(r.command, r.by) for r in pending.queued] == [(Command.PAUSE, "owner")]
     started = load_event(
         "action_successful_start_call_recording", **response["TransactionAttributes"]
     )
     follow = handle(started)
     assert params(follow, "PauseCallRecording")["CallId"] == "call-id-a"
-    assert follow["TransactionAttributes"]["rec"] == "paused"
+    assert follow["TransactionAttributes"]["rec"] == "recording"  # the pause is sent
+    handle(list_done(load_event, follow["TransactionAttributes"]))
     record = CallRecords().get("txn-0001")
     assert record is not None
     assert record["recording_events"][-1]["by"] == "owner"
@@ -518,9 +538,11 @@ def test_every_event_type_has_a_transition() -> None:
 
 
 def test_lookup_prefers_the_most_specific_entry() -> None:
-    specific = flow.lookup(Phase.BRIDGED, EventType.ACTION_FAILED, ActionType.START_CALL_RECORDING)
-    general = flow.lookup(Phase.BRIDGED, EventType.ACTION_FAILED, ActionType.PLAY_AUDIO)
-    assert specific is flow.recording_failed
+    specific = flow.lookup(
+        Phase.COLLECTING, EventType.ACTION_FAILED, ActionType.PLAY_AUDIO_AND_GET_DIGITS
+    )
+    general = flow.lookup(Phase.COLLECTING, EventType.ACTION_FAILED, ActionType.PLAY_AUDIO)
+    assert specific is flow.digits_failed
     assert general is flow.failed_end
 
 

@@ -100,14 +100,24 @@ def test_recording_location_is_recorded(
     assert record["recording_state"] == "recording"
 
 
-def test_recording_events_are_appended(
+def test_recording_events_are_appended_when_chime_settles_the_action(
     load_event: LoadEvent, outbound: Attrs, call_table: str
 ) -> None:
-    event = load_event("digits_received", **outbound("bridged", rec="recording"))
-    handle(event)
+    asked = handle(load_event("digits_received", **outbound("bridged", rec="recording")))
+    record = CallRecords().get("txn-0001")
+    assert record is None or "recording_events" not in record  # asked, not done yet
+    done = load_event(
+        "action_successful_play_audio_and_get_digits", **asked["TransactionAttributes"]
+    )
+    done["ActionData"] = {"Type": "PlayAudio", "Parameters": {"CallId": "call-id-a"}}
+    done["CallDetails"]["Participants"] = load_event("digits_received")["CallDetails"][
+        "Participants"
+    ]
+    handle(done)
     record = CallRecords().get("txn-0001")
     assert record is not None
-    assert [(e["state"], e["by"]) for e in record["recording_events"]] == [("paused", "owner")]
+    entries = [(e["state"], e["by"], e["result"]) for e in record["recording_events"]]
+    assert entries == [("paused", "owner", "ACTION_SUCCESSFUL")]
 
 
 def test_storage_error_does_not_drop_the_call(

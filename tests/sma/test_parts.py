@@ -11,7 +11,9 @@ from chalicelib.errors import ConfigurationError, InvalidEventError
 from chalicelib.sma import actions
 from chalicelib.sma.config import SmaConfig
 from chalicelib.sma.events import ActionType, EventType, InvocationEvent
+from chalicelib.sma.handler import handle
 from chalicelib.sma.numbers import to_e164
+from chalicelib.sma.requests import Command
 from chalicelib.sma.state import (
     MAX_KEYS,
     MAX_VALUE_CHARS,
@@ -233,3 +235,24 @@ def test_bad_configuration_is_named(
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigurationError, match=message):
         SmaConfig.from_env()
+
+
+def test_the_digits_chime_listens_for_are_the_digits_with_a_command() -> None:
+    # One source: a command added to the digit map is a digit ReceiveDigits listens for.
+    config = SmaConfig.from_env()
+    assert sorted(config.control_digits) == sorted(config.digit_commands)
+    assert set(config.digit_commands.values()) == {Command.PAUSE, Command.RESUME, Command.STOP}
+
+
+def test_a_digit_added_to_the_map_is_listened_for_and_obeyed(
+    load_event: Callable[..., dict[str, Any]],
+    outbound: Callable[..., dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(SmaConfig, "digit_commands", property(lambda self: {"9": Command.STOP}))
+    event = load_event("digits_received", **outbound("bridged", rec="recording"))
+    event["ActionData"]["ReceivedDigits"] = "9"
+    response = handle(event)
+    kinds = [a["Type"] for a in response["Actions"]]
+    assert "StopCallRecording" in kinds
+    assert response["Actions"][0]["Parameters"]["InputDigitsRegex"] == "^[9]$"

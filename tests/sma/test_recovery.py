@@ -34,9 +34,10 @@ def test_a_number_without_attributes_is_never_dialled(load_event: LoadEvent) -> 
     assert response["TransactionAttributes"]["phase"] == "ending"
 
 
-def test_recording_failure_without_attributes_ends_the_call(load_event: LoadEvent) -> None:
+def test_recording_failure_without_attributes_keeps_the_call(load_event: LoadEvent) -> None:
     response = handle(load_event("action_failed_start_call_recording"))
-    assert types(response) == ["PlayAudio", "PlayAudio", "Hangup", "Hangup"]
+    assert types(response) == ["ReceiveDigits", "PlayAudio"]
+    assert response["TransactionAttributes"]["rec"] == "failed"
 
 
 def test_rebuilding_is_logged(load_event: LoadEvent, caplog: pytest.LogCaptureFixture) -> None:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.errors import InvalidEventError
+from chalicelib.event_view import EventBridgeView
 
 SOURCE = "aws.chime"
 STREAMING_DETAIL_TYPE = "Chime VoiceConnector Streaming Status"
@@ -60,19 +61,6 @@ def parse_timestamp(raw: str, field: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _detail(event: Mapping[str, Any], detail_type: str) -> Mapping[str, Any]:
-    if event.get("source") != SOURCE or event.get("detail-type") != detail_type:
-        raise InvalidEventError(
-            f"expected a {SOURCE} '{detail_type}' event, got source={event.get('source')!r} "
-            f"detail-type={event.get('detail-type')!r}",
-            hint="check the EventBridge rule pattern that targets this function",
-        )
-    detail = event.get("detail")
-    if not isinstance(detail, Mapping):
-        raise InvalidEventError(f"'{detail_type}' event has no detail object")
-    return detail
-
-
 def _required(detail: Mapping[str, Any], name: str, detail_type: str) -> str:
     value = detail.get(name)
     if not isinstance(value, str) or not value.strip():
@@ -94,11 +82,11 @@ def _as_bool(value: Any) -> bool | None:
     return None
 
 
-@dataclass(frozen=True)
-class StreamingStatusEvent:
+class StreamingStatusEvent(EventBridgeView):
     """A ``Chime VoiceConnector Streaming Status`` event (one per KVS stream, two per call)."""
 
-    raw: Mapping[str, Any]
+    SOURCE = SOURCE
+    DETAIL_TYPES = (STREAMING_DETAIL_TYPE,)
 
     @classmethod
     def parse(cls, event: Mapping[str, Any]) -> StreamingStatusEvent:
@@ -106,10 +94,6 @@ class StreamingStatusEvent:
         view.status  # noqa: B018 - validate eagerly so bad events fail at the boundary
         view.transaction_id  # noqa: B018
         return view
-
-    @property
-    def detail(self) -> Mapping[str, Any]:
-        return _detail(self.raw, STREAMING_DETAIL_TYPE)
 
     @property
     def status(self) -> StreamingStatus:
@@ -190,21 +174,17 @@ class ElementStatus:
     status: str
 
 
-@dataclass(frozen=True)
-class MediaInsightsStateEvent:
+class MediaInsightsStateEvent(EventBridgeView):
     """A ``Media Insights State Change`` event."""
 
-    raw: Mapping[str, Any]
+    SOURCE = SOURCE
+    DETAIL_TYPES = (STATE_CHANGE_DETAIL_TYPE,)
 
     @classmethod
     def parse(cls, event: Mapping[str, Any]) -> MediaInsightsStateEvent:
         view = cls(event)
         view.event_type  # noqa: B018 - validate eagerly
         return view
-
-    @property
-    def detail(self) -> Mapping[str, Any]:
-        return _detail(self.raw, STATE_CHANGE_DETAIL_TYPE)
 
     @property
     def event_type(self) -> MediaInsightsEventType:

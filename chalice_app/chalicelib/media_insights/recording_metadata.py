@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, unquote, unquote_plus, urlparse
 
 from chalicelib.call_records import CallRecords, RecordingState
 from chalicelib.errors import CallRecError, InvalidEventError
+from chalicelib.event_view import EventView
 from chalicelib.recording_keys import RecordingSource
 
 logger = logging.getLogger(__name__)
@@ -87,11 +88,13 @@ def _json_object(value: Any, field: str) -> dict[str, Any]:
     raise InvalidEventError(f"{field} is not a JSON object")
 
 
-@dataclass(frozen=True)
-class MetadataRecord:
+class MetadataRecord(EventView):
     """One decoded record of the Kinesis data stream sink."""
 
-    body: Mapping[str, Any]
+    @property
+    def body(self) -> Mapping[str, Any]:
+        """The decoded record (the view's raw event)."""
+        return self.raw
 
     @classmethod
     def decode(cls, data: bytes) -> MetadataRecord:
@@ -105,11 +108,11 @@ class MetadataRecord:
 
     @property
     def detail_type(self) -> str:
-        return str(self.body.get("detail-type", ""))
+        return self._text("detail-type")
 
     @property
     def pipeline_id(self) -> str:
-        return str(self.body.get("mediaInsightsPipelineId", ""))
+        return self._text("mediaInsightsPipelineId")
 
     @property
     def metadata(self) -> dict[str, Any]:

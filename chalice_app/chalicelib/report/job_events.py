@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.errors import InvalidEventError
+from chalicelib.event_view import EventBridgeView
 from chalicelib.transcription.jobs import JobKind
 
 SOURCE = "aws.transcribe"
@@ -29,25 +30,23 @@ class JobStatus(StrEnum):
     FAILED = "FAILED"
 
 
-class JobStateChange:
+class JobStateChange(EventBridgeView):
+    SOURCE = SOURCE
+    DETAIL_TYPES = tuple(t.value for t in DetailType)
+    ROUTING_HINT = "route only Transcribe job state changes to render_report"
+
     def __init__(self, raw: Mapping[str, Any]) -> None:
-        if raw.get("source") != SOURCE:
-            raise InvalidEventError(
-                f"event source {raw.get('source')!r} is not {SOURCE}",
-                hint="route only Transcribe job state changes to render_report",
-            )
-        try:
-            self.detail_type = DetailType(str(raw.get("detail-type", "")))
-        except ValueError as error:
-            raise InvalidEventError(
-                f"event detail-type {raw.get('detail-type')!r} is not a job state change",
-                hint=f"expected {DetailType.CALL_ANALYTICS.value!r} or "
-                f"{DetailType.TRANSCRIPTION.value!r}",
-            ) from error
-        detail = raw.get("detail")
-        self._detail: Mapping[str, Any] = detail if isinstance(detail, Mapping) else {}
+        super().__init__(raw)
         if not self.job_name:
             raise InvalidEventError("the event names no job", hint="check the event's detail")
+
+    @property
+    def detail_type(self) -> DetailType:
+        return DetailType(self._text("detail-type"))
+
+    @property
+    def _detail(self) -> Mapping[str, Any]:
+        return self.detail
 
     @property
     def kind(self) -> JobKind:
@@ -75,6 +74,7 @@ class JobStateChange:
     def failure_reason(self) -> str:
         return str(self._detail.get("FailureReason", ""))
 
-    @staticmethod
-    def looks_like(raw: Mapping[str, Any]) -> bool:
+    @classmethod
+    def looks_like(cls, raw: Mapping[str, Any]) -> bool:
+        """Any Transcribe event: one of another detail-type is refused by name when viewed."""
         return raw.get("source") == SOURCE and "detail-type" in raw

@@ -1,4 +1,9 @@
-"""The SMA handler's configuration, read from the environment at call time (see README's table)."""
+"""The SMA handler's configuration, read from the environment (see README's table).
+
+:func:`current` parses and validates it once per container and again only when one of the
+variables it reads changes (a Lambda's environment is fixed for the life of its container; tests
+and the simulator change it between invocations).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from chalicelib.errors import ConfigurationError
 from chalicelib.owners import directory, security_events, usage
 from chalicelib.owners.directory import TABLE_ENV as OWNER_DIRECTORY_TABLE
 from chalicelib.sma.numbers import is_e164
+from chalicelib.sma.requests import Command
 
 OWNER_PHONE_NUMBER = "OWNER_PHONE_NUMBER"
 SMA_PHONE_NUMBER = "SMA_PHONE_NUMBER"
@@ -74,8 +80,19 @@ class SmaConfig:
         )
 
     @property
+    def digit_commands(self) -> dict[str, Command]:
+        """The keypad digit of each recording command the owner can give: the one map the flow
+        reads digits with and :attr:`control_digits` is derived from."""
+        return {
+            self.pause_digit: Command.PAUSE,
+            self.resume_digit: Command.RESUME,
+            self.stop_digit: Command.STOP,
+        }
+
+    @property
     def control_digits(self) -> str:
-        return self.pause_digit + self.resume_digit + self.stop_digit
+        """The digits ReceiveDigits listens for: exactly the keys of :attr:`digit_commands`."""
+        return "".join(self.digit_commands)
 
     @classmethod
     def from_env(cls) -> SmaConfig:
@@ -148,3 +165,19 @@ def _digit(name: str, default: str) -> str:
             f"{name}={value!r} is not one keypad digit", hint="use 0-9, * or #"
         )
     return value
+
+
+# The configuration parsed last, under the raw values it was parsed from (one entry at most).
+_PARSED: dict[tuple[str | None, ...], SmaConfig] = {}
+
+
+def current() -> SmaConfig:
+    """The configuration for this invocation: the cached one while ENVIRONMENT is unchanged.
+    An invalid environment is not cached: it raises on every invocation until fixed."""
+    key = settings.snapshot(ENVIRONMENT)
+    config = _PARSED.get(key)
+    if config is None:
+        config = SmaConfig.from_env()
+        _PARSED.clear()
+        _PARSED[key] = config
+    return config

@@ -18,6 +18,7 @@ from typing import Any
 
 from chalicelib.channels import Leg
 from chalicelib.errors import InvalidEventError
+from chalicelib.event_view import EventView
 
 
 class EventType(StrEnum):
@@ -68,15 +69,12 @@ class Participant:
         return self.status is ParticipantStatus.CONNECTED
 
 
-@dataclass(frozen=True)
-class ActionData:
+class ActionData(EventView):
     """The ``ActionData`` of an event: the action it reports on (for lists, the last one)."""
-
-    raw: Mapping[str, Any]
 
     @property
     def type(self) -> str:
-        return str(self.raw.get("Type", ""))
+        return self._text("Type")
 
     @property
     def action_type(self) -> ActionType | None:
@@ -87,16 +85,15 @@ class ActionData:
 
     @property
     def parameters(self) -> Mapping[str, Any]:
-        params = self.raw.get("Parameters")
-        return params if isinstance(params, Mapping) else {}
+        return self._object("Parameters")
 
     @property
     def received_digits(self) -> str:
-        return str(self.raw.get("ReceivedDigits") or "")
+        return self._text("ReceivedDigits")
 
     @property
     def call_id(self) -> str:
-        return str(self.parameters.get("CallId") or "")
+        return self._text("CallId", self.parameters)
 
     @property
     def arguments(self) -> dict[str, str]:
@@ -109,30 +106,27 @@ class ActionData:
     @property
     def recording_destination(self) -> str:
         """``CallRecordingDestination.Location`` (bucket/key) of a started recording, or ''."""
-        dest = self.raw.get("CallRecordingDestination")
-        if isinstance(dest, Mapping):
-            return str(dest.get("Location") or "")
-        return ""
+        return self._text("Location", self._object("CallRecordingDestination"))
 
     @property
     def error_type(self) -> str:
         """The failure's type: ``ErrorType``, or the part of ``Error`` before the colon."""
-        if self.raw.get("ErrorType"):
-            return str(self.raw["ErrorType"])
-        error = str(self.raw.get("Error") or "")
+        if self._text("ErrorType"):
+            return self._text("ErrorType")
+        error = self._text("Error")
         return error.split(":", 1)[0].strip() if error else ""
 
     @property
     def error_message(self) -> str:
-        if self.raw.get("ErrorMessage"):
-            return str(self.raw["ErrorMessage"])
-        error = str(self.raw.get("Error") or "")
+        if self._text("ErrorMessage"):
+            return self._text("ErrorMessage")
+        error = self._text("Error")
         return error.split(":", 1)[1].strip() if ":" in error else error
 
 
 @dataclass(frozen=True)
-class InvocationEvent:
-    """One invocation of the SMA handler."""
+class InvocationEvent(EventView):
+    """One invocation of the SMA handler (validated once, when parsed)."""
 
     raw: Mapping[str, Any]
     event_type: EventType
@@ -182,8 +176,7 @@ class InvocationEvent:
 
     @property
     def action_data(self) -> ActionData:
-        data = self.raw.get("ActionData")
-        return ActionData(data if isinstance(data, Mapping) else {})
+        return ActionData(self._object("ActionData"))
 
     @property
     def action_type(self) -> ActionType | None:
@@ -193,13 +186,13 @@ class InvocationEvent:
     def error_type(self) -> str:
         """Error type of an ACTION_FAILED (in ActionData) or INVALID_LAMBDA_RESPONSE (top level)."""
         if self.event_type is EventType.INVALID_LAMBDA_RESPONSE:
-            return str(self.raw.get("ErrorType") or self.action_data.error_type)
+            return self._text("ErrorType") or self.action_data.error_type
         return self.action_data.error_type
 
     @property
     def error_message(self) -> str:
         if self.event_type is EventType.INVALID_LAMBDA_RESPONSE:
-            return str(self.raw.get("ErrorMessage") or self.action_data.error_message)
+            return self._text("ErrorMessage") or self.action_data.error_message
         return self.action_data.error_message
 
     def leg(self, tag: Leg) -> Participant | None:

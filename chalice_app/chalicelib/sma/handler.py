@@ -10,7 +10,7 @@ call goes on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalicelib import settings
@@ -18,9 +18,11 @@ from chalicelib.call_records import utc_now_iso
 from chalicelib.channels import Leg
 from chalicelib.errors import CallRecError
 from chalicelib.sma import actions as act
+from chalicelib.sma import config as sma_config
 from chalicelib.sma import flow, owner_effects, records, recovery
 from chalicelib.sma.actions import Action
-from chalicelib.sma.config import PROMPTS_BUCKET, SmaConfig
+from chalicelib.sma.config import PROMPTS_BUCKET
+from chalicelib.sma.context import Context
 from chalicelib.sma.events import InvocationEvent
 from chalicelib.sma.prompts import Prompt
 from chalicelib.sma.state import CallState, Phase, check_limits, with_cleared_keys
@@ -29,18 +31,23 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "1.0"
 
+# The flow's clock (ISO 8601 UTC). Chime's events carry no time, so the call's times are the
+# function's own; the call simulator sets this to its simulated clock, which keeps its output
+# reproducible.
+clock: Callable[[], str] = utc_now_iso
+
 
 def handle(event: Any, context: Any = None) -> dict[str, Any]:
     """Answer one SMA invocation. Never raises."""
     transaction_id = _transaction_id(event)
     try:
         parsed = InvocationEvent.parse(event)
-        config = SmaConfig.from_env()
+        config = sma_config.current()
         if recovery.needs_recovery(parsed):
             state = recovery.recover(parsed, config)
         else:
             state = CallState.from_attributes(parsed.attributes)
-        ctx = flow.Context(event=parsed, state=state, config=config, now=utc_now_iso())
+        ctx = Context(event=parsed, state=state, config=config, now=clock())
         outcome = flow.step(ctx)
         response = _response(outcome.actions, parsed.attributes, outcome.state.to_attributes())
     except CallRecError as error:
@@ -49,17 +56,18 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
     except Exception as error:
         logger.exception("transaction %s: unexpected error", transaction_id)
         return failure_response(event, f"unexpected {type(error).__name__}: {error}")
-    logger.info(
-        "transaction %s seq %s: %s %s in %s -> %s, %d action(s): %s",
-        transaction_id,
-        parsed.sequence,
-        parsed.event_type.value,
-        parsed.action_data.type or "-",
-        ctx.state.phase.value,
-        outcome.state.phase.value,
-        len(outcome.actions),
-        outcome.log,
-    )
+    if logger.isEnabledFor(logging.INFO):  # nothing computed for a log line that is off
+        logger.info(
+            "transaction %s seq %s: %s %s in %s -> %s, %d action(s): %s",
+            transaction_id,
+            parsed.sequence,
+            parsed.event_type.value,
+            parsed.action_data.type or "-",
+            ctx.state.phase.value,
+            outcome.state.phase.value,
+            len(outcome.actions),
+            outcome.log,
+        )
     _write_record(transaction_id, outcome.record)
     owner_effects.apply(
         transaction_id, outcome.state.call_owner, outcome.security, outcome.talk_seconds

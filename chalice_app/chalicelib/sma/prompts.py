@@ -17,6 +17,9 @@ class Prompt(StrEnum):
     RECORDING_RESUMED = "recording-resumed.wav"
     RECORDING_STOPPED = "recording-stopped.wav"
     RECORDING_CANNOT_RESUME = "recording-cannot-resume.wav"
+    RECORDING_COMMAND_REFUSED = "recording-command-refused.wav"
+    RECORDING_COMMAND_FAILED = "recording-command-failed.wav"
+    RECORDING_FAILED = "recording-failed.wav"
     APOLOGY = "apology.wav"
     # the owner directory and dial-out protection (chalicelib.owners)
     NOT_IN_SERVICE = "not-in-service.wav"

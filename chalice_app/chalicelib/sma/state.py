@@ -17,7 +17,7 @@ sma        the SMA's E.164 number (caller id of outbound bridges)
 rec        RecordingState
 tries      numbers the owner entered that could not be called
 recleg     CallId of the recorded leg (LEG-A)
-pending    a command (pause/stop, ":owner" when by DTMF) waiting for the recording to start
+pending    the recording request in flight and the ones queued (chalicelib.sma.requests)
 own        the call's owner (chalicelib.owners.call_owner): id, limits, verified
 =========  ================================================================
 """

@@ -22,7 +22,13 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("scenario", nargs="?", help="scenario file, or a shipped scenario name")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="text (readable), json (one document: verdict, notes, call record, steps) or "
+        "jsonl (JSON Lines: one object per step, then the verdict)",
+    )
     parser.add_argument("--list", action="store_true", help="list the shipped scenarios")
     parser.add_argument(
         "--records",
@@ -48,8 +54,7 @@ def simulate(args: argparse.Namespace) -> int:
         raise simulation.ScenarioError("no scenario given", hint="name a file, or use --list")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.CRITICAL, stream=sys.stderr)
     outcome = simulation.run(simulation.resolve(args.scenario), records=_records(args.records))
-    lines = render.json_lines if args.format == "json" else render.text
-    for line in lines(outcome.transcript, outcome.results):
+    for line in render.FORMATS[args.format](outcome.transcript, outcome.results):
         print(line)
     return EXIT_OK if outcome.ok else EXIT_FAILED
 

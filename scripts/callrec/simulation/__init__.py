@@ -6,7 +6,7 @@ Parts, kept apart so the offline stack can reuse them:
 - ``chime``: the Chime side: invocation events, participants, sequence, interruptions;
 - ``executor``: carrying out each action type; subclass it to do the real thing;
 - ``validation``: the documented action schema (what Chime would reject);
-- ``expectations``: checking ``expect:``; ``render``: text and JSON-lines output.
+- ``expectations``: checking ``expect:``; ``render``: text, JSON and JSON Lines output.
 
 :func:`run` is the one-call entry point (``make demo`` uses it).
 """
@@ -55,7 +55,9 @@ class Records(StrEnum):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SimulationResult:
+    """A simulated call's transcript and its checked expectations."""
+
     transcript: Transcript
     results: list[expectations.Result]
 
@@ -64,11 +66,11 @@ class Outcome:
         return all(r.ok for r in self.results)
 
     def render(self, fmt: str = "text") -> list[str]:
-        """The transcript as readable lines (``text``) or JSON lines (``json``)."""
+        """The transcript as readable lines (``text``), one JSON document (``json``) or JSON
+        Lines (``jsonl``)."""
         from callrec.simulation import render
 
-        lines = render.json_lines if fmt == "json" else render.text
-        return list(lines(self.transcript, self.results))
+        return list(render.FORMATS[fmt](self.transcript, self.results))
 
 
 def shipped_scenarios() -> list[Path]:
@@ -96,7 +98,7 @@ def run(
     records: Records = Records.OFF,
     transaction_id: str | None = None,
     start_ms: int | None = None,
-) -> Outcome:
+) -> SimulationResult:
     """Simulate ``scenario`` against the SMA handler: the transcript and checked expectations.
 
     ``transaction_id`` and ``start_ms`` (epoch milliseconds of the first event) default to a
@@ -107,25 +109,25 @@ def run(
         scenario = load(resolve(str(scenario)))
     elif not isinstance(scenario, Scenario):
         scenario = parse(scenario)
+    in_process = invoke is None
     if invoke is None:
         from chalicelib.sma.handler import handle
 
         invoke = handle
+    start = START_MS if start_ms is None else start_ms
     with _handler_env(scenario, records), _call_records(records, scenario):
-        owner_directory.provision(scenario)
+        # Counted on the day of the simulated call: the in-process handler reads its clock.
+        owner_directory.provision(scenario, now=start / 1000)
         simulator = ChimeSimulator(
-            scenario,
-            invoke,
-            executor,
-            transaction_id=transaction_id,
-            start_ms=START_MS if start_ms is None else start_ms,
+            scenario, invoke, executor, transaction_id=transaction_id, start_ms=start
         )
-        transcript = simulator.run()
+        with _simulated_clock(simulator, in_process):
+            transcript = simulator.run()
         if records is not Records.OFF and os.environ.get(TABLE_ENV):
             from chalicelib.call_records import CallRecords
 
             transcript.call_record = CallRecords().get(transcript.transaction_id)
-    return Outcome(transcript, expectations.check(transcript))
+    return SimulationResult(transcript, expectations.check(transcript))
 
 
 @contextmanager
@@ -142,6 +144,23 @@ def _handler_env(scenario: Scenario, records: Records) -> Iterator[None]:
             os.environ["OWNER_PHONE_NUMBER"] = scenario.owner
         os.environ.update(scenario.env)
         yield
+
+
+@contextmanager
+def _simulated_clock(simulator: ChimeSimulator, in_process: bool) -> Iterator[None]:
+    """The in-process handler reads the simulated call's clock, not the machine's."""
+    if not in_process:
+        yield
+        return
+    from chalicelib.call_records import iso_utc
+    from chalicelib.sma import handler
+
+    saved = handler.clock
+    handler.clock = lambda: iso_utc(simulator.wall_clock(simulator.now))
+    try:
+        yield
+    finally:
+        handler.clock = saved
 
 
 @contextmanager
@@ -186,11 +205,11 @@ def _call_records(records: Records, scenario: Scenario) -> Iterator[None]:
 
 __all__ = [
     "ActionExecutor",
-    "Outcome",
     "Records",
     "Scenario",
     "ScenarioError",
     "SimulationError",
+    "SimulationResult",
     "Transcript",
     "load",
     "parse",

@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from callrec.simulation.executor import ActionExecutor, ActionResult, Digits, LegInfo, epoch
+from callrec.simulation.executor import (
+    ActionExecutor,
+    ActionResult,
+    Digits,
+    Happening,
+    LegInfo,
+    epoch,
+)
 from callrec.simulation.scenario import EntryKind, PartyName, Scenario, TimelineEntry
 from callrec.simulation.validation import response_problems
 from chalicelib.errors import CallRecError
@@ -310,49 +317,90 @@ class ChimeSimulator:
         """Run a list of actions in order; return the handler's answer to the resulting event."""
         happenings = self.transcript.steps[-1].happenings
         last: tuple[dict[str, Any], ActionResult] | None = None
-        for action in actions:
+        for index, action in enumerate(actions):
             action_type = str(action.get("Type"))
             params = action.get("Parameters") or {}
             self.runs[action_type] = self.runs.get(action_type, 0) + 1
             result = self._injected(action_type) or self.executor.run(action_type, params, self)
-            interruption = self._interruption(result.duration)
+            interruption = self._interruption(result.duration, happenings)
             if interruption is not None and interruption.kind is EntryKind.HANGUP:
                 return self._interrupt(interruption, action, happenings)
-            update = None
+            answer = None
             if interruption is not None:
-                update = self._update_during(interruption, action, happenings)
-                if action_type in INTERRUPTIBLE_ACTIONS and _actions(update):
+                answer = self._invoked_during(interruption, action, happenings)
+                if _cuts_short(interruption, action_type, answer):
                     # Informational only: the SIP media application ignores its answer.
                     self._send("ACTION_INTERRUPTED", copy.deepcopy(action))
-                    return update
-            self.clock += result.duration
-            happenings.extend(f"{self.clock:6.1f} s  {h}" for h in result.happenings)
-            if not result.ok:
-                happenings.append(f"{self.clock:6.1f} s  {action_type} failed: {result.error_type}")
-                return self._send("ACTION_FAILED", _failure_data(action, result))
-            if action_type == "Hangup":
-                # "Hangup": the leg is disconnected, then the handler gets HANGUP for that leg,
-                # and what it answers runs next (with no leg left, the answer is ignored).
-                hung_up = next(
-                    (g for g in self.legs if g.call_id == self._target_call_id(params)), None
-                )
-                if hung_up is not None:
-                    code = str(params.get("SipResponseCode", "0"))
-                    return self._send("HANGUP", _hangup_data(hung_up, code))
-            if action_type == "StartCallRecording":
-                self._note_recording(params, result)
+                    _note_dropped(happenings, self.clock, actions[index + 1 :])
+                    return answer
+            ended = self._finish(action, result, happenings)
+            if ended is not None:
+                return ended
             last = (action, result)
-            if _actions(update):
+            if _actions(answer):
                 happenings.append(
-                    f"{self.clock:6.1f} s  {action_type} (not interruptible) done; the update's"
+                    f"{self.clock:6.1f} s  {action_type} (not interruptible) done; the answer's"
                     " actions replace the rest of the list"
                 )
-                return update
+                _note_dropped(happenings, self.clock, actions[index + 1 :])
+                return answer
         assert last is not None
         action, result = last
         data = copy.deepcopy(action)
         data.update(result.data)
         return self._send("ACTION_SUCCESSFUL", data)
+
+    def _finish(
+        self, action: dict[str, Any], result: ActionResult, happenings: list[str]
+    ) -> Any | None:
+        """The action ran to its end: the answer to the event it causes, or None to go on."""
+        action_type = str(action.get("Type"))
+        params = action.get("Parameters") or {}
+        began = self.clock
+        self.clock += result.duration
+        happenings.extend(_stamped(began, self.clock, h) for h in result.happenings)
+        if not result.ok:
+            happenings.append(f"{self.clock:6.1f} s  {action_type} failed: {result.error_type}")
+            return self._send("ACTION_FAILED", _failure_data(action, result))
+        if action_type == "Hangup":
+            # "Hangup": the leg is disconnected, then the handler gets HANGUP for that leg,
+            # and what it answers runs next (with no leg left, the answer is ignored).
+            hung_up = next(
+                (g for g in self.legs if g.call_id == self._target_call_id(params)), None
+            )
+            if hung_up is not None:
+                code = str(params.get("SipResponseCode", "0"))
+                return self._send("HANGUP", _hangup_data(hung_up, code))
+        if action_type == "StartCallRecording":
+            self._note_recording(params, result)
+        return None
+
+    def _invoked_during(
+        self, entry: TimelineEntry, action: dict[str, Any], happenings: list[str]
+    ) -> Any:
+        if entry.kind is EntryKind.API:
+            return self._update_during(entry, action, happenings)
+        return self._digits_during(entry, action, happenings)
+
+    def _digits_during(
+        self, entry: TimelineEntry, action: dict[str, Any], happenings: list[str]
+    ) -> Any:
+        """DTMF matching the armed ReceiveDigits while ``action`` runs: Chime invokes the handler
+        at once ("ReceiveDigits"); the action runs on to its end ("Responding to invocations
+        with action lists": the application finishes the current action), then the answer, if
+        it has actions, replaces the rest of the list."""
+        self.pending.remove(entry)
+        started, self.clock = self.clock, max(self.clock, entry.at)
+        call_id = self._call_id_of(entry.party)
+        tag = next(g.tag for g in self.legs if g.call_id == call_id)
+        happenings.append(
+            f"{self.clock:6.1f} s  DTMF {entry.digits!r} on {tag} during {action['Type']}"
+        )
+        armed = self.armed[call_id]
+        data = {"Type": "ReceiveDigits", "Parameters": armed, "ReceivedDigits": entry.digits}
+        response = self._send("DIGITS_RECEIVED", data)
+        self.clock = started
+        return response
 
     def _injected(self, action_type: str) -> ActionResult | None:
         for failure in self._scenario.failures:
@@ -360,16 +408,33 @@ class ChimeSimulator:
                 return ActionResult.failed(failure.error_type, failure.error_message)
         return None
 
-    def _interruption(self, duration: float) -> TimelineEntry | None:
-        """An API update or a hangup that happens while an action of ``duration`` runs."""
-        for entry in self.pending:
+    def _interruption(self, duration: float, happenings: list[str]) -> TimelineEntry | None:
+        """What reaches the handler while an action of ``duration`` runs: an API update, a
+        hangup, or DTMF the armed ReceiveDigits of that party's leg matches. DTMF nothing is
+        listening for is discarded at its time ("ReceiveDigits": digits are discarded until a
+        ReceiveDigits is armed)."""
+        for entry in list(self.pending):
             if entry.at >= self.clock + duration:
                 return None
             if entry.kind is EntryKind.API:
                 return entry
             if entry.kind is EntryKind.HANGUP and self._party_connected(entry.party):
                 return entry
+            if entry.kind is EntryKind.DTMF and self._party_connected(entry.party):
+                if self._listened_for(entry):
+                    return entry
+                self.pending.remove(entry)
+                happenings.append(
+                    f"{max(self.clock, entry.at):6.1f} s  DTMF {entry.digits!r} by {entry.party}:"
+                    " no armed ReceiveDigits matches it, discarded"
+                )
         return None
+
+    def _listened_for(self, entry: TimelineEntry) -> bool:
+        armed = self.armed.get(self._call_id_of(entry.party))
+        return armed is not None and bool(
+            re.search(str(armed.get("InputDigitsRegex", "")), entry.digits)
+        )
 
     def _interrupt(
         self, entry: TimelineEntry, action: dict[str, Any], happenings: list[str]
@@ -519,6 +584,34 @@ def _actions(response: Any) -> list[dict[str, Any]]:
     if isinstance(response, Mapping) and isinstance(response.get("Actions"), list):
         return [a for a in response["Actions"] if isinstance(a, dict)]
     return []
+
+
+def _cuts_short(entry: TimelineEntry, action_type: str, answer: Any) -> bool:
+    """An update's answer with actions cuts an interruptible action short ("Updating
+    in-progress calls"); digits never do."""
+    return (
+        entry.kind is EntryKind.API
+        and action_type in INTERRUPTIBLE_ACTIONS
+        and bool(_actions(answer))
+    )
+
+
+def _note_dropped(happenings: list[str], at: float, dropped: list[dict[str, Any]]) -> None:
+    """The queued actions an answer replaced, which Chime never runs."""
+    for action in dropped:
+        params = action.get("Parameters") or {}
+        detail = (params.get("AudioSource") or {}).get("Key") or params.get("CallId") or ""
+        happenings.append(
+            f"{at:6.1f} s  dropped (replaced): {action.get('Type')} {detail}".rstrip()
+        )
+
+
+def _stamped(began: float, ended: float, happening: Happening) -> str:
+    """A happening with its time: its own (an offset into the action) or the action's end."""
+    at, text = (
+        (began + happening[0], happening[1]) if isinstance(happening, tuple) else (ended, happening)
+    )
+    return f"{at:6.1f} s  {text}"
 
 
 def _hangup_data(leg: _Leg, code: str) -> dict[str, Any]:

@@ -19,8 +19,9 @@ def environment(scenario: Scenario) -> dict[str, str]:
     return {directory.TABLE_ENV: directory_table, usage.TABLE_ENV: usage_table}
 
 
-def provision(scenario: Scenario) -> None:
-    """Create the tables (when missing), write the owners (PINs hashed) and today's counts."""
+def provision(scenario: Scenario, *, now: float) -> None:
+    """Create the tables (when missing), write the owners (PINs hashed) and the counts of the
+    day of ``now`` (epoch seconds of the simulated call)."""
     if not scenario.owners:
         return
     directory_table, usage_table = owner_table_names()
@@ -32,7 +33,7 @@ def provision(scenario: Scenario) -> None:
     store = usage.UsageStore(usage_table)
     for owner in scenario.owners:
         for _ in range(owner.calls_today):
-            store.reserve_call(owner.owner_id, call_limit=10_000, minute_limit=100_000)
+            store.reserve_call(owner.owner_id, call_limit=10_000, minute_limit=100_000, now=now)
     # Another scenario may have left answers for the same numbers in this process's cache.
     directory.CACHE.clear()
 

@@ -68,6 +68,11 @@ class CallControl(Protocol):
     def arm_digits(self, call_id: str, parameters: Mapping[str, Any]) -> None: ...
 
 
+# What Chime did, as text stamped with the action's end, or (seconds after the action began, text)
+# for what happened part way through (each attempt of PlayAudioAndGetDigits).
+Happening = str | tuple[float, str]
+
+
 @dataclass
 class ActionResult:
     """How an action went: ``ok``, the seconds it took, extra ActionData fields or the error."""
@@ -77,7 +82,7 @@ class ActionResult:
     data: dict[str, Any] = field(default_factory=dict)
     error_type: str = ""
     error_message: str = ""
-    happenings: list[str] = field(default_factory=list)
+    happenings: list[Happening] = field(default_factory=list)
 
     @classmethod
     def failed(cls, error_type: str, message: str, duration: float = 0.0) -> ActionResult:
@@ -140,25 +145,27 @@ class ActionExecutor:
         repeat = int(params.get("Repeat", 1) or 1)
         wait = int(params.get("RepeatDurationInMilliseconds", 5000) or 5000) / 1000
         start = clock = call.now
-        happenings = []
+        happenings: list[Happening] = []
         for attempt in range(1, repeat + 1):
             entered = call.take_digits(leg.call_id, until=clock + prompt + wait)
             if entered is None:
                 clock += prompt + wait
-                happenings.append(f"attempt {attempt}: no digits on {leg.tag}")
+                happenings.append((clock - start, f"attempt {attempt}: no digits on {leg.tag}"))
             else:
                 clock = max(clock + prompt, entered.at) + SECONDS_PER_DIGIT * len(entered.digits)
                 digits = entered.digits.rstrip("".join(params.get("TerminatorDigits", ["#"])))
                 if _digits_ok(digits, params):
                     shown = shown_digits({"ReceivedDigits": digits, "Parameters": params})
-                    happenings.append(f"attempt {attempt}: {leg.tag} entered {shown}")
+                    happenings.append(
+                        (clock - start, f"attempt {attempt}: {leg.tag} entered {shown}")
+                    )
                     return ActionResult(
                         duration=clock - start,
                         data={"ReceivedDigits": digits},
                         happenings=happenings,
                     )
                 shown = shown_digits({"ReceivedDigits": digits, "Parameters": params})
-                happenings.append(f"attempt {attempt}: {shown!r} does not match")
+                happenings.append((clock - start, f"attempt {attempt}: {shown!r} does not match"))
             if attempt < repeat:
                 clock += failure_prompt
         result = ActionResult.failed(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,71 +20,75 @@ class Result:
         return {"expectation": self.name, "ok": self.ok, "detail": self.detail}
 
 
+Checker = Callable[[Transcript], list[Result]]
+
+
 def check(transcript: Transcript) -> list[Result]:
     """One Result per expectation the scenario states (none stated: no results)."""
-    return [result for checker in _CHECKERS for result in checker(transcript)]
+    return [result for checker in CHECKERS for result in checker(transcript)]
 
 
 def _actions(transcript: Transcript) -> list[dict[str, Any]]:
     return [a for step in transcript.steps for a in step.actions]
 
 
+def _types(transcript: Transcript) -> list[str]:
+    return [str(a.get("Type")) for a in _actions(transcript)]
+
+
 def _direction(transcript: Transcript) -> list[Result]:
-    expect = transcript.scenario.expect
-    if expect.direction is None:
+    wanted = transcript.scenario.expect.direction
+    if wanted is None:
         return []
     seen = next((a["dir"] for a in transcript.attributes_history if a.get("dir")), "")
-    return [_equal("direction", seen, expect.direction)]
+    return [_equal("direction", seen, wanted)]
 
 
 def _caller_id(transcript: Transcript) -> list[Result]:
-    expect = transcript.scenario.expect
-    if expect.caller_id is None:
+    wanted = transcript.scenario.expect.caller_id
+    if wanted is None:
         return []
-    ids = [
-        a["Parameters"].get("CallerIdNumber")
-        for a in _actions(transcript)
-        if a.get("Type") == "CallAndBridge"
-    ]
-    ok = bool(ids) and all(i == expect.caller_id for i in ids)
+    bridges = [a for a in _actions(transcript) if a.get("Type") == "CallAndBridge"]
+    ids = [a["Parameters"].get("CallerIdNumber") for a in bridges]
+    ok = bool(ids) and all(i == wanted for i in ids)
     return [Result("caller_id", ok, f"CallAndBridge caller ids {ids}")]
 
 
-def _recording(transcript: Transcript) -> list[Result]:
-    expect, found = transcript.scenario.expect, transcript.recordings
-    results = []
-    if expect.recording_started is not None:
-        want_leg = _tag(transcript, expect.recording_started.leg)
-        ok = any(r.leg == want_leg and r.track == expect.recording_started.track for r in found)
-        got = ", ".join(f"{r.leg} {r.track}" for r in found) or "none"
-        wanted = f"wanted {want_leg} {expect.recording_started.track}; started: {got}"
-        results.append(Result("recording_started", ok, wanted))
-    if expect.recording_not_started:
-        results.append(
-            Result("recording_not_started", not found, f"{len(found)} recording(s) started")
-        )
-    return results
+def _recording_started(transcript: Transcript) -> list[Result]:
+    wanted = transcript.scenario.expect.recording_started
+    if wanted is None:
+        return []
+    leg = _tag(transcript, wanted.leg)
+    found = transcript.recordings
+    ok = any(r.leg == leg and r.track == wanted.track for r in found)
+    got = ", ".join(f"{r.leg} {r.track}" for r in found) or "none"
+    return [Result("recording_started", ok, f"wanted {leg} {wanted.track}; started: {got}")]
 
 
-def _final(transcript: Transcript) -> list[Result]:
+def _recording_not_started(transcript: Transcript) -> list[Result]:
+    if not transcript.scenario.expect.recording_not_started:
+        return []
+    count = len(transcript.recordings)
+    return [Result("recording_not_started", not count, f"{count} recording(s) started")]
+
+
+def _final_state(transcript: Transcript) -> list[Result]:
     expect, final = transcript.scenario.expect, transcript.final_attributes
     results = []
     if expect.final_recording_state is not None:
-        results.append(
-            _equal("final_recording_state", final.get("rec", ""), expect.final_recording_state)
-        )
+        got = final.get("rec", "")
+        results.append(_equal("final_recording_state", got, expect.final_recording_state))
     if expect.final_phase is not None:
         results.append(_equal("final_phase", final.get("phase", ""), expect.final_phase))
-    return results
-
-
-def _sequences(transcript: Transcript) -> list[Result]:
-    expect = transcript.scenario.expect
-    types = [str(a.get("Type")) for a in _actions(transcript)]
-    results = []
     if expect.phases:
         phases = _dedupe(a.get("phase", "") for a in transcript.attributes_history)
         results.append(_in_order("phases", phases, expect.phases))
+    return results
+
+
+def _actions_and_events(transcript: Transcript) -> list[Result]:
+    expect, types = transcript.scenario.expect, _types(transcript)
+    results = []
     if expect.actions_include:
         results.append(_in_order("actions_include", types, expect.actions_include))
     if expect.actions_exclude:
@@ -97,24 +101,24 @@ def _sequences(transcript: Transcript) -> list[Result]:
 
 
 def _prompts(transcript: Transcript) -> list[Result]:
-    expect = transcript.scenario.expect
-    if not expect.prompts_include:
+    wanted = transcript.scenario.expect.prompts_include
+    if not wanted:
         return []
     played = {
         str((a["Parameters"].get("AudioSource") or {}).get("Key"))
         for a in _actions(transcript)
         if a.get("Type") in ("PlayAudio", "PlayAudioAndGetDigits")
     }
-    missing = sorted(set(expect.prompts_include) - played)
+    missing = sorted(set(wanted) - played)
     return [Result("prompts_include", not missing, f"missing: {missing or 'none'}")]
 
 
 def _legs(transcript: Transcript) -> list[Result]:
-    expect = transcript.scenario.expect
-    if expect.all_legs_disconnected is None:
+    wanted = transcript.scenario.expect.all_legs_disconnected
+    if wanted is None:
         return []
     connected = [leg.tag for leg in transcript.legs if leg.connected]
-    ok = (not connected) == expect.all_legs_disconnected
+    ok = (not connected) == wanted
     return [Result("all_legs_disconnected", ok, f"still connected: {connected or 'none'}")]
 
 
@@ -140,12 +144,13 @@ def _notes(transcript: Transcript) -> list[Result]:
     return [Result("notes_include", not missing, f"missing: {missing or 'none'}; notes: {notes}")]
 
 
-_CHECKERS = (
+CHECKERS: tuple[Checker, ...] = (
     _direction,
     _caller_id,
-    _recording,
-    _final,
-    _sequences,
+    _recording_started,
+    _recording_not_started,
+    _final_state,
+    _actions_and_events,
     _prompts,
     _legs,
     _record,

@@ -1,4 +1,9 @@
-"""Printing a transcript: readable text, or JSON lines (one object per step, then the verdict)."""
+"""Printing a transcript: readable text (``text``), one JSON document (``json``) or JSON Lines
+(``jsonl``: one object per step, then the verdict).
+
+Every format is reproducible: the same scenario prints the same output. The call record is
+printed without ``expires_at``, the TTL the table computes from the real clock.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ def text(transcript: Transcript, results: list[Result]) -> Iterator[str]:
     for recording in transcript.recordings:
         yield f"  recording: {recording.leg} {recording.track} -> s3://{recording.location}"
     if transcript.call_record is not None:
-        yield "  call record: " + json.dumps(transcript.call_record, sort_keys=True, default=str)
+        yield "  call record: " + json.dumps(_record(transcript), sort_keys=True, default=str)
     for result in results:
         yield f"  {'PASS' if result.ok else 'FAIL'} {result.name}: {result.detail}"
     verdict = "passed" if all(r.ok for r in results) else "FAILED"
@@ -85,28 +90,46 @@ def _action_text(action: Mapping[str, Any]) -> str:
     return f"{kind} {target}".rstrip()
 
 
+def _step_document(step: Step) -> dict[str, Any]:
+    return {
+        "at": round(step.at, 3),
+        "sequence": step.sequence,
+        "event": step.event,
+        "response": step.response,
+        "happenings": step.happenings,
+    }
+
+
+def _verdict_document(transcript: Transcript, results: list[Result]) -> dict[str, Any]:
+    return {
+        "scenario": transcript.scenario.name,
+        "ok": all(r.ok for r in results),
+        "expectations": [r.to_dict() for r in results],
+        "notes": transcript.notes,
+        "recordings": [r.__dict__ for r in transcript.recordings],
+        "call_record": _record(transcript),
+    }
+
+
+def _record(transcript: Transcript) -> dict[str, Any] | None:
+    record = transcript.call_record
+    if record is None:
+        return None
+    return {key: value for key, value in record.items() if key != "expires_at"}
+
+
 def json_lines(transcript: Transcript, results: list[Result]) -> Iterator[str]:
+    """JSON Lines: one object per step, then one with the verdict."""
     for step in transcript.steps:
-        yield json.dumps(
-            {
-                "at": round(step.at, 3),
-                "sequence": step.sequence,
-                "event": step.event,
-                "response": step.response,
-                "happenings": step.happenings,
-            },
-            sort_keys=True,
-            default=str,
-        )
-    yield json.dumps(
-        {
-            "scenario": transcript.scenario.name,
-            "ok": all(r.ok for r in results),
-            "expectations": [r.to_dict() for r in results],
-            "notes": transcript.notes,
-            "recordings": [r.__dict__ for r in transcript.recordings],
-            "call_record": transcript.call_record,
-        },
-        sort_keys=True,
-        default=str,
-    )
+        yield json.dumps(_step_document(step), sort_keys=True, default=str)
+    yield json.dumps(_verdict_document(transcript, results), sort_keys=True, default=str)
+
+
+def json_document(transcript: Transcript, results: list[Result]) -> Iterator[str]:
+    """One JSON document: the verdict's fields plus ``steps``."""
+    document = _verdict_document(transcript, results)
+    document["steps"] = [_step_document(step) for step in transcript.steps]
+    yield json.dumps(document, sort_keys=True, default=str, indent=2)
+
+
+FORMATS = {"text": text, "json": json_document, "jsonl": json_lines}
