@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from chalicelib.errors import ConfigurationError
 
@@ -59,7 +60,17 @@ def flag(name: str, default: bool = False) -> bool:
     )
 
 
-def snapshot(names: tuple[str, ...]) -> tuple[str | None, ...]:
-    """The raw values of ``names`` (None when unset): a cheap key for configuration parsed once
-    per container and again only when the environment it came from changes."""
-    return tuple(os.environ.get(name) for name in names)
+@dataclass(frozen=True)
+class EnvironmentKey:
+    """The raw values of ``names`` (None when unset) that configuration was parsed from: the
+    configuration is parsed again only when :meth:`unchanged` says one of them changed."""
+
+    names: tuple[str, ...]
+    values: tuple[str | None, ...]
+
+    @classmethod
+    def of(cls, names: tuple[str, ...]) -> EnvironmentKey:
+        return cls(names, tuple(map(os.environ.get, names)))
+
+    def unchanged(self) -> bool:
+        return tuple(map(os.environ.get, self.names)) == self.values

@@ -63,3 +63,14 @@ def test_configuration_is_parsed_once_while_the_environment_is_unchanged(
     assert first is second and len(parsed) <= 1
     monkeypatch.setenv("RECORDING_STOP_DIGIT", "9")
     assert sma_config.current().stop_digit == "9"
+
+
+def test_a_setting_set_while_another_variable_goes_is_noticed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The same number of variables, a different configuration: it must be parsed again.
+    monkeypatch.setenv("SOME_OTHER_VARIABLE", "x")
+    assert sma_config.current().auto_start is True
+    monkeypatch.delenv("SOME_OTHER_VARIABLE")
+    monkeypatch.setenv("RECORDING_AUTO_START", "false")
+    assert sma_config.current().auto_start is False

@@ -167,17 +167,16 @@ def _digit(name: str, default: str) -> str:
     return value
 
 
-# The configuration parsed last, under the raw values it was parsed from (one entry at most).
-_PARSED: dict[tuple[str | None, ...], SmaConfig] = {}
+# The configuration parsed last, with the environment it came from (one entry at most).
+_PARSED: list[tuple[settings.EnvironmentKey, SmaConfig]] = []
 
 
 def current() -> SmaConfig:
     """The configuration for this invocation: the cached one while ENVIRONMENT is unchanged.
     An invalid environment is not cached: it raises on every invocation until fixed."""
-    key = settings.snapshot(ENVIRONMENT)
-    config = _PARSED.get(key)
-    if config is None:
-        config = SmaConfig.from_env()
-        _PARSED.clear()
-        _PARSED[key] = config
+    if _PARSED and _PARSED[0][0].unchanged():
+        return _PARSED[0][1]
+    key = settings.EnvironmentKey.of(ENVIRONMENT)
+    config = SmaConfig.from_env()
+    _PARSED[:] = [(key, config)]
     return config

@@ -8,7 +8,7 @@ bridged, LEG-A carries both parties, so it is the leg recorded, with ``Track: BO
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from chalicelib.channels import Direction, Leg
 from chalicelib.owners.security_events import Notice
@@ -29,7 +29,7 @@ class Context:
     now: str
 
     def with_state(self, state: CallState) -> Context:
-        return replace(self, state=state)
+        return Context(self.event, state, self.config, self.now)
 
     @property
     def owner_call_id(self) -> str:

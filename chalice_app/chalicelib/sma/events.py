@@ -55,6 +55,13 @@ class ParticipantStatus(StrEnum):
     DISCONNECTED = "Disconnected"
 
 
+# Value -> member: dict lookups instead of Enum calls on the hot path.
+_EVENT_TYPES = {e.value: e for e in EventType}
+_ACTION_TYPES = {a.value: a for a in ActionType}
+_LEGS = {leg.value: leg for leg in Leg}
+_STATUSES = {s.value: s for s in ParticipantStatus}
+
+
 @dataclass(frozen=True)
 class Participant:
     call_id: str
@@ -78,10 +85,7 @@ class ActionData(EventView):
 
     @property
     def action_type(self) -> ActionType | None:
-        try:
-            return ActionType(self.type)
-        except ValueError:
-            return None
+        return _ACTION_TYPES.get(self.type)
 
     @property
     def parameters(self) -> Mapping[str, Any]:
@@ -144,13 +148,12 @@ class InvocationEvent(EventView):
                 hint="the SMA handler must be invoked by a SIP media application",
             )
         raw_type = raw.get("InvocationEventType")
-        try:
-            event_type = EventType(str(raw_type))
-        except ValueError as error:
+        event_type = _EVENT_TYPES.get(str(raw_type))
+        if event_type is None:
             raise InvalidEventError(
                 f"unknown InvocationEventType {raw_type!r}",
                 hint="expected one of " + ", ".join(e.value for e in EventType),
-            ) from error
+            )
         details = raw.get("CallDetails")
         if not isinstance(details, Mapping):
             raise InvalidEventError("event has no CallDetails object")
@@ -217,21 +220,17 @@ def _participant(raw: Any, index: int) -> Participant:
     call_id = raw.get("CallId")
     if not isinstance(call_id, str) or not call_id:
         raise InvalidEventError(f"{where}.CallId is missing or empty")
-    try:
-        # The guide's own HANGUP example of a bridged call spells the tags "Leg-A"/"Leg-B".
-        tag = Leg(str(raw.get("ParticipantTag")).upper())
-    except ValueError as error:
+    # The guide's own HANGUP example of a bridged call spells the tags "Leg-A"/"Leg-B".
+    tag = _LEGS.get(str(raw.get("ParticipantTag")).upper())
+    if tag is None:
         raise InvalidEventError(
             f"{where}.ParticipantTag {raw.get('ParticipantTag')!r} is not LEG-A or LEG-B"
-        ) from error
+        )
     # Status is absent from some documented examples (e.g. NEW_OUTBOUND_CALL): the leg is live.
     raw_status = raw.get("Status") or ParticipantStatus.CONNECTED.value
-    try:
-        status = ParticipantStatus(str(raw_status))
-    except ValueError as error:
-        raise InvalidEventError(
-            f"{where}.Status {raw_status!r} is not Connected/Disconnected"
-        ) from error
+    status = _STATUSES.get(str(raw_status))
+    if status is None:
+        raise InvalidEventError(f"{where}.Status {raw_status!r} is not Connected/Disconnected")
     return Participant(
         call_id=call_id,
         tag=tag,

@@ -1,0 +1,324 @@
+"""Benchmark of the SMA handler against a plain hand-written elif handler (bench/sma_reference.py)
+on the same events: an owner dial-out (NEW_INBOUND_CALL, digits, CallAndBridge,
+StartCallRecording, two HANGUPs) and an inbound call, interleaved call by call in one process.
+
+Prints per-invocation mean and median wall time and CPU-time p99 for both and their ratio, with
+storage stubbed and with moto; DynamoDB writes per call; and the cold path: a fresh process that
+imports the handler and answers its first NEW_INBOUND_CALL with call records on (against a local
+stand-in for DynamoDB), beside bare Python and the reference. Targets (issue 14): mean <= 1.0x
+the reference, CPU-time p99 <= 150 us, <= 3 writes per owner dial-out call, cold path <= the
+reference.
+"""
+
+from __future__ import annotations
+
+import copy
+import http.server
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+EVENTS = HERE.parent / "tests" / "events" / "sma"
+RATIO_TARGET = 1.0
+P99_TARGET_US = 150.0
+WRITES_TARGET = 3
+CALLS_STUBBED = 1500
+CALLS_MOTO = 60
+COLD_RUNS = 7
+TABLE = "callrec-bench-calls"
+ENV = {
+    "OWNER_PHONE_NUMBER": "+15555550100",
+    "RECORDINGS_BUCKET": "callrec-recordings",
+    "PROMPTS_BUCKET": "callrec-prompts",
+    "CALL_RECORDS_TABLE": TABLE,
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+}
+DIAL_OUT = [
+    "new_inbound_call_from_owner",
+    "action_successful_play_audio_and_get_digits",
+    "action_successful_call_and_bridge",
+    "action_successful_start_call_recording",
+    "hangup_leg_b",
+    "hangup_all",
+]
+INBOUND = [
+    "new_inbound_call_from_other",
+    "action_successful_call_and_bridge",
+    "action_successful_start_call_recording",
+    "hangup_leg_b",
+    "hangup_all",
+]
+Handler = Callable[[dict[str, Any]], Any]
+
+
+def load(name: str) -> dict[str, Any]:
+    event: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text())
+    return event
+
+
+class Meter:
+    """Per-invocation wall and CPU times of one handler, and its writes per call."""
+
+    def __init__(self, name: str, handler: Handler) -> None:
+        self.name, self.handler = name, handler
+        self.reset()
+
+    def reset(self) -> None:
+        self.wall_ns: list[int] = []
+        self.cpu_ns: list[int] = []
+        self.writes = 0
+        self.writes_per_call: dict[str, list[int]] = {}
+
+    def call(self, label: str, sequence: list[dict[str, Any]], transaction: str) -> list[list[str]]:
+        """Run one call; the action types of every answer."""
+        attributes: dict[str, str] = {}
+        answers = []
+        writes = self.writes
+        for template in sequence:
+            event = copy.deepcopy(template)
+            event["CallDetails"]["TransactionId"] = transaction
+            if attributes:
+                event["CallDetails"]["TransactionAttributes"] = dict(attributes)
+            wall, cpu = time.perf_counter_ns(), time.thread_time_ns()
+            response = self.handler(event)
+            self.cpu_ns.append(time.thread_time_ns() - cpu)
+            self.wall_ns.append(time.perf_counter_ns() - wall)
+            attributes.update(response.get("TransactionAttributes") or {})
+            answers.append([a["Type"] for a in response["Actions"]])
+        self.writes_per_call.setdefault(label, []).append(self.writes - writes)
+        return answers
+
+    def summary(self) -> tuple[float, float, float]:
+        """Mean and median wall time and CPU-time p99, in microseconds."""
+        cpu = sorted(self.cpu_ns)
+        p99 = cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))]
+        return (
+            statistics.fmean(self.wall_ns) / 1e3,
+            statistics.median(self.wall_ns) / 1e3,
+            p99 / 1e3,
+        )
+
+
+def run_interleaved(ours: Meter, reference: Meter, calls: int) -> list[str]:
+    """Alternate the two handlers call by call; the sequences where their actions differ."""
+    sequences = {"dial-out": [load(n) for n in DIAL_OUT], "inbound": [load(n) for n in INBOUND]}
+    differ = []
+    for i in range(calls):
+        for label, sequence in sequences.items():
+            mine = ours.call(label, sequence, f"bench-{label}-{i}")
+            theirs = reference.call(label, sequence, f"ref-{label}-{i}")
+            if mine != theirs and label not in differ:
+                differ.append(f"{label}: ours {mine} vs reference {theirs}")
+    return differ
+
+
+def report(title: str, ours: Meter, reference: Meter) -> bool:
+    mean, median, p99 = ours.summary()
+    ref_mean, ref_median, ref_p99 = reference.summary()
+    ratio = mean / ref_mean
+    print(f"-- {title}: {len(ours.wall_ns)} invocations each, interleaved")
+    for name, figures in (
+        ("sma_handler", (mean, median, p99)),
+        ("reference", (ref_mean, ref_median, ref_p99)),
+    ):
+        print(
+            "   {:<12} mean {:8.1f} us  median {:8.1f} us  CPU p99 {:8.1f} us".format(
+                name, *figures
+            )
+        )
+    median_ratio = median / ref_median
+    print(
+        f"   ratio (mean) {ratio:5.2f}x  (target <= {RATIO_TARGET}x);  median {median_ratio:5.2f}x"
+    )
+    print(f"   CPU p99      {p99:8.1f} us  (target <= {P99_TARGET_US:.0f} us)")
+    for label, counts in ours.writes_per_call.items():
+        theirs = reference.writes_per_call.get(label, [0])
+        target = f"  (target <= {WRITES_TARGET})" if label == "dial-out" else ""
+        print(
+            f"   DynamoDB writes per {label} call: sma_handler {max(counts)}, "
+            f"reference {max(theirs)}{target}"
+        )
+    dial_out = max(ours.writes_per_call.get("dial-out", [0]))
+    return ratio <= RATIO_TARGET and p99 <= P99_TARGET_US and dial_out <= WRITES_TARGET
+
+
+@contextmanager
+def environment() -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in ENV}
+    os.environ.update(ENV)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def meters(stub: bool) -> tuple[Meter, Meter, Callable[[], None]]:
+    """The two handlers, their writes counted; ``stub`` replaces DynamoDB by a counter."""
+    import bench.sma_reference as reference_module
+    from chalicelib.call_records import CallRecords
+    from chalicelib.sma.handler import handle
+
+    ours, reference = Meter("sma_handler", handle), Meter("reference", reference_module.handler)
+    real_update, table = CallRecords.update, reference_module.TABLE
+    real_put, real_item_update = table.put_item, table.update_item
+
+    def update(self: CallRecords, *args: Any, **kwargs: Any) -> None:
+        ours.writes += 1
+        if not stub:
+            real_update(self, *args, **kwargs)
+
+    def ref_write(real: Callable[..., Any]) -> Callable[..., Any]:
+        def write(**kwargs: Any) -> Any:
+            reference.writes += 1
+            return {} if stub else real(**kwargs)
+
+        return write
+
+    CallRecords.update = update  # type: ignore[method-assign]
+    table.put_item, table.update_item = ref_write(real_put), ref_write(real_item_update)
+
+    def restore() -> None:
+        CallRecords.update = real_update  # type: ignore[method-assign]
+        table.put_item, table.update_item = real_put, real_item_update
+
+    return ours, reference, restore
+
+
+def warm_run(stub: bool, calls: int) -> bool:
+    ours, reference, restore = meters(stub)
+    try:
+        run_interleaved(ours, reference, 20)  # warm-up, not counted
+        ours.reset()
+        reference.reset()
+        differ = run_interleaved(ours, reference, calls)
+    finally:
+        restore()
+    for line in differ:
+        print(f"   note: answers differ: {line}")
+    return report("storage stubbed" if stub else "moto DynamoDB", ours, reference)
+
+
+def with_moto(calls: int) -> bool:
+    from moto import mock_aws
+
+    from chalicelib import aws
+
+    with mock_aws():
+        aws.reset_clients()
+        import boto3
+
+        boto3.client("dynamodb").create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "transaction_id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        import bench.sma_reference as reference_module
+
+        reference_module.TABLE = boto3.client("dynamodb")
+        try:
+            return warm_run(stub=False, calls=calls)
+        finally:
+            aws.reset_clients()
+
+
+# --- cold path -------------------------------------------------------------------------------
+
+
+class _FakeDynamo(http.server.BaseHTTPRequestHandler):
+    """Answers every DynamoDB request with an empty success, so a fresh process pays for boto3
+    and a real HTTP round trip on loopback, not for moto."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b"{}"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+COLD_OURS = (
+    "import json, sys\n"
+    "from chalicelib.sma.handler import handle\n"
+    "answer = handle(json.loads(sys.stdin.read()))\n"
+    "assert answer['Actions'], answer\n"
+)
+COLD_REFERENCE = (
+    "import json, sys\n"
+    "from bench.sma_reference import handler\n"
+    "answer = handler(json.loads(sys.stdin.read()))\n"
+    "assert answer['Actions'], answer\n"
+)
+
+
+def cold_path() -> bool:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeDynamo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {
+        **os.environ,
+        **ENV,
+        "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{server.server_port}",
+    }
+    event = json.dumps(load("new_inbound_call_from_owner"))
+
+    def seconds(code: str) -> float:
+        times = []
+        for _ in range(COLD_RUNS):
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-c", code],
+                input=event,
+                text=True,
+                env=env,
+                cwd=HERE.parent,
+                check=True,
+            )
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    try:
+        bare, ours, reference = seconds("pass"), seconds(COLD_OURS), seconds(COLD_REFERENCE)
+    finally:
+        server.shutdown()
+    print(
+        "-- cold path: fresh process, import + first NEW_INBOUND_CALL answer, call records on "
+        f"(median of {COLD_RUNS})"
+    )
+    print(f"   bare Python  {bare * 1e3:7.1f} ms")
+    print(f"   sma_handler  {ours * 1e3:7.1f} ms  ({(ours - bare) * 1e3:6.1f} ms over bare Python)")
+    over = (reference - bare) * 1e3
+    print(f"   reference    {reference * 1e3:7.1f} ms  ({over:6.1f} ms over bare Python)")
+    print(f"   ratio        {ours / reference:5.2f}x  (target <= 1.0x the reference)")
+    return ours <= reference
+
+
+def main() -> int:
+    with environment():
+        stubbed = warm_run(stub=True, calls=CALLS_STUBBED)
+        moto = with_moto(CALLS_MOTO)
+    cold = cold_path()
+    return 0 if stubbed and moto and cold else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
