@@ -162,3 +162,20 @@ def test_single_owner_takes_sma_number_and_pin_hash(monkeypatch: pytest.MonkeyPa
     found = owner_for_number("+12065550150")
     assert found is not None
     assert (found.sma_number, found.pin_hash) == ("+12065550177", "scrypt$16$1$1$c2FsdA$ZGlnZXN0")
+
+
+def test_every_setting_the_owners_code_reads_is_listed() -> None:
+    from chalicelib import owners
+    from chalicelib.owners import security_events, usage
+
+    read = {
+        directory.TABLE_ENV,
+        directory.CACHE_ENV,
+        directory.SINGLE_PIN_ENV,
+        usage.TABLE_ENV,
+        usage.LOCKOUT_FAILURES_ENV,
+        usage.LOCKOUT_WINDOW_ENV,
+        usage.LOCKOUT_SECONDS_ENV,
+        security_events.BUS_ENV,
+    }
+    assert set(owners.ENVIRONMENT) == read

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from chalicelib import aws
+from chalicelib import aws, owners
 from chalicelib.call_records import TABLE_ENV
 from chalicelib.owners.call_owner import CallOwner
 from chalicelib.sma import config as sma_config
@@ -27,7 +27,7 @@ VERIFIED_OWNER = CallOwner("default", ("+1",), 50, 240, verified=True).encode()
 
 
 # Everything the SMA handler reads, from where it is defined: a new setting is cleared here too.
-HANDLER_ENV = (*sma_config.ENVIRONMENT, TABLE_ENV)
+HANDLER_ENV = (*sma_config.ENVIRONMENT, *owners.ENVIRONMENT, TABLE_ENV)
 REQUIRED = {
     sma_config.OWNER_PHONE_NUMBER: OWNER,
     sma_config.RECORDINGS_BUCKET: "callrec-recordings",

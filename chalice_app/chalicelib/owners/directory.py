@@ -8,6 +8,7 @@ Without ``OWNER_DIRECTORY_TABLE`` the single-owner configuration is a directory 
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -173,10 +174,20 @@ def owner_for_number(sma_number: str) -> Owner | None:
 
 def single_owner(dialled: str) -> Owner:
     """The directory of one of the single-owner configuration (owner id ``default``)."""
+    return _single_owner(
+        settings.require(SINGLE_OWNER_ENV),
+        settings.optional(SINGLE_SMA_ENV, dialled),
+        settings.optional(SINGLE_PIN_ENV),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _single_owner(owner_number: str, sma_number: str, pin_hash: str) -> Owner:
+    # Validated once per container and number, not on every call (the hot path of issue 14).
     return Owner(
         owner_id=DEFAULT_OWNER_ID,
-        owner_numbers=(settings.require(SINGLE_OWNER_ENV),),
-        sma_number=settings.optional(SINGLE_SMA_ENV, dialled),
+        owner_numbers=(owner_number,),
+        sma_number=sma_number,
         display_name="Owner",
-        pin_hash=settings.optional(SINGLE_PIN_ENV),
+        pin_hash=pin_hash,
     )

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from chalicelib import settings
 from chalicelib.errors import ConfigurationError
-from chalicelib.owners import directory, security_events, usage
 from chalicelib.owners.directory import TABLE_ENV as OWNER_DIRECTORY_TABLE
 from chalicelib.sma.numbers import is_e164
 from chalicelib.sma.requests import Command
@@ -41,15 +40,8 @@ ENVIRONMENT = (
     DIAL_MAX_ATTEMPTS,
     CALL_TIMEOUT_SECONDS,
     DEFAULT_COUNTRY_CODE,
-    # the owner directory and dial-out protection (chalicelib.owners)
+    # set, the owners come from the directory and OWNER_PHONE_NUMBER is optional
     OWNER_DIRECTORY_TABLE,
-    directory.CACHE_ENV,
-    directory.SINGLE_PIN_ENV,
-    usage.TABLE_ENV,
-    usage.LOCKOUT_FAILURES_ENV,
-    usage.LOCKOUT_WINDOW_ENV,
-    usage.LOCKOUT_SECONDS_ENV,
-    security_events.BUS_ENV,
 )
 
 _DTMF = set("0123456789*#")

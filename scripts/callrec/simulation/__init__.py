@@ -33,6 +33,7 @@ from callrec.simulation.chime import (
 )
 from callrec.simulation.executor import ActionExecutor
 from callrec.simulation.scenario import Scenario, ScenarioError, load, parse
+from chalicelib import owners
 from chalicelib.call_records import TABLE_ENV
 from chalicelib.sma import config as sma_config
 
@@ -43,7 +44,7 @@ DEFAULT_ENV = {
     "RECORDINGS_PREFIX": "recordings",
     "PROMPTS_BUCKET": "callrec-prompts",
 }
-HANDLER_ENV = (*sma_config.ENVIRONMENT, TABLE_ENV)  # what the SMA handler reads
+HANDLER_ENV = (*sma_config.ENVIRONMENT, *owners.ENVIRONMENT, TABLE_ENV)  # what the handler reads
 
 
 class Records(StrEnum):
