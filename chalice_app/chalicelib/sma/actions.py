@@ -93,7 +93,9 @@ def dial_digits_regex() -> str:
     return rf"^\d{{{DIAL_MIN_DIGITS},{DIAL_MAX_DIGITS}}}#?$"
 
 
-# The dial-out PIN: 4-12 digits (chalicelib.owners.pins) and the terminator.
+# The dial-out PIN: 4-12 digits (chalicelib.owners.pins) and the terminator. Unverified offline:
+# that Chime counts the terminator within MaxNumberOfDigits, as the regex examples of the
+# PlayAudioAndGetDigits page suggest (hence 13); ReceivedDigits then arrives without it.
 PIN_MIN_DIGITS = 4
 PIN_MAX_DIGITS = 13
 
