@@ -49,7 +49,7 @@ CLAIM_ATTRIBUTE = "media_pipeline_request"
 
 
 @dataclass(frozen=True)
-class Outcome:
+class MediaInsightsResult:
     """What a handler did, for logs, tests and the Lambda's return value."""
 
     transaction_id: str
@@ -87,7 +87,9 @@ def _parties(event: StreamingStatusEvent) -> dict[str, str]:
     return values
 
 
-def handle_streaming_event(event: Mapping[str, Any], records: CallRecords | None = None) -> Outcome:
+def handle_streaming_event(
+    event: Mapping[str, Any], records: CallRecords | None = None
+) -> MediaInsightsResult:
     """Entry point of the ``media_insights_streaming_status`` Lambda."""
     view = StreamingStatusEvent.parse(event)
     records = records or CallRecords()
@@ -100,7 +102,7 @@ def handle_streaming_event(event: Mapping[str, Any], records: CallRecords | None
     return handlers[view.status](view, records)
 
 
-def _on_started(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
+def _on_started(event: StreamingStatusEvent, records: CallRecords) -> MediaInsightsResult:
     side = event.side
     values: dict[str, Any] = {
         "source_path": RecordingSource.MEDIA_INSIGHTS.value,
@@ -122,17 +124,17 @@ def _on_started(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
         values["siprec_metadata"] = event.siprec_metadata
     records.update(event.transaction_id, values)
     logger.info("stream %s of %s started: %s", side, event.transaction_id, event.stream_arn)
-    return Outcome(event.transaction_id, f"recorded-{side.value}-stream")
+    return MediaInsightsResult(event.transaction_id, f"recorded-{side.value}-stream")
 
 
-def _on_updated(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
+def _on_updated(event: StreamingStatusEvent, records: CallRecords) -> MediaInsightsResult:
     if event.siprec_metadata:
         records.update(event.transaction_id, {"siprec_metadata": event.siprec_metadata})
-        return Outcome(event.transaction_id, "updated-siprec-metadata")
-    return Outcome(event.transaction_id, "ignored-update")
+        return MediaInsightsResult(event.transaction_id, "updated-siprec-metadata")
+    return MediaInsightsResult(event.transaction_id, "ignored-update")
 
 
-def _on_ended(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
+def _on_ended(event: StreamingStatusEvent, records: CallRecords) -> MediaInsightsResult:
     side = event.side
     values: dict[str, Any] = {
         "source_path": RecordingSource.MEDIA_INSIGHTS.value,
@@ -148,23 +150,27 @@ def _on_ended(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
     records.update(event.transaction_id, values)
     record = records.get(event.transaction_id) or {}
     if not _both_streams_ended(record):
-        return Outcome(event.transaction_id, f"ended-{side.value}-stream-waiting-for-other")
+        return MediaInsightsResult(
+            event.transaction_id, f"ended-{side.value}-stream-waiting-for-other"
+        )
     started, ended = _call_span(record)
     records.update(
         event.transaction_id, {"started_at": iso_utc(started), "ended_at": iso_utc(ended)}
     )
     if StartMode.from_env() is StartMode.VOICE_CONNECTOR:
         # The configuration is associated with the Voice Connector: it records every call.
-        return Outcome(event.transaction_id, "left-to-voice-connector")
+        return MediaInsightsResult(event.transaction_id, "left-to-voice-connector")
     if record.get(CLAIM_ATTRIBUTE):
-        return Outcome(event.transaction_id, "duplicate", str(record.get("media_pipeline_id", "")))
+        return MediaInsightsResult(
+            event.transaction_id, "duplicate", str(record.get("media_pipeline_id", ""))
+        )
     pipeline_id = start_pipeline(event.transaction_id, record, records)
     if pipeline_id is None:
-        return Outcome(event.transaction_id, "duplicate")
-    return Outcome(event.transaction_id, "created-pipeline", pipeline_id)
+        return MediaInsightsResult(event.transaction_id, "duplicate")
+    return MediaInsightsResult(event.transaction_id, "created-pipeline", pipeline_id)
 
 
-def _on_failed(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
+def _on_failed(event: StreamingStatusEvent, records: CallRecords) -> MediaInsightsResult:
     reason = event.failure_reason or "no reason given"
     records.update(event.transaction_id, {"recording_state": RecordingState.FAILED.value})
     records.note(event.transaction_id, f"Voice Connector streaming failed: {reason}")
@@ -173,8 +179,10 @@ def _on_failed(event: StreamingStatusEvent, records: CallRecords) -> Outcome:
     pipeline_id = str(record.get("media_pipeline_id", ""))
     if pipeline_id:
         stop_pipeline(pipeline_id=pipeline_id, transaction_id=event.transaction_id, records=records)
-        return Outcome(event.transaction_id, "stopped-pipeline-after-failure", pipeline_id)
-    return Outcome(event.transaction_id, "recorded-failure")
+        return MediaInsightsResult(
+            event.transaction_id, "stopped-pipeline-after-failure", pipeline_id
+        )
+    return MediaInsightsResult(event.transaction_id, "recorded-failure")
 
 
 def _both_streams_ended(record: Mapping[str, Any]) -> bool:
@@ -258,7 +266,7 @@ def stop_pipeline(
     transaction_id: str = "",
     pipeline_id: str = "",
     records: CallRecords | None = None,
-) -> Outcome:
+) -> MediaInsightsResult:
     """Delete a call's media insights pipeline (by transaction id or pipeline id)."""
     records = records or CallRecords()
     if not pipeline_id:
@@ -284,7 +292,7 @@ def stop_pipeline(
     if transaction_id:
         records.update(transaction_id, {"media_pipeline_status": status})
         records.note(transaction_id, f"media insights pipeline {pipeline_id}: {action}")
-    return Outcome(transaction_id, action, pipeline_id)
+    return MediaInsightsResult(transaction_id, action, pipeline_id)
 
 
 def _call(operation: str, **params: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from chalicelib.call_records import CallRecords, RecordingState, utc_now_iso
 from chalicelib.media_insights.events import MediaInsightsEventType, MediaInsightsStateEvent
-from chalicelib.media_insights.pipelines import Outcome
+from chalicelib.media_insights.pipelines import MediaInsightsResult
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,9 @@ PIPELINE_STATUS = {
 }
 
 
-def handle_state_change(event: Mapping[str, Any], records: CallRecords | None = None) -> Outcome:
+def handle_state_change(
+    event: Mapping[str, Any], records: CallRecords | None = None
+) -> MediaInsightsResult:
     """Entry point of the ``media_insights_state_change`` Lambda."""
     view = MediaInsightsStateEvent.parse(event)
     status = PIPELINE_STATUS[view.event_type]
@@ -40,7 +42,7 @@ def handle_state_change(event: Mapping[str, Any], records: CallRecords | None = 
         logger.warning(
             "%s for pipeline %s carries no transactionId; not recorded", status, view.pipeline_arn
         )
-        return Outcome("", f"ignored-{status}", view.pipeline_id)
+        return MediaInsightsResult("", f"ignored-{status}", view.pipeline_id)
     records = records or CallRecords()
     values: dict[str, Any] = {"media_pipeline_status": status}
     if view.pipeline_id:
@@ -76,4 +78,4 @@ def handle_state_change(event: Mapping[str, Any], records: CallRecords | None = 
                 transaction_id,
                 f"Media insights pipeline TemporaryFailure (the service retries): {reason}",
             )
-    return Outcome(transaction_id, f"recorded-{status}", view.pipeline_id)
+    return MediaInsightsResult(transaction_id, f"recorded-{status}", view.pipeline_id)
