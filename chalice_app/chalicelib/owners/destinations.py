@@ -23,6 +23,7 @@ Patterns are E.164 prefixes in which ``X`` stands for any digit. Sources (see SE
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,8 +66,13 @@ REFUSED_RANGES: Final[tuple[RefusedRange, ...]] = (
     *_ranges("UK premium rate (09, 0871-0873, 118)", "+44", "9 871 872 873 118"),
 )
 
-# One pass over the number for the common case, a number in no refused range (dial-out hot path).
-_ANY_REFUSED: Final = re.compile("|".join(f"(?:{r.regex})" for r in REFUSED_RANGES))
+
+@functools.cache
+def _any_refused() -> re.Pattern[str]:
+    """One pass over the number for the common case, a number in no refused range (the dial-out
+    hot path); compiled on first use, not at import (the cold path)."""
+    return re.compile("|".join(f"(?:{r.regex})" for r in REFUSED_RANGES))
+
 
 # ITU-T E.164 country codes of one and two digits; every other code has three.
 _ONE_DIGIT: Final = frozenset("17")
@@ -106,7 +112,7 @@ def decide(number: str, allowed_prefixes: Sequence[str]) -> Decision:
     matching = [prefix for prefix in allowed_prefixes if number.startswith(prefix)]
     if not matching:
         return Decision(False, "outside the owner's allowed prefixes")
-    if not _ANY_REFUSED.match(number):
+    if not _any_refused().match(number):
         return ALLOWED
     longest = max(len(prefix) for prefix in matching)
     for refused in REFUSED_RANGES:

@@ -9,9 +9,6 @@ A PIN is 4 to 12 keypad digits.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
 import re
 from dataclasses import dataclass
@@ -62,6 +59,8 @@ def verify_pin(pin: str, stored: str) -> bool:
     The comparison is ``hmac.compare_digest``: its time does not depend on where the digests
     differ. A malformed ``stored`` raises InvalidPinError (a broken directory item, not a guess).
     """
+    import hmac  # deferred, like every hashing import here: off the SMA handler's cold path
+
     cost, salt, expected = parse(stored)
     if not PIN_PATTERN.match(pin):
         return False
@@ -93,6 +92,8 @@ def is_pin_hash(value: str) -> bool:
 
 
 def _scrypt(pin: str, salt: bytes, cost: ScryptCost) -> bytes:
+    import hashlib
+
     return hashlib.scrypt(
         pin.encode("ascii"),
         salt=salt,
@@ -105,10 +106,14 @@ def _scrypt(pin: str, salt: bytes, cost: ScryptCost) -> bytes:
 
 
 def _b64(raw: bytes) -> str:
+    import base64
+
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
 def _unb64(text: str) -> bytes:
+    import base64
+
     if not text:
         raise ValueError("empty field")
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
