@@ -11,7 +11,10 @@ from chalicelib.owners.model import Owner
 
 
 def create_owner_tables(dynamodb: Any, directory_table: str, usage_table: str) -> None:
-    """Create both tables with ``dynamodb`` (a boto3 client)."""
+    """Create both tables with ``dynamodb`` (a boto3 client), unless the directory exists (a
+    second call in the same local stack)."""
+    if directory_table in dynamodb.list_tables().get("TableNames", []):
+        return
     dynamodb.create_table(
         TableName=directory_table,
         KeySchema=[{"AttributeName": "owner_id", "KeyType": "HASH"}],

@@ -138,10 +138,13 @@ def app_environment(definitions: Definitions, provisioned: Provisioned) -> dict[
 def provision_owners(client: Any, owners: Sequence[Owner]) -> dict[str, str]:
     """Create the owner directory and usage tables, write ``owners`` into the directory, and
     return the environment the SMA handler gets from Terraform for them."""
+    env = owner_environment()
+    create_owner_tables(client("dynamodb"), env["OWNER_DIRECTORY_TABLE"], env["OWNER_USAGE_TABLE"])
+    seed(env["OWNER_DIRECTORY_TABLE"], owners)
+    return env
+
+
+def owner_environment() -> dict[str, str]:
+    """The owner directory's part of the environment Terraform gives the SMA handler."""
     directory_table, usage_table = owner_table_names()
-    create_owner_tables(client("dynamodb"), directory_table, usage_table)
-    seed(directory_table, owners)
-    return {
-        "OWNER_DIRECTORY_TABLE": directory_table,
-        "OWNER_USAGE_TABLE": usage_table,
-    }
+    return {"OWNER_DIRECTORY_TABLE": directory_table, "OWNER_USAGE_TABLE": usage_table}

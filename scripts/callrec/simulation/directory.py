@@ -3,8 +3,7 @@ the local stack, with the names Terraform gives the tables."""
 
 from __future__ import annotations
 
-from callrec.local.definitions import owner_table_names
-from callrec.local.owner_tables import create_owner_tables, seed
+from callrec.local.resources import owner_environment, provision_owners
 from callrec.simulation.scenario import Scenario, ScenarioOwner
 from chalicelib import aws
 from chalicelib.owners import directory, pins, usage
@@ -13,10 +12,7 @@ from chalicelib.owners.model import Owner
 
 def environment(scenario: Scenario) -> dict[str, str]:
     """What the SMA handler gets from Terraform for the scenario's directory (none: {})."""
-    if not scenario.owners:
-        return {}
-    directory_table, usage_table = owner_table_names()
-    return {directory.TABLE_ENV: directory_table, usage.TABLE_ENV: usage_table}
+    return owner_environment() if scenario.owners else {}
 
 
 def provision(scenario: Scenario, *, now: float) -> None:
@@ -24,13 +20,8 @@ def provision(scenario: Scenario, *, now: float) -> None:
     day of ``now`` (epoch seconds of the simulated call)."""
     if not scenario.owners:
         return
-    directory_table, usage_table = owner_table_names()
-    client = aws.client("dynamodb")
-    existing = set(client.list_tables().get("TableNames", []))
-    if directory_table not in existing:
-        create_owner_tables(client, directory_table, usage_table)
-    seed(directory_table, [_owner(o) for o in scenario.owners])
-    store = usage.UsageStore(usage_table)
+    env = provision_owners(aws.client, [_owner(o) for o in scenario.owners])
+    store = usage.UsageStore(env[usage.TABLE_ENV])
     for owner in scenario.owners:
         for _ in range(owner.calls_today):
             store.reserve_call(owner.owner_id, call_limit=10_000, minute_limit=100_000, now=now)
