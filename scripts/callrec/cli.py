@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "replay",
     "demo",
     "doctor",
+    "owners",
 )
 
 EXIT_OK = 0
