@@ -16,6 +16,7 @@ from tests.doctor.conftest import (
     NUMBER,
     PROMPTS,
     RECORDINGS,
+    REGION,
     REPORT_RULE,
     SMA_ARN,
     SMA_ID,
@@ -203,6 +204,32 @@ def test_recordings_bucket_fails_when_it_admits_another_sma(doctor: Doctor) -> N
     result = doctor.check("recordings-bucket-policy")
     assert result.status is Status.FAIL
     assert "does not admit s3:PutObject" in result.message
+
+
+def test_recordings_bucket_fails_when_chime_may_put_objects_but_not_their_acl(
+    doctor: Doctor,
+) -> None:
+    put_only = chime_statement(RECORDINGS, "s3:PutObject", "recordings/*")
+    put_only["Action"] = ["s3:PutObject"]
+    put_policy(RECORDINGS, put_only)
+    doctor.sma()
+    result = doctor.check("recordings-bucket-policy")
+    assert result.status is Status.FAIL, result
+    assert "does not admit s3:PutObjectAcl" in result.message
+
+
+def test_recordings_bucket_fails_when_a_deny_forbids_chime_put_object_acl(doctor: Doctor) -> None:
+    deny_acl = {
+        "Sid": "DenyObjectAcls",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObjectAcl",
+        "Resource": f"arn:aws:s3:::{RECORDINGS}/*",
+    }
+    put_policy(RECORDINGS, chime_statement(RECORDINGS, "s3:PutObject", "recordings/*"), deny_acl)
+    result = doctor.check("recordings-bucket-policy")
+    assert result.status is Status.FAIL, result
+    assert "CR012" in result.message  # the auditor's rule: a Deny blocks Chime's own writes
 
 
 def test_recordings_bucket_fails_when_it_is_missing(doctor: Doctor) -> None:
