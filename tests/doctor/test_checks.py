@@ -159,6 +159,28 @@ def test_sip_rules_fail_when_a_rule_targets_another_sma(doctor: Doctor) -> None:
     assert "does not target the SMA" in doctor.check("sip-rules").message
 
 
+def test_sip_rules_fail_when_another_sma_has_the_first_priority(doctor: Doctor) -> None:
+    rules = sip_rules()
+    rules["SipRules"][0]["TargetApplications"] = [
+        {"SipMediaApplicationId": SMA_ID, "Priority": 2, "AwsRegion": REGION},
+        {"SipMediaApplicationId": "other", "Priority": 1, "AwsRegion": "us-west-2"},
+    ]
+    _rules(doctor, rules, phone_number())
+    result = doctor.check("sip-rules")
+    assert result.status is Status.FAIL, result
+    assert "first to SIP media application other" in result.message
+
+
+def test_sip_rules_ok_when_the_sma_has_the_first_priority_of_several(doctor: Doctor) -> None:
+    rules = sip_rules()
+    rules["SipRules"][0]["TargetApplications"] = [
+        {"SipMediaApplicationId": "other", "Priority": 2, "AwsRegion": "us-west-2"},
+        {"SipMediaApplicationId": SMA_ID, "Priority": 1, "AwsRegion": REGION},
+    ]
+    _rules(doctor, rules, phone_number())
+    assert doctor.check("sip-rules").status is Status.OK
+
+
 def test_sip_rules_fail_when_the_number_is_unassigned(doctor: Doctor) -> None:
     _rules(doctor, sip_rules(), phone_number(status="Unassigned"))
     result = doctor.check("sip-rules")
