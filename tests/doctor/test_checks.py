@@ -409,6 +409,23 @@ def test_transcribe_role_fails_when_it_cannot_write_transcripts(doctor: Doctor) 
     assert "s3:PutObject" in result.message
 
 
+def test_transcribe_role_ok_says_the_key_policy_is_not_evaluated(doctor: Doctor) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/0b1f7c5e-2f0a-4a52-9d0a-1b2c3d4e5f62"
+    result = doctor.check("transcribe-data-access-role", from_outputs(outputs(kms_key_arn=key)))
+    assert result.status is Status.OK, result
+    assert "key policy is not evaluated" in result.message
+
+
+def test_transcribe_role_cannot_check_when_the_policy_needs_unknown_context(
+    doctor: Doctor,
+) -> None:
+    doctor.simulation.denied.add((TRANSCRIBE_ROLE, "s3:GetObject"))
+    doctor.simulation.missing_context.append("aws:SourceVpce")
+    result = doctor.check("transcribe-data-access-role")
+    assert result.status is Status.CANNOT_CHECK, result
+    assert "aws:SourceVpce" in result.message
+
+
 def test_transcribe_role_cannot_check_when_simulation_is_denied(doctor: Doctor) -> None:
     class Denied:
         def simulate_principal_policy(self, **params: object) -> None:
