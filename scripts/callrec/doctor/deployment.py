@@ -15,16 +15,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+# The function sets chalice-config writes a stage for: the doctor reads the same stage.
+from callrec.commands.chalice_config import CORE_FUNCTIONS, MEDIA_INSIGHTS_FUNCTIONS
 from chalicelib.errors import CallRecError
 from chalicelib.sma.prompts import Prompt
-
-CORE_FUNCTIONS = ("sma_handler", "start_transcription", "render_report")
-MEDIA_INSIGHTS_FUNCTIONS = (
-    "media_insights_streaming_status",
-    "media_insights_state_change",
-    "media_insights_recording_metadata",
-    "stop_media_insights_pipeline",
-)
 
 
 class DeploymentError(CallRecError):
