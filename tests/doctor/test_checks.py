@@ -318,6 +318,50 @@ def test_recording_notification_fails_when_the_prefix_misses_recordings(doctor: 
     assert doctor.check("recording-notification").status is Status.FAIL
 
 
+def _wav_only_notification() -> None:
+    boto3.client("s3").put_bucket_notification_configuration(
+        Bucket=RECORDINGS,
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {
+                    "LambdaFunctionArn": function_arn("start_transcription"),
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {
+                        "Key": {
+                            "FilterRules": [
+                                {"Name": "prefix", "Value": "recordings/"},
+                                {"Name": "suffix", "Value": ".wav"},
+                            ]
+                        }
+                    },
+                }
+            ]
+        },
+    )
+
+
+def _media_insights_recording_as(sink_format: str) -> Deployment:
+    values = media_insights_outputs()
+    values["lambda_environment"]["MEDIA_INSIGHTS_SINK_FORMAT"] = sink_format
+    return from_outputs(values)
+
+
+def test_recording_notification_fails_when_a_wav_suffix_misses_opus_recordings(
+    doctor: Doctor,
+) -> None:
+    _wav_only_notification()
+    result = doctor.check("recording-notification", _media_insights_recording_as("Opus"))
+    assert result.status is Status.FAIL, result
+    assert f"recordings/{VOICE_CONNECTOR}/" in result.message
+    assert result.message.split(" sends ")[1].split(" to ")[0].endswith(".ogg")
+
+
+def test_recording_notification_ok_with_a_wav_suffix_for_wav_recordings(doctor: Doctor) -> None:
+    _wav_only_notification()
+    result = doctor.check("recording-notification", _media_insights_recording_as("Wav"))
+    assert result.status is Status.OK, result
+
+
 def test_recording_notification_fails_for_delete_events_only(doctor: Doctor) -> None:
     notify(events=["s3:ObjectRemoved:*"], prefix="recordings/")
     assert doctor.check("recording-notification").status is Status.FAIL

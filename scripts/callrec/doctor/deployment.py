@@ -40,6 +40,7 @@ class MediaInsights:
     start_mode: str  # lambda | voice_connector
     metadata_stream_name: str | None
     resource_access_role_arn: str | None
+    sink_format: str = "Wav"  # the S3 recording sink's RecordingFileFormat: Wav | Opus
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def _media_insights(
         metadata_stream_name=environment.get("MEDIA_INSIGHTS_METADATA_STREAM")
         or _text(outputs.get("metadata_stream_name")),
         resource_access_role_arn=_text(outputs.get("resource_access_role")),
+        sink_format=environment.get("MEDIA_INSIGHTS_SINK_FORMAT") or "Wav",
     )
 
 
