@@ -386,6 +386,20 @@ def test_report_rules_fail_when_the_rule_is_disabled(doctor: Doctor) -> None:
     assert doctor.check("report-rules").status is Status.FAIL
 
 
+def test_report_rules_ok_when_the_rule_also_takes_cloudtrail_management_events(
+    doctor: Doctor,
+) -> None:
+    events = boto3.client("events")
+    pattern = events.describe_rule(Name=REPORT_RULE)["EventPattern"]
+    events.put_rule(
+        Name=REPORT_RULE,
+        EventPattern=pattern,
+        State="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+    )
+    result = doctor.check("report-rules")
+    assert result.status is Status.OK, result
+
+
 def test_report_rules_fail_when_standard_jobs_are_not_matched(doctor: Doctor) -> None:
     boto3.client("events").put_rule(
         Name=REPORT_RULE,

@@ -32,6 +32,9 @@ REPORT_EVENTS = {
     },
 }
 CREATED_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectCreated:Put")
+# A rule in the third state is enabled for all events, CloudTrail management events included
+# (EventBridge API reference, PutRule, State: API_PutRule.html).
+ENABLED_STATES = ("ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
 
 
 def check_recording_notification(context: DoctorContext) -> Verdict:
@@ -171,7 +174,7 @@ def _event(context: DoctorContext, source: str, detail_type: str, detail: Mappin
 
 
 def _matches(context: DoctorContext, rule: Mapping[str, Any], event: str) -> bool:
-    if rule.get("State") != "ENABLED" or not rule.get("EventPattern"):
+    if rule.get("State") not in ENABLED_STATES or not rule.get("EventPattern"):
         return False
     response = read(
         f"events TestEventPattern {rule.get('Name')}",
