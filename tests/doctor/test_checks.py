@@ -254,6 +254,28 @@ def test_recordings_bucket_fails_when_a_deny_forbids_chime_put_object_acl(doctor
     assert "CR012" in result.message  # the auditor's rule: a Deny blocks Chime's own writes
 
 
+def test_recordings_bucket_cannot_check_when_the_key_policy_is_unreadable(doctor: Doctor) -> None:
+    unknown_key = "arn:aws:kms:us-east-1:123456789012:key/0b1f7c5e-2f0a-4a52-9d0a-1b2c3d4e5f63"
+    boto3.client("s3").put_bucket_encryption(
+        Bucket=RECORDINGS,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": unknown_key,
+                    },
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
+    doctor.sma()
+    result = doctor.check("recordings-bucket-policy")
+    assert result.status is Status.CANNOT_CHECK, result
+    assert "kms:GetKeyPolicy" in result.fix
+
+
 def test_recordings_bucket_fails_when_it_is_missing(doctor: Doctor) -> None:
     deployment = from_outputs(outputs(recordings_bucket="callrec-no-such-bucket"))
     assert doctor.check("recordings-bucket-policy", deployment).status is Status.FAIL

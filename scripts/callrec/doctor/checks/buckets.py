@@ -18,13 +18,14 @@ from typing import Any
 from callrec.doctor.checks.sma import resolve
 from callrec.doctor.context import DoctorContext, read
 from callrec.doctor.policies import decide, source_context
-from callrec.doctor.results import CannotCheckError, Status, Verdict, fail, ok
+from callrec.doctor.results import CannotCheckError, Status, Verdict, cannot_check, fail, ok
 from callrec.local.bucket_policy import CHIME_PRINCIPAL, Decision
 
 HEADER_BYTES = 512  # RIFF header, fmt chunk and any LIST chunk before it
 PCM, EXTENSIBLE = 1, 0xFFFE
 WANTED = {"rate": 8000, "channels": 1, "bits": 16}
 RECORDING_ACTIONS = ("s3:PutObject", "s3:PutObjectAcl")  # both, as the developer guide says
+UNREAD_RULE = "CR063"  # the live auditor could not read something (a KMS key policy)
 
 
 def _bucket(name: str | None, what: str) -> str:
@@ -55,9 +56,22 @@ def check_recordings_bucket(context: DoctorContext) -> Verdict:
             f"s3://{bucket}: {rules}",
             f"see `callrec audit --bucket {bucket} --explain RULE`; re-apply infra/",
         )
-    audited = ok(f"s3://{bucket}: no high or critical audit finding")
+    granted = _chime_grant(context, bucket)
+    if granted is not None and granted.status is not Status.OK:
+        return granted
+    unread = [f for f in findings if f.rule_id == UNREAD_RULE]
+    if unread:  # e.g. kms:GetKeyPolicy denied: CR033 (Chime and the bucket key) was not decided
+        return cannot_check(
+            f"s3://{bucket}: {unread[0].message}",
+            "let the doctor's credentials call kms:DescribeKey and kms:GetKeyPolicy",
+        )
+    return granted or ok(f"s3://{bucket}: no high or critical audit finding")
+
+
+def _chime_grant(context: DoctorContext, bucket: str) -> Verdict | None:
+    """Whether the policy admits Chime's recording writes; None where no SMA writes here."""
     if not context.deployment.sma_expected:
-        return audited
+        return None
     try:
         return _chime_may(
             context, bucket, RECORDING_ACTIONS, f"{context.deployment.recordings_prefix}/"
@@ -65,7 +79,7 @@ def check_recordings_bucket(context: DoctorContext) -> Verdict:
     except CannotCheckError:
         if context.deployment.media_insights is None:
             raise
-        return audited  # a media insights stage without an SMA: the sink writes as its role
+        return None  # a media insights stage without an SMA: the sink writes as its role
 
 
 def _chime_may(
