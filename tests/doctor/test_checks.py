@@ -53,6 +53,39 @@ def test_sma_endpoint_ok(doctor: Doctor) -> None:
     assert result.status is Status.OK, result
 
 
+def _alias(name: str = "live") -> str:
+    lambda_ = boto3.client("lambda")
+    version = lambda_.publish_version(FunctionName=function_name("sma_handler"))["Version"]
+    lambda_.create_alias(
+        FunctionName=function_name("sma_handler"), Name=name, FunctionVersion=version
+    )
+    return f"{function_arn('sma_handler')}:{name}"
+
+
+def test_sma_endpoint_fails_on_an_alias_without_its_own_permission(doctor: Doctor) -> None:
+    doctor.sma(_alias())  # the permission is on the unqualified function only
+    result = doctor.check("sma-endpoint")
+    assert result.status is Status.FAIL, result
+    assert "Chime may not invoke" in result.message
+
+
+def test_sma_endpoint_on_an_alias_says_the_code_is_what_the_alias_names(doctor: Doctor) -> None:
+    alias = _alias()
+    boto3.client("lambda").add_permission(
+        FunctionName=function_name("sma_handler"),
+        Qualifier="live",
+        StatementId="chime-live",
+        Action="lambda:InvokeFunction",
+        Principal="voiceconnector.chime.amazonaws.com",
+        SourceArn=SMA_ARN,
+        SourceAccount="123456789012",
+    )
+    doctor.sma(alias)
+    result = doctor.check("sma-endpoint")
+    assert result.status is Status.OK, result
+    assert "alias or version live" in result.message
+
+
 def test_sma_endpoint_fails_when_it_invokes_another_function(doctor: Doctor) -> None:
     doctor.sma(function_arn("render_report"))
     result = doctor.check("sma-endpoint")

@@ -130,7 +130,11 @@ def _invoke_permission(context: DoctorContext, sma: dict[str, Any], endpoint: st
             f"any account's SIP media application may invoke {endpoint}",
             "confine the permission with source_arn (and source_account) to this SMA",
         )
-    return ok(f"SIP media application {sma.get('Name')} invokes {endpoint}; Chime may invoke it")
+    found = f"SIP media application {sma.get('Name')} invokes {endpoint}; Chime may invoke it"
+    qualifier = endpoint[len(unqualified(endpoint)) + 1 :]
+    if qualifier:  # Lambda runs what the alias or version names, which a deploy may not move
+        found += f" (alias or version {qualifier}: check it names the code last deployed)"
+    return ok(found)
 
 
 def check_sip_rules(context: DoctorContext) -> Verdict:
