@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "demo",
     "console",
     "doctor",
+    "owners",
 )
 
 EXIT_OK = 0

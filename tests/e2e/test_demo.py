@@ -46,8 +46,11 @@ def test_progress_names_every_stage_and_shows_the_handler_actions(demo: DemoResu
         "notification",
     ]
     calls = [line for line in PROGRESS if line.startswith("[call]   ")]
-    assert len(calls) == 6  # one line per invocation of sma_handler
-    assert calls[0].endswith("NEW_INBOUND_CALL -> PlayAudioAndGetDigits enter-number.wav on LEG-A")
+    assert len(calls) == 7  # one line per invocation of sma_handler
+    # The demo's owner dials out from a directory of two: the PIN first, never echoed.
+    assert calls[0].endswith("NEW_INBOUND_CALL -> PlayAudioAndGetDigits enter-pin.wav on LEG-A")
+    assert "digits ****) -> PlayAudioAndGetDigits enter-number.wav" in calls[1]
+    assert any("owner directory of 2" in line for line in PROGRESS)
     assert any("StartCallRecording BOTH on LEG-A" in line for line in calls)
     assert any(f"transaction-id={demo.transaction_id}" in line for line in PROGRESS)
 
