@@ -1,8 +1,8 @@
 """The call console in a real browser: sign-in, scoping, playback, live control, trail, deletion.
 
 One stack for the module (``console`` fixture): owner ``alex`` has one completed call and one
-live call, owner ``blake`` one completed call; ``admin`` sees everything. The deletion test runs
-last (file order) because it deletes blake's call, which the "not found" test opens as alex.
+live call, owner ``robin`` one completed call; ``admin`` sees everything. The deletion test runs
+last (file order) because it deletes robin's call, which the "not found" test opens as alex.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def test_an_admin_lists_every_owners_calls(page: Any, console: Any) -> None:
     shown = page.eval_on_selector_all(
         "table.calls tbody tr", "rows => rows.map(r => r.dataset.transactionId)"
     )
-    assert sorted(shown) == sorted(console.calls["alex"] + console.calls["blake"])
+    assert sorted(shown) == sorted(console.calls["alex"] + console.calls["robin"])
 
 
 def test_play_advances_the_player(page: Any, console: Any) -> None:
@@ -96,11 +96,11 @@ def test_pausing_a_live_call_from_the_page(page: Any, console: Any) -> None:
 
 
 def test_another_owners_call_is_not_found(page: Any, console: Any) -> None:
-    blakes = _completed(console, "blake")
+    robins = _completed(console, "robin")
     sign_in(page, console, "alex")
-    page.goto(f"{console.url}/#/calls/{blakes}")
+    page.goto(f"{console.url}/#/calls/{robins}")
     page.get_by_role("heading", name="Not found").wait_for()
-    answer = api_get(console, "alex", f"/calls/{blakes}")
+    answer = api_get(console, "alex", f"/calls/{robins}")
     assert (answer.status, answer.body.get("error")) == (404, "not_found")
 
 
@@ -229,9 +229,9 @@ def _objects_of(console: Any, transaction_id: str) -> list[str]:
 
 
 def test_deleting_a_call_removes_every_object(page: Any, console: Any) -> None:
-    doomed = _completed(console, "blake")
+    doomed = _completed(console, "robin")
     before = _objects_of(console, doomed)
-    sign_in(page, console, "blake")
+    sign_in(page, console, "robin")
     _open_call(page, console, doomed)
     page.get_by_role("button", name="Delete this call…").click()
     page.get_by_role("button", name="Delete for good").click()

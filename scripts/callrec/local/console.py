@@ -26,7 +26,7 @@ from callrec.local import console_users as users
 from callrec.local import definitions as defs
 from callrec.local.chime_voice import ChimeVoiceService
 from callrec.local.console_server import ConsoleServer, ConsoleSite
-from callrec.local.console_tables import OwnerEntry, create_tables
+from callrec.local.console_tables import create_trail, link_console_users
 from callrec.local.delivery import EventDelivery
 from callrec.local.demo import (
     DEFAULT_SCENARIO,
@@ -39,7 +39,7 @@ from callrec.local.demo import (
 )
 from callrec.local.live_call import LiveCall
 from callrec.local.moto_service import MotoService
-from callrec.local.resources import app_environment, provision
+from callrec.local.resources import app_environment, owner_environment, provision
 from callrec.local.sma_runtime import LocalChime, phrases
 from callrec.local.stack import ACCOUNT_ID, REGION, LocalStack
 from callrec.local.transcribe.server import TranscribeService
@@ -47,10 +47,6 @@ from callrec.local.transcribe.server import TranscribeService
 Progress = Callable[[str], None]
 SMA_NAME = "console"  # the SIP media application id is sma-console, as every call's events say
 ADMIN_USERNAME = "admin"
-OWNERS = (
-    OwnerEntry("alex", "Alex Rivera", "+15555550100", "+15555550199", "alex"),
-    OwnerEntry("blake", "Blake Chen", "+15555550200", "+15555550299", "blake"),
-)
 LIVE_READY_TIMEOUT_S = 60.0
 
 
@@ -111,18 +107,18 @@ class ConsoleStack:
         stack.client("s3").put_bucket_versioning(
             Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"}
         )
-        tables = create_tables(stack.client("dynamodb"), OWNERS)
+        owners = scenario.owners  # the demo scenario's owner directory (owners:)
         people = [(ADMIN_USERNAME, users.ADMINS_GROUP, None)] + [
-            (owner.console_username, users.OWNERS_GROUP, owner.owner_id) for owner in OWNERS
+            (owner.owner_id, users.OWNERS_GROUP, owner.owner_id) for owner in owners
         ]
         self.pool = users.create_pool(stack.client("cognito-idp"), people)
         environment = {
             **app_environment(definitions, provisioned),
-            **tables.environment(),
+            **owner_environment(),
+            **create_trail(stack.client("dynamodb")),
             "SIP_MEDIA_APPLICATION_ID": f"sma-{SMA_NAME}",
             "CONSOLE_USER_POOL_ID": self.pool.pool_id,
             "CONSOLE_APP_CLIENT_ID": self.pool.client_id,
-            "OWNER_PHONE_NUMBER": OWNERS[0].owner_number,
             # Where the API fetches the pool's JWKS (docs/console-api.md names this variable;
             # boto3's own for the service is AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER).
             "AWS_ENDPOINT_URL_COGNITO_IDP": stack.endpoints["cognito-idp"],
@@ -140,15 +136,21 @@ class ConsoleStack:
         self._serve(app, stack)
         self.progress(f"[console] local stack up (moto {stack.endpoints['s3']})")
         run = _CallRunner(self.options, stack, delivery, provisioned, definitions, self.progress)
-        for owner, count in zip(OWNERS, self.options.calls_per_owner, strict=False):
+        for owner, count in zip(owners, self.options.calls_per_owner, strict=False):
             for _ in range(count):
                 transaction_id = run.completed(_as_owner(scenario, owner), transcribe)
-                tables.ensure_owner(self.table_name, transaction_id, owner)
                 self.calls.setdefault(owner.owner_id, []).append(transaction_id)
-        self.live = run.live(_as_owner(_live(scenario), OWNERS[0]), voice, self.options.live_hold_s)
+        # Each demo call wrote the scenario's directory afresh: link the console users after.
+        if not self.calls:
+            from callrec.simulation import directory as scenario_directory
+
+            scenario_directory.provision(scenario, now=time.time())
+        link_console_users(
+            owner_environment()["OWNER_DIRECTORY_TABLE"], [o.owner_id for o in owners]
+        )
+        self.live = run.live(_live(scenario), voice, self.options.live_hold_s)
         self._exit.callback(self._end_live)
-        tables.ensure_owner(self.table_name, self.live.transaction_id, OWNERS[0])
-        self.calls.setdefault(OWNERS[0].owner_id, []).append(self.live.transaction_id)
+        self.calls.setdefault(owners[0].owner_id, []).append(self.live.transaction_id)
 
     def _serve(self, app: Any, stack: LocalStack) -> None:
         """Serve the console before the demo calls, so their notifications can link to it."""
@@ -179,10 +181,28 @@ class ConsoleStack:
             self.live.ended.wait(10)
 
 
-def _as_owner(scenario: Any, owner: OwnerEntry) -> Any:
-    """The demo scenario placed by ``owner``: their phone dials their SIP media application."""
+def _as_owner(scenario: Any, owner: Any) -> Any:
+    """The demo scenario placed by ``owner``: their phone dials their SIP media application and
+    keys their PIN. The scenario's expectations are its first owner's, so another owner's call
+    is checked by the pipeline's stages only."""
+    from callrec.simulation.scenario import Expectations
+
+    first = scenario.owners[0]
+    if owner == first:
+        return scenario
+    timeline = tuple(
+        dataclasses.replace(entry, digits=f"{owner.pin}#")
+        if first.pin and entry.digits == f"{first.pin}#"
+        else entry
+        for entry in scenario.timeline
+    )
     return dataclasses.replace(
-        scenario, owner=owner.owner_number, caller=owner.owner_number, sma_number=owner.sma_number
+        scenario,
+        owner=owner.numbers[0],
+        caller=owner.numbers[0],
+        sma_number=owner.sma_number,
+        timeline=timeline,
+        expect=Expectations(),
     )
 
 
