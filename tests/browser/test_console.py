@@ -7,6 +7,7 @@ last (file order) because it deletes robin's call, which the "not found" test op
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -14,6 +15,10 @@ import pytest
 from tests.browser.conftest import api_get, missing_browser, sign_in
 
 if missing_browser():
+    # On a developer's machine without chromium the suite skips; in CI (CI=true, where
+    # `make test` installed it as root) a missing browser is a failure, never a silent pass.
+    if os.environ.get("CI"):
+        pytest.fail(f"CI: {missing_browser()}", pytrace=False)
     pytest.skip(missing_browser(), allow_module_level=True)
 
 STATE_REFRESH_MS = 2_000  # the live page promises a new state within 2 s
