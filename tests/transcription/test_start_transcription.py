@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.errors import ConfigurationError, TransientAwsError
 from chalicelib.recording_keys import parse_recording_key
-from chalicelib.transcription.handler import REJECTED_PREFIX, Outcome, handle_s3_event
+from chalicelib.transcription.handler import REJECTED_PREFIX, TranscriptionOutcome, handle_s3_event
 from chalicelib.transcription.jobs import job_name
 
 support = importlib.import_module("tests.transcription.conftest")
@@ -73,7 +73,7 @@ def test_real_event_payload_starts_call_analytics(stack: Stack) -> None:
         "start_call_analytics_job", analytics_response(name), expected_analytics(SMA_KEY, 0)
     )
     [result] = handle_s3_event(event)
-    assert (result.outcome, result.job_name) == (Outcome.STARTED, name)
+    assert (result.outcome, result.job_name) == (TranscriptionOutcome.STARTED, name)
     record = stack.record(SMA_TX)
     assert record["transcription_job"] == name
     assert record["transcription_status"] == "IN_PROGRESS"
@@ -132,7 +132,7 @@ def test_owner_is_agent_whichever_way_the_call_went(
         analytics_response(job_name(BUCKET, SMA_KEY)),
         expected_analytics(SMA_KEY, agent_channel),
     )
-    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is Outcome.STARTED
+    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is TranscriptionOutcome.STARTED
 
 
 def test_missing_call_record_uses_documented_default_and_notes_it(stack: Stack) -> None:
@@ -168,7 +168,7 @@ def test_options_from_configuration(stack: Stack, monkeypatch: pytest.MonkeyPatc
     stack.transcribe.add_response(
         "start_call_analytics_job", analytics_response(job_name(BUCKET, SMA_KEY)), expected
     )
-    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is Outcome.STARTED
+    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is TranscriptionOutcome.STARTED
 
 
 def test_unknown_redaction_setting_is_a_configuration_error(
@@ -197,7 +197,7 @@ def test_mono_falls_back_to_standard_job_with_speaker_labels(stack: Stack) -> No
         },
     )
     [result] = handle_s3_event(support.s3_event(SMA_KEY))
-    assert result.outcome is Outcome.STARTED
+    assert result.outcome is TranscriptionOutcome.STARTED
     record = stack.record(SMA_TX)
     assert (record["transcription_kind"], record["transcription_status"]) == ("standard", "QUEUED")
     assert any("mono" in note for note in stack.notes(SMA_TX))
@@ -212,7 +212,10 @@ def test_duplicate_event_finds_existing_job_and_changes_nothing(stack: Stack) ->
     first = handle_s3_event(support.s3_event(SMA_KEY))
     stack.records.update(SMA_TX, {"transcription_status": "COMPLETED", "report_key": "r.docx"})
     second = handle_s3_event(support.s3_event(SMA_KEY))
-    assert [first[0].outcome, second[0].outcome] == [Outcome.STARTED, Outcome.DUPLICATE]
+    assert [first[0].outcome, second[0].outcome] == [
+        TranscriptionOutcome.STARTED,
+        TranscriptionOutcome.DUPLICATE,
+    ]
     assert stack.record(SMA_TX)["transcription_status"] == "COMPLETED"
 
 
@@ -237,7 +240,10 @@ def test_every_record_is_processed(stack: Stack) -> None:
         "start_call_analytics_job", analytics_response(job_name(BUCKET, SMA_KEY))
     )
     results = handle_s3_event(event)
-    assert [r.outcome for r in results] == [Outcome.STARTED, Outcome.REJECTED]
+    assert [r.outcome for r in results] == [
+        TranscriptionOutcome.STARTED,
+        TranscriptionOutcome.REJECTED,
+    ]
     assert results[1].key == "recordings/notes/Call summary (2026).wav"  # unquote_plus-ed
 
 
@@ -245,7 +251,7 @@ def test_unrecognised_key_is_recorded_as_rejected(stack: Stack) -> None:
     key = "recordings/notes/Call summary.wav"
     stack.put(key, support.wav_bytes(2))
     [result] = handle_s3_event(support.s3_event(key))
-    assert result.outcome is Outcome.REJECTED
+    assert result.outcome is TranscriptionOutcome.REJECTED
     record = stack.record(f"{REJECTED_PREFIX}{key}")
     assert (record["recording_key"], record["rejection"]) == (key, "UnrecognisedRecordingKey")
     assert "not a recording key" in stack.notes(f"{REJECTED_PREFIX}{key}")[0]
@@ -268,31 +274,31 @@ def test_other_suffix_and_prefix_and_event_are_ignored(stack: Stack) -> None:
             ]
         }
     )
-    assert [r.outcome for r in results] == [Outcome.IGNORED] * 3
+    assert [r.outcome for r in results] == [TranscriptionOutcome.IGNORED] * 3
 
 
 def test_custom_recordings_prefix(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RECORDINGS_PREFIX", "calls")
-    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is Outcome.IGNORED
+    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is TranscriptionOutcome.IGNORED
 
 
 def test_missing_object_is_noted_not_retried(stack: Stack) -> None:
     [result] = handle_s3_event(support.s3_event(SMA_KEY))
-    assert result.outcome is Outcome.MISSING
+    assert result.outcome is TranscriptionOutcome.MISSING
     assert any("missing" in note for note in stack.notes(SMA_TX))
 
 
 def test_zero_length_recording_is_noted(stack: Stack) -> None:
     stack.put(SMA_KEY, b"")
     [result] = handle_s3_event(support.s3_event(SMA_KEY))
-    assert result.outcome is Outcome.UNPROCESSABLE
+    assert result.outcome is TranscriptionOutcome.UNPROCESSABLE
     assert any("zero bytes" in note for note in stack.notes(SMA_TX))
 
 
 def test_corrupt_recording_is_noted(stack: Stack) -> None:
     stack.put(SMA_KEY, b"this is not audio at all" * 10)
     [result] = handle_s3_event(support.s3_event(SMA_KEY))
-    assert result.outcome is Outcome.UNPROCESSABLE
+    assert result.outcome is TranscriptionOutcome.UNPROCESSABLE
     assert any("not a readable WAV" in note for note in stack.notes(SMA_TX))
 
 
@@ -317,7 +323,7 @@ def test_bad_request_about_the_media_is_recorded_not_retried(stack: Stack) -> No
         "The media format provided does not match the detected media format.",
     )
     [result] = handle_s3_event(support.s3_event(SMA_KEY))
-    assert result.outcome is Outcome.UNPROCESSABLE
+    assert result.outcome is TranscriptionOutcome.UNPROCESSABLE
     assert any("media format" in note for note in stack.notes(SMA_TX))
 
 
@@ -407,7 +413,7 @@ def test_encoded_key_with_spaces_and_plus_in_its_prefix_is_decoded(stack: Stack)
         {**expected_analytics(key, 0), "CallAnalyticsJobName": job_name(BUCKET, key)},
     )
     [result] = handle_s3_event(event)
-    assert (result.outcome, result.key) == (Outcome.STARTED, key)
+    assert (result.outcome, result.key) == (TranscriptionOutcome.STARTED, key)
     assert stack.record(SMA_TX)["recording_key"] == key
 
 
@@ -418,7 +424,7 @@ def test_record_that_is_not_an_object_is_logged_not_silently_dropped(
     event["Records"].append("not a record")
     with caplog.at_level("WARNING"):
         results = handle_s3_event(event)
-    assert [r.outcome for r in results] == [Outcome.IGNORED]
+    assert [r.outcome for r in results] == [TranscriptionOutcome.IGNORED]
     assert "skipped 1 S3 event record" in caplog.text
 
 
@@ -432,7 +438,7 @@ def test_upper_case_suffix_is_transcribed_not_rejected(stack: Stack) -> None:
         {**expected_analytics(key, 0), "CallAnalyticsJobName": job_name(BUCKET, key)},
     )
     [result] = handle_s3_event(support.s3_event(key))
-    assert result.outcome is Outcome.STARTED
+    assert result.outcome is TranscriptionOutcome.STARTED
     assert stack.record(SMA_TX)["recording_format"] == "wav"
 
 
@@ -446,13 +452,13 @@ def test_wav_whose_fmt_chunk_follows_a_large_list_chunk_is_transcribed(stack: St
         analytics_response(job_name(BUCKET, SMA_KEY)),
         expected_analytics(SMA_KEY, 0),
     )
-    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is Outcome.STARTED
+    assert handle_s3_event(support.s3_event(SMA_KEY))[0].outcome is TranscriptionOutcome.STARTED
 
 
 def test_declared_duration_beyond_four_hours_is_not_sent_to_transcribe(stack: Stack) -> None:
     stack.put(SMA_KEY, support.wav_bytes(2), {"recording-duration": "14401"})
     [result] = handle_s3_event(support.s3_event(SMA_KEY))
-    assert result.outcome is Outcome.UNPROCESSABLE
+    assert result.outcome is TranscriptionOutcome.UNPROCESSABLE
     [note] = stack.notes(SMA_TX)
     assert "over the 14,400 s (4 hours) Amazon Transcribe takes" in note
     assert "Guidelines and quotas" in note
@@ -464,7 +470,7 @@ def test_duration_implied_by_the_wav_byte_rate_beyond_the_limit_is_refused(stack
     body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", 20_000)
     stack.put(SMA_KEY, b"RIFF" + struct.pack("<I", len(body) + 20_000) + body + b"\0" * 20_000)
     [result] = handle_s3_event(support.s3_event(SMA_KEY))
-    assert result.outcome is Outcome.UNPROCESSABLE
+    assert result.outcome is TranscriptionOutcome.UNPROCESSABLE
     assert "audio file length" in stack.notes(SMA_TX)[0]
 
 
@@ -492,7 +498,7 @@ def test_new_version_of_the_object_gets_its_own_job(stack: Stack) -> None:
         {**expected_analytics(SMA_KEY, 0), "CallAnalyticsJobName": name},
     )
     [result] = handle_s3_event(event)
-    assert (result.outcome, result.job_name) == (Outcome.STARTED, name)
+    assert (result.outcome, result.job_name) == (TranscriptionOutcome.STARTED, name)
     assert name != job_name(BUCKET, SMA_KEY)
 
 

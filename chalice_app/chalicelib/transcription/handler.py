@@ -50,7 +50,7 @@ RECORDING_METADATA = (
 )
 
 
-class Outcome(StrEnum):
+class TranscriptionOutcome(StrEnum):
     STARTED = "started"
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
@@ -62,7 +62,7 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class RecordResult:
     key: str
-    outcome: Outcome
+    outcome: TranscriptionOutcome
     job_name: str = ""
     detail: str = ""
 
@@ -140,13 +140,13 @@ def _process(
             text = f"recording {key} is missing (deleted before it could be transcribed)"
             logger.error(text)
             records.note(recording.transaction_id, text)
-            return RecordResult(key, Outcome.MISSING, detail=text)
+            return RecordResult(key, TranscriptionOutcome.MISSING, detail=text)
         return _transcribe(records, config, target, head)
     except UnprocessableRecordingError as error:
         text = f"recording {key} was not transcribed: {error}"
         logger.error(text)
         records.note(recording.transaction_id, text)
-        return RecordResult(key, Outcome.UNPROCESSABLE, detail=str(error))
+        return RecordResult(key, TranscriptionOutcome.UNPROCESSABLE, detail=str(error))
 
 
 def _skip_reason(record: S3EventRecord) -> str:
@@ -185,7 +185,9 @@ def _transcribe(
     _record_start(
         records, target, _Start(head, info, started), call_record=call_record, notes=notes
     )
-    outcome = Outcome.DUPLICATE if started.already_existed else Outcome.STARTED
+    outcome = (
+        TranscriptionOutcome.DUPLICATE if started.already_existed else TranscriptionOutcome.STARTED
+    )
     logger.info("%s %s job %s for %s", outcome.value, kind.value, started.name, target.key)
     return RecordResult(target.key, outcome, job_name=started.name)
 
@@ -321,12 +323,12 @@ def _reject(records: CallRecords, bucket: str, key: str, error: CallRecError) ->
             {"recording_bucket": bucket, "recording_key": key, "rejection": error.code},
         )
         records.note(record_id, text)
-    return RecordResult(key, Outcome.REJECTED, detail=str(error))
+    return RecordResult(key, TranscriptionOutcome.REJECTED, detail=str(error))
 
 
 def _ignored(key: str, why: str) -> RecordResult:
     logger.info("ignored %s: %s", key, why)
-    return RecordResult(key, Outcome.IGNORED, detail=why)
+    return RecordResult(key, TranscriptionOutcome.IGNORED, detail=why)
 
 
 def _head(bucket: str, key: str) -> _ObjectHead | None:

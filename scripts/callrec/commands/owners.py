@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+from callrec.terminal import add_format_argument
 from chalicelib import settings
 from chalicelib.errors import CallRecError
 from chalicelib.owners import directory, pins
@@ -87,7 +88,7 @@ def _add(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     owners = sorted(_table(args).owners(), key=lambda o: o.owner_id)
-    if args.json:
+    if args.format == "json":
         print(json.dumps([o.describe() for o in owners], indent=2))
         return EXIT_OK
     for o in owners:
@@ -169,7 +170,7 @@ def register(subparsers: Any) -> None:
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     _add_parser(actions)
     list_parser = actions.add_parser("list", help="list the owners (PINs shown as set/none)")
-    list_parser.add_argument("--json", action="store_true", help="print JSON")
+    add_format_argument(list_parser, json_alias=True)
     _table_flag(list_parser)
     list_parser.set_defaults(handler=_list)
     for name, handler, text in (
