@@ -21,7 +21,11 @@ app.log.setLevel(logging.INFO)
 
 # --- Call console HTTP API (issue 13): routes in chalicelib/console/routes.py, served by the ----
 # API handler Lambda (api_handler) behind API Gateway; contract in docs/console-api.md.
-app.register_blueprint(console_api)
+# CONSOLE_API=disabled (written by `callrec chalice-config` when the stack has no console, so no
+# role for api_handler) leaves the REST API out of `chalice deploy`, as MEDIA_INSIGHTS_FUNCTIONS
+# does for the media insights functions below.
+if settings.optional("CONSOLE_API", "enabled") != "disabled":
+    app.register_blueprint(console_api)
 
 # --- SIP media application call flow (issue: foundation) -------------------------------------
 

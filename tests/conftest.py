@@ -40,7 +40,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def aws_isolation(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Never reach AWS: fake credentials, a fixed region, and no inherited endpoint overrides."""
+    """Never reach AWS: fake credentials, a fixed region, and no inherited endpoint overrides.
+
+    Code under test may also set AWS_* variables directly (``callrec.aws_options.configure``
+    exports the chosen profile and Region, as a CLI process should); whatever a test adds this
+    way is removed after it, so no later test or session fixture inherits e.g. AWS_PROFILE.
+    """
+    before = {name for name in os.environ if name.startswith("AWS_")}
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
@@ -52,4 +58,6 @@ def aws_isolation(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             monkeypatch.delenv(name)
     aws.reset_clients()
     yield
+    for name in [n for n in os.environ if n.startswith("AWS_") and n not in before]:
+        del os.environ[name]
     aws.reset_clients()

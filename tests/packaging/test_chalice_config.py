@@ -48,6 +48,7 @@ def test_environment_and_roles_go_into_the_stage() -> None:
     config = apply_outputs({"version": "2.0", "app_name": "callrec"}, _outputs(), "dev")
     stage = config["stages"]["dev"]
     assert stage["environment_variables"] == {
+        "CONSOLE_API": "disabled",
         "MEDIA_INSIGHTS_FUNCTIONS": "disabled",
         "OWNER_PHONE_NUMBER": "",
         "RECORDINGS_BUCKET": "rec-bucket",
@@ -185,6 +186,19 @@ def test_with_media_insights_roles_its_functions_deploy_with_them() -> None:
     assert "MEDIA_INSIGHTS_FUNCTIONS" not in stage["environment_variables"]
     for name, role in MEDIA_INSIGHTS_ROLES.items():
         assert stage["lambda_functions"][name]["iam_role_arn"] == role
+
+
+def test_without_a_console_role_the_console_api_is_left_out() -> None:
+    stage = apply_outputs({}, _outputs(), "dev")["stages"]["dev"]
+    assert stage["environment_variables"]["CONSOLE_API"] == "disabled"
+
+
+def test_with_a_console_role_the_api_handler_deploys_with_it() -> None:
+    role = "arn:aws:iam::111122223333:role/callrec-console-api"
+    roles = {**CORE_ROLES, "api_handler": role}
+    stage = apply_outputs({}, _outputs(function_role_arns=roles), "dev")["stages"]["dev"]
+    assert "CONSOLE_API" not in stage["environment_variables"]
+    assert stage["lambda_functions"]["api_handler"]["iam_role_arn"] == role
 
 
 def test_a_partial_media_insights_role_set_is_refused() -> None:

@@ -18,6 +18,8 @@ What ``chalice deploy`` needs from the stage, and where each comes from:
 * the media insights functions, when the stack has no media insights path (no roles for them),
   are left out: the stage sets ``MEDIA_INSIGHTS_FUNCTIONS=disabled``, which app.py reads when
   Chalice loads it to deploy, and the command says so;
+* the console's REST API (``api_handler``), when the stack has no console (no role for it), is
+  left out the same way: ``CONSOLE_API=disabled``;
 * ``xray``: active tracing, as the packaged functions have (the roles may write traces);
 * ``automatic_layer``: Chalice builds chalice_app/requirements.txt (python-docx, matplotlib for
   the report) into a layer, so the function zip stays small and fast to redeploy.
@@ -47,6 +49,8 @@ MEDIA_INSIGHTS_FUNCTIONS = (
 )
 # The app.py switch (read at deploy time from the stage's environment) and its "off" value.
 MEDIA_INSIGHTS_SWITCH = "MEDIA_INSIGHTS_FUNCTIONS"
+CONSOLE_SWITCH = "CONSOLE_API"
+CONSOLE_FUNCTION = "api_handler"
 STAGE_ROLE_FUNCTION = "sma_handler"
 
 
@@ -138,6 +142,8 @@ def apply_outputs(
     media_insights = _media_insights_enabled(roles)
     if not media_insights:
         environment[MEDIA_INSIGHTS_SWITCH] = "disabled"
+    if CONSOLE_FUNCTION not in roles:
+        environment[CONSOLE_SWITCH] = "disabled"
     result = json.loads(json.dumps(config))
     settings = result.setdefault("stages", {}).setdefault(stage, {})
     settings["manage_iam_role"] = False
@@ -169,6 +175,8 @@ def describe_stage(config: Mapping[str, Any], stage: str) -> str:
             f"; leaves out {', '.join(MEDIA_INSIGHTS_FUNCTIONS)} "
             "(the stack has no media insights path: enable_media_insights is false)"
         )
+    if settings["environment_variables"].get(CONSOLE_SWITCH) == "disabled":
+        text += f"; leaves out the console API ({CONSOLE_FUNCTION}: enable_console is false)"
     return text
 
 

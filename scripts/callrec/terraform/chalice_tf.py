@@ -168,7 +168,11 @@ def _rewrite_rest_api(document: dict[str, Any]) -> bool:
         rest_api["body"] = local_values.pop("chalice_api_swagger")
         if not local_values:
             document.pop("locals", None)
+    # A replaced API or deployment is created before the old one goes, so the stage never points
+    # at nothing (the AWS provider's documented pattern for aws_api_gateway_deployment).
+    rest_api.setdefault("lifecycle", {})["create_before_destroy"] = True
     deployment = resources.get("aws_api_gateway_deployment", {}).get(REST_API, {})
+    deployment.setdefault("lifecycle", {})["create_before_destroy"] = True
     deployment.pop("stage_name", None)
     deployment.pop("stage_description", None)
     deployment["triggers"] = {"redeployment": "${sha256(aws_api_gateway_rest_api.rest_api.body)}"}
