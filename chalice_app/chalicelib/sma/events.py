@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from chalicelib.channels import Leg
@@ -174,7 +175,9 @@ class InvocationEvent(EventView):
         if type(attrs) is not dict and not isinstance(attrs, Mapping):
             raise InvalidEventError("CallDetails.TransactionAttributes is not an object")
         sequence = raw.get("Sequence", 0)
-        return cls(
+        # Built like CallState.with_: the frozen __init__ would cost six object.__setattr__.
+        event = object.__new__(cls)
+        event.__dict__.update(
             raw=raw,
             event_type=event_type,
             transaction_id=transaction_id,
@@ -182,8 +185,11 @@ class InvocationEvent(EventView):
             participants=participants,
             attributes=_texts(attrs),
         )
+        return event
 
-    @property
+    # Read on demand, once: most transitions look at the action data or the connected legs
+    # several times, some never.
+    @cached_property
     def action_data(self) -> ActionData:
         return ActionData(self._object("ActionData"))
 
@@ -205,7 +211,10 @@ class InvocationEvent(EventView):
         return self.action_data.error_message
 
     def leg(self, tag: Leg) -> Participant | None:
-        return next((p for p in self.participants if p.tag is tag), None)
+        for participant in self.participants:
+            if participant.tag is tag:
+                return participant
+        return None
 
     @property
     def leg_a(self) -> Participant:
@@ -214,7 +223,7 @@ class InvocationEvent(EventView):
             raise InvalidEventError("CallDetails.Participants has no LEG-A participant")
         return leg
 
-    @property
+    @cached_property
     def connected(self) -> tuple[Participant, ...]:
         return tuple(p for p in self.participants if p.connected)
 
