@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
 from typing import Any, NamedTuple
 
 from chalicelib.channels import Leg
@@ -170,7 +169,7 @@ class InvocationEvent(EventView):
         parts = details.get("Participants")
         if type(parts) is not list or not parts:
             raise InvalidEventError("CallDetails.Participants is missing or empty")
-        participants = tuple(_participant(p, i) for i, p in enumerate(parts))
+        participants = tuple(map(_participant, parts, range(len(parts))))
         attrs = details.get("TransactionAttributes") or {}
         if type(attrs) is not dict and not isinstance(attrs, Mapping):
             raise InvalidEventError("CallDetails.TransactionAttributes is not an object")
@@ -188,10 +187,14 @@ class InvocationEvent(EventView):
         return event
 
     # Read on demand, once: most transitions look at the action data or the connected legs
-    # several times, some never.
-    @cached_property
+    # several times, some never (kept in the instance dict: functools.cached_property takes a
+    # lock on every read in Python 3.11).
+    @property
     def action_data(self) -> ActionData:
-        return ActionData(self._object("ActionData"))
+        cached: ActionData | None = self.__dict__.get("_action_data")
+        if cached is None:
+            cached = self.__dict__["_action_data"] = ActionData(self._object("ActionData"))
+        return cached
 
     @property
     def action_type(self) -> ActionType | None:
@@ -223,9 +226,14 @@ class InvocationEvent(EventView):
             raise InvalidEventError("CallDetails.Participants has no LEG-A participant")
         return leg
 
-    @cached_property
+    @property
     def connected(self) -> tuple[Participant, ...]:
-        return tuple(p for p in self.participants if p.connected)
+        cached: tuple[Participant, ...] | None = self.__dict__.get("_connected")
+        if cached is None:
+            cached = self.__dict__["_connected"] = tuple(
+                p for p in self.participants if p.status is ParticipantStatus.CONNECTED
+            )
+        return cached
 
 
 def _texts(attrs: Mapping[Any, Any]) -> Mapping[str, str]:

@@ -60,8 +60,8 @@ class CallState:
     def with_(self, **changes: object) -> CallState:
         """A copy with ``changes`` (a frozen dataclass copied without ``dataclasses.replace``,
         which re-runs ``__init__`` and costs a third of a transition; names are checked)."""
-        unknown = changes.keys() - self.__dict__.keys()
-        if unknown:
+        if not changes.keys() <= _FIELDS:
+            unknown = changes.keys() - _FIELDS
             raise TypeError(f"CallState has no field(s) {sorted(unknown)}")
         copy = object.__new__(CallState)
         copy.__dict__.update(self.__dict__)
@@ -128,6 +128,7 @@ _TEXT: Final[dict[StrEnum, str]] = {
     m: m.value for enum in (Phase, Direction, RecordingState) for m in enum
 }
 _NEW: Final = CallState()
+_FIELDS: Final = frozenset(_NEW.__dict__)
 
 ATTRIBUTE_KEYS: Final = (
     "phase",
