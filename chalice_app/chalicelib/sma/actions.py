@@ -66,10 +66,12 @@ def _audio(bucket: str, key: str) -> dict[str, str]:
 def play_audio(
     bucket: str, key: str, *, call_id: str | None = None, leg: Leg | None = None
 ) -> Action:
-    return {
-        "Type": _PLAY_AUDIO,
-        "Parameters": {**_target(call_id, leg), "AudioSource": _audio(bucket, key)},
-    }
+    if call_id and leg is None and bucket and key:  # the flow's case, without the checks' calls
+        target: dict[str, str] = {"CallId": call_id}
+        source = {"Type": "S3", "BucketName": bucket, "Key": key}
+    else:
+        target, source = _target(call_id, leg), _audio(bucket, key)
+    return {"Type": _PLAY_AUDIO, "Parameters": {**target, "AudioSource": source}}
 
 
 def play_audio_and_get_digits(
