@@ -85,10 +85,9 @@ def _response(
     actions: list[Action], before: Mapping[str, str], after: dict[str, str]
 ) -> dict[str, Any]:
     response: dict[str, Any] = {"SchemaVersion": SCHEMA_VERSION, "Actions": actions}
-    if before == after:  # the common case, and ``after`` holds no empty values
-        return response
-    # Empty values mean "not set": attributes written by an older version compare equal.
-    if {k: v for k, v in before.items() if v} != {k: v for k, v in after.items() if v}:
+    # Empty values mean "not set": attributes written by an older version compare equal
+    # (``after`` comes from CallState.to_attributes, which leaves empty values out).
+    if before != after and {k: v for k, v in before.items() if v} != after:
         response["TransactionAttributes"] = with_cleared_keys(before, after)
     return response
 

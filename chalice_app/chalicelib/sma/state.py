@@ -160,9 +160,14 @@ def check_limits(attrs: Mapping[str, str]) -> None:
     if len(attrs) > MAX_KEYS:
         raise ValueError(f"{len(attrs)} TransactionAttributes keys; the limit is {MAX_KEYS}")
     values = attrs.values()
-    # The common case in two C-level passes; the loop below says which value is wrong.
-    if set(map(type, values)) <= {str} and max(map(len, values), default=0) <= MAX_VALUE_CHARS:
-        return
+    # The common case in two C-level passes (join refuses a value that is not a string, as
+    # isinstance would); the loop below says which value is wrong.
+    try:
+        "".join(values)
+        if max(map(len, values), default=0) <= MAX_VALUE_CHARS:
+            return
+    except TypeError:
+        pass
     for key, value in attrs.items():
         if not isinstance(value, str):
             raise ValueError(f"TransactionAttributes[{key!r}] is not a string")
