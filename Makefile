@@ -4,9 +4,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-EXTRAS := dev,report,local,infra
+EXTRAS := dev,report,local,infra,browser
 
-.PHONY: venv demo test test-fast lint pytest infra-check provider-schema bench clean checkov checkov-venv lock
+.PHONY: venv demo test test-fast lint pytest infra-check provider-schema bench clean checkov checkov-venv lock browser-deps
 
 venv: $(STAMP)
 
@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check chalice_app scripts tests bench
 	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib scripts/callrec
 
-pytest: $(STAMP) checkov-venv
+pytest: $(STAMP) checkov-venv browser-deps
 	bash scripts/run-pytest.sh $(BIN)/python
 
 # checkov pins an older boto3 than the app: it lives in its own venv. A failed install does not
@@ -30,6 +30,11 @@ pytest: $(STAMP) checkov-venv
 CHECKOV_VENV := .venv-checkov
 checkov-venv:
 	-bash scripts/checkov-venv.sh $(CHECKOV_VENV)
+
+# Debian's chromium for the browser suite (tests/browser/). Like checkov, a failed install does not
+# stop `make test`: the browser tests then skip and say why.
+browser-deps:
+	-bash scripts/browser-deps.sh
 
 checkov: checkov-venv
 	$(CHECKOV_VENV)/bin/checkov -d infra --framework terraform --skip-download --quiet --compact

@@ -56,15 +56,15 @@ locals {
     TRANSCRIBE_REDACTION            = var.transcribe_redaction
     TRANSCRIBE_VOCABULARY_NAME      = var.transcribe_vocabulary_name
     REPORT_LINK_EXPIRY_SECONDS      = tostring(var.report_link_expiry_seconds)
-  }, module.media_insights.lambda_environment, module.console.lambda_environment, var.extra_function_environment)
+  }, module.media_insights.lambda_environment, module.console.lambda_environment, module.owner_directory.lambda_environment, var.extra_function_environment)
 
   # --- call console (issue 13) ---
   # Overridden by chalice_override.tf.json when `callrec package` packaged the console's REST API
   # (the console's stage throttling applies from then on).
   packaged_rest_api_id    = null
   packaged_api_stage_name = null
-  # The owner directory's table ARN (owners engineer's module); null is the directory of one.
-  console_owner_directory_table_arn = null
+  # The owner directory's table ARN; null is the directory of one.
+  console_owner_directory_table_arn = module.owner_directory.owner_directory_table_arn
 }
 
 locals {
@@ -131,7 +131,7 @@ module "sip_media_application" {
   name                = var.name_prefix
   aws_region          = var.sma_region
   lambda_function_arn = local.sma_handler_lambda_arn
-  phone_numbers       = var.phone_numbers
+  phone_numbers       = distinct(concat(var.phone_numbers, values(module.owner_directory.sma_numbers)))
   tags                = var.tags
 }
 
@@ -181,5 +181,28 @@ module "console" {
   mfa_configuration         = var.console_mfa_configuration
   link_expiry_seconds       = var.console_link_expiry_seconds
   log_retention_days        = var.log_retention_days
+  tags                      = var.tags
+}
+
+# --- owner directory ---------------------------------------------------------------------------
+# Each owner's sma_number also gets its ToPhoneNumber SIP rule from module.sip_media_application
+# (phone_numbers above; distinct() because a number may be listed in both inputs).
+
+locals {
+  owner_directory_enabled = var.create_owner_directory || length(var.owners) > 0
+}
+
+module "owner_directory" {
+  source = "./modules/owner-directory"
+
+  create                  = local.owner_directory_enabled
+  name_prefix             = var.name_prefix
+  owners                  = var.owners
+  notification_topic_arn  = module.call_analytics.notification_topic_arn
+  security_event_bus_name = var.security_event_bus_name
+  point_in_time_recovery  = var.point_in_time_recovery
+  # Whichever module owns the function roles, the SMA handler's gets the directory grant.
+  attach_sma_handler_policy = contains(keys(local.function_role_arns), "sma_handler")
+  sma_handler_role_name     = try(regex("[^/]+$", local.function_role_arns["sma_handler"]), null)
   tags                      = var.tags
 }

@@ -107,3 +107,15 @@ output "console" {
     owner_console_usernames = module.console.owner_console_usernames
   }
 }
+
+# --- owner directory (a team: a number per owner, dial-out PINs and limits) ------------------
+
+output "owner_directory_table_name" {
+  description = "Name of the owner directory table (OWNER_DIRECTORY_TABLE), or null in the single-owner configuration."
+  value       = module.owner_directory.owner_directory_table_name
+}
+
+output "owner_usage_table_name" {
+  description = "Name of the owners' usage table: daily counters and PIN lockouts (OWNER_USAGE_TABLE)."
+  value       = module.owner_directory.owner_usage_table_name
+}

@@ -7,6 +7,14 @@ variable "name_prefix" {
     condition     = can(regex("^[A-Za-z][A-Za-z0-9-]{0,31}$", var.name_prefix))
     error_message = "name_prefix must start with a letter and hold at most 32 letters, digits or hyphens."
   }
+
+  # The buckets' generated names start with "NAME_PREFIX-recordings-" and S3 bucket_prefix
+  # allows at most 37 characters (63 less the 26 Terraform appends): 25 is the longest prefix
+  # every bucket name can carry. Longer ones failed in the recording-bucket module's input.
+  validation {
+    condition     = length(var.name_prefix) <= 25
+    error_message = "name_prefix must be at most 25 characters: the generated bucket name NAME_PREFIX-recordings-<26 characters> must fit the 63 S3 allows."
+  }
 }
 
 variable "chalice_app_name" {
@@ -363,5 +371,44 @@ variable "console_link_expiry_seconds" {
   validation {
     condition     = var.console_link_expiry_seconds >= 60 && var.console_link_expiry_seconds <= 900
     error_message = "console_link_expiry_seconds must be from 60 to 900 (15 minutes)."
+  }
+}
+
+# --- owner directory (a team: a number per owner, dial-out PINs and limits) ------------------
+
+variable "owners" {
+  description = "Owners keyed by owner id (see modules/owner-directory): own numbers, assigned SMA number, optional pin_hash from `callrec owners hash-pin`, allowed_prefixes, daily limits, console_username. Non-empty creates the directory, its items and one ToPhoneNumber SIP rule per sma_number; empty keeps the single-owner configuration."
+  type = map(object({
+    display_name       = optional(string, "")
+    owner_numbers      = list(string)
+    sma_number         = string
+    pin_hash           = optional(string, "")
+    allowed_prefixes   = optional(list(string), [])
+    daily_call_limit   = optional(number, 50)
+    daily_minute_limit = optional(number, 240)
+    console_username   = optional(string, "")
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for id in keys(var.owners) : can(regex("^[a-z0-9][a-z0-9_-]{0,63}$", id))]) && !contains(keys(var.owners), "default")
+    error_message = "Owner ids must be 1-64 lower-case letters, digits, '-' or '_'; \"default\" is the single-owner configuration's id."
+  }
+}
+
+variable "create_owner_directory" {
+  description = "Create the (empty) owner directory even without var.owners, to fill it with `callrec owners add`. Once it exists, only numbers in it are answered."
+  type        = bool
+  default     = false
+}
+
+variable "security_event_bus_name" {
+  description = "EventBridge bus for the owner security events (SECURITY_EVENT_BUS: PIN lockout, refused destination, limit reached, unknown number)."
+  type        = string
+  default     = "default"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9._-]{1,256}$", var.security_event_bus_name))
+    error_message = "security_event_bus_name must be an event bus name (not an ARN)."
   }
 }

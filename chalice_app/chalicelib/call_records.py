@@ -155,20 +155,28 @@ class CallRecords:
         if entries:
             self.update(transaction_id, {}, {attribute: entries})
 
-    def claim(self, transaction_id: str, attribute: str, value: str) -> bool:
-        """Set ``attribute`` only when the record has none yet; False when another writer has.
+    def claim(
+        self, transaction_id: str, attribute: str, value: str, *, replacing: str | None = None
+    ) -> bool:
+        """Set ``attribute`` only when the record has none yet (or, with ``replacing``, only while
+        it still holds that value); False when another writer got there first.
 
         A conditional write, so of concurrent or repeated invocations exactly one wins.
         """
+        condition = "attribute_not_exists(#a)"
+        values = {":value": _to_dynamo(value)}
+        if replacing is not None:
+            condition = "#a = :expected"
+            values[":expected"] = _to_dynamo(replacing)
         try:
             self._call(
                 "update_item",
                 TableName=self.table_name,
                 Key={"transaction_id": {"S": transaction_id}},
                 UpdateExpression="SET #a = :value",
-                ConditionExpression="attribute_not_exists(#a)",
+                ConditionExpression=condition,
                 ExpressionAttributeNames={"#a": attribute},
-                ExpressionAttributeValues={":value": _to_dynamo(value)},
+                ExpressionAttributeValues=values,
             )
         except StorageError as error:
             if aws.error_code(error.__cause__) == "ConditionalCheckFailedException":

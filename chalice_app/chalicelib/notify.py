@@ -61,6 +61,12 @@ def topic_arn() -> str:
     return topic
 
 
+def sns_subject(subject: str) -> str:
+    """``subject`` as SNS takes it (Publish API reference: "UTF-8 text with no line breaks or
+    control characters", "less than 100 characters long"): names in any script are kept."""
+    return "".join(ch for ch in subject if ch.isprintable())[:SUBJECT_MAX]
+
+
 def publish(subject: str, message: Mapping[str, Any], text: str = "") -> str | None:
     """Publish ``message`` to ``NOTIFICATION_TOPIC_ARN``; None when no topic is set.
 
@@ -75,7 +81,7 @@ def publish(subject: str, message: Mapping[str, Any], text: str = "") -> str | N
         logger.info("no %s configured: notification not sent (%s)", TOPIC_ENV, subject)
         return None
     message = console_link(message)
-    clean_subject = "".join(ch for ch in subject if 32 <= ord(ch) < 127)[:SUBJECT_MAX]
+    clean_subject = sns_subject(subject)
     document = json.dumps(message, indent=2, sort_keys=True)
     body: dict[str, Any] = {"Message": document}
     if text:
@@ -102,17 +108,22 @@ def publish(subject: str, message: Mapping[str, Any], text: str = "") -> str | N
 CONSOLE_URL_ENV = "CONSOLE_URL"
 
 
+def console_url(transaction_id: str) -> str:
+    """The call's page in the console when ``CONSOLE_URL`` is set, else ""."""
+    console = settings.optional(CONSOLE_URL_ENV).rstrip("/")
+    return f"{console}/#/calls/{transaction_id}" if console and transaction_id else ""
+
+
 def console_link(message: Mapping[str, Any]) -> dict[str, Any]:
     """With ``CONSOLE_URL`` set, ``message`` with its presigned links (``*_url``) replaced by one
     link to the call in the console, which mints short-lived links after sign-in."""
-    console = settings.optional(CONSOLE_URL_ENV).rstrip("/")
-    transaction_id = str(message.get("transaction_id") or "")
-    if not console or not transaction_id:
+    link = console_url(str(message.get("transaction_id") or ""))
+    if not link:
         return dict(message)
     kept = {
         key: value
         for key, value in message.items()
         if not key.endswith("_url") and key != "links_expire_in_seconds"
     }
-    kept["console_url"] = f"{console}/#/calls/{transaction_id}"
+    kept["console_url"] = link
     return kept

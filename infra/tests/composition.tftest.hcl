@@ -85,3 +85,16 @@ run "no_handler_no_sma" {
     error_message = "Without a handler ARN (and no packaged functions) no SIP media application is created."
   }
 }
+
+# S3 generates a bucket name from bucket_prefix only up to 37 characters, and the root module
+# derives "NAME_PREFIX-recordings-" from name_prefix: a longer prefix must be refused at the root,
+# where the operator set it, not in a module input the operator never saw.
+run "a_prefix_too_long_for_the_bucket_names_is_refused" {
+  command = plan
+
+  variables {
+    name_prefix = "a-prefix-of-26-characters1"
+  }
+
+  expect_failures = [var.name_prefix]
+}

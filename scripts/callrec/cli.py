@@ -25,7 +25,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "report",
     "replay",
     "demo",
+    "console",
     "doctor",
+    "owners",
 )
 
 EXIT_OK = 0

@@ -4,6 +4,7 @@ output carries only results (text, or JSON with --format json) that a pipe can r
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from typing import TextIO
@@ -29,3 +30,15 @@ def paint(text: str, colour: str, stream: TextIO | None = None) -> str:
 def progress(line: str) -> None:
     """One progress line on standard error, flushed at once."""
     print(paint(line, "dim", sys.stderr), file=sys.stderr, flush=True)
+
+
+def add_format_argument(parser: argparse.ArgumentParser, *, json_alias: bool = False) -> None:
+    """``--format text|json`` (default text); with ``json_alias`` also the older ``--json``
+    spelling, kept working because flags are contracts."""
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or JSON"
+    )
+    if json_alias:
+        parser.add_argument(
+            "--json", dest="format", action="store_const", const="json", help="--format json"
+        )

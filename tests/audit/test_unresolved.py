@@ -161,3 +161,15 @@ def test_format_implements_the_verbs_policies_use(expression: str, expected: str
 def test_format_it_cannot_mirror_is_unresolved(expression: str) -> None:
     value = _evaluate(expression)
     assert isinstance(value, Unknown) and value.reportable
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('substr("callrec-console", 0, 7)', "callrec"),
+        ('substr("callrec-console", 8, -1)', "console"),
+        ('substr("callrec", -3, 3)', "rec"),
+    ],
+)
+def test_substr_follows_terraform(expression: str, expected: str) -> None:
+    assert _evaluate(expression) == expected

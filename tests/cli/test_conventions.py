@@ -104,3 +104,17 @@ def test_demo_json_summary_is_one_document() -> None:
     assert document["transaction_id"] == "tx-1"
     assert document["report"] == "out/x/report.docx"
     assert document["recorded"] is False
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["phone-number", "list"], ["owners", "list"]],
+    ids=["phone-number", "owners"],
+)
+def test_json_is_an_alias_of_format_json(argv: list[str]) -> None:
+    from callrec.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args([*argv, "--json"]).format == "json"
+    assert parser.parse_args([*argv, "--format", "json"]).format == "json"
+    assert parser.parse_args(argv).format == "text"

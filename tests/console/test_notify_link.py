@@ -55,3 +55,33 @@ def test_without_a_console_the_presigned_links_stay(monkeypatch: pytest.MonkeyPa
     message = published(monkeypatch)
     assert message["report_url"] == MESSAGE["report_url"]
     assert "console_url" not in message
+
+
+def _report_ready_text() -> str:
+    from chalicelib.recording_keys import parse_recording_key
+    from chalicelib.report.notices import ReportLinks, report_ready
+
+    key = (
+        "recordings/2026/11/20/2026-11-20-14-01-05-123_"
+        "a1b2c3d4-0000-4000-8000-000000000001_c0ffee00-0000-4000-8000-000000000002.wav"
+    )
+    links = ReportLinks(
+        "s3://b/r.docx", MESSAGE["report_url"], "s3://b/x.wav", MESSAGE["recording_url"], 604800
+    )
+    return report_ready(parse_recording_key(key), "job-1", "+15550199", links, {}).text
+
+
+def test_with_a_console_the_email_text_links_to_the_call_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CONSOLE_URL", "https://d111.cloudfront.net")
+    text = _report_ready_text()
+    assert (
+        "Console: https://d111.cloudfront.net/#/calls/a1b2c3d4-0000-4000-8000-000000000001" in text
+    )
+    assert "X-Amz-Expires" not in text
+
+
+def test_without_a_console_the_email_text_carries_the_links() -> None:
+    text = _report_ready_text()
+    assert f"Report: {MESSAGE['report_url']}" in text

@@ -98,6 +98,16 @@ def test_claim_is_won_once_and_keeps_the_first_value(records: CallRecords) -> No
     assert item is not None and item["pipeline_claim"] == "first"
 
 
+def test_claim_replacing_a_value_is_won_only_while_that_value_is_there(
+    records: CallRecords,
+) -> None:
+    records.claim("tx-1", "pipeline_claim", "stale")
+    assert records.claim("tx-1", "pipeline_claim", "mine", replacing="stale") is True
+    assert records.claim("tx-1", "pipeline_claim", "theirs", replacing="stale") is False
+    item = records.get("tx-1")
+    assert item is not None and item["pipeline_claim"] == "mine"
+
+
 def test_claim_on_a_missing_table_raises_instead_of_losing() -> None:
     """Only a failed condition means "someone else has it"; any other error is raised."""
     with mock_aws(), pytest.raises(StorageError, match="ResourceNotFoundException"):

@@ -439,6 +439,8 @@ class FakeSimulation:
     """iam:SimulatePrincipalPolicy in its documented response shape; ``denied`` decides."""
 
     denied: set[tuple[str, str]] = field(default_factory=set)  # (role ARN or name part, action)
+    # Condition keys the denied actions' policies need and the request did not carry.
+    missing_context: list[str] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
 
     def simulate_principal_policy(self, **params: Any) -> dict[str, Any]:
@@ -455,6 +457,7 @@ class FakeSimulation:
                     "EvalActionName": action,
                     "EvalResourceName": resource,
                     "EvalDecision": "implicitDeny" if refused else "allowed",
+                    "MissingContextValues": self.missing_context if refused else [],
                 }
             ],
             "IsTruncated": False,

@@ -16,6 +16,7 @@ from tests.doctor.conftest import (
     NUMBER,
     PROMPTS,
     RECORDINGS,
+    REGION,
     REPORT_RULE,
     SMA_ARN,
     SMA_ID,
@@ -50,6 +51,39 @@ def test_sma_endpoint_ok(doctor: Doctor) -> None:
     doctor.sma()
     result = doctor.check("sma-endpoint")
     assert result.status is Status.OK, result
+
+
+def _alias(name: str = "live") -> str:
+    lambda_ = boto3.client("lambda")
+    version = lambda_.publish_version(FunctionName=function_name("sma_handler"))["Version"]
+    lambda_.create_alias(
+        FunctionName=function_name("sma_handler"), Name=name, FunctionVersion=version
+    )
+    return f"{function_arn('sma_handler')}:{name}"
+
+
+def test_sma_endpoint_fails_on_an_alias_without_its_own_permission(doctor: Doctor) -> None:
+    doctor.sma(_alias())  # the permission is on the unqualified function only
+    result = doctor.check("sma-endpoint")
+    assert result.status is Status.FAIL, result
+    assert "Chime may not invoke" in result.message
+
+
+def test_sma_endpoint_on_an_alias_says_the_code_is_what_the_alias_names(doctor: Doctor) -> None:
+    alias = _alias()
+    boto3.client("lambda").add_permission(
+        FunctionName=function_name("sma_handler"),
+        Qualifier="live",
+        StatementId="chime-live",
+        Action="lambda:InvokeFunction",
+        Principal="voiceconnector.chime.amazonaws.com",
+        SourceArn=SMA_ARN,
+        SourceAccount="123456789012",
+    )
+    doctor.sma(alias)
+    result = doctor.check("sma-endpoint")
+    assert result.status is Status.OK, result
+    assert "alias or version live" in result.message
 
 
 def test_sma_endpoint_fails_when_it_invokes_another_function(doctor: Doctor) -> None:
@@ -158,6 +192,28 @@ def test_sip_rules_fail_when_a_rule_targets_another_sma(doctor: Doctor) -> None:
     assert "does not target the SMA" in doctor.check("sip-rules").message
 
 
+def test_sip_rules_fail_when_another_sma_has_the_first_priority(doctor: Doctor) -> None:
+    rules = sip_rules()
+    rules["SipRules"][0]["TargetApplications"] = [
+        {"SipMediaApplicationId": SMA_ID, "Priority": 2, "AwsRegion": REGION},
+        {"SipMediaApplicationId": "other", "Priority": 1, "AwsRegion": "us-west-2"},
+    ]
+    _rules(doctor, rules, phone_number())
+    result = doctor.check("sip-rules")
+    assert result.status is Status.FAIL, result
+    assert "first to SIP media application other" in result.message
+
+
+def test_sip_rules_ok_when_the_sma_has_the_first_priority_of_several(doctor: Doctor) -> None:
+    rules = sip_rules()
+    rules["SipRules"][0]["TargetApplications"] = [
+        {"SipMediaApplicationId": "other", "Priority": 2, "AwsRegion": "us-west-2"},
+        {"SipMediaApplicationId": SMA_ID, "Priority": 1, "AwsRegion": REGION},
+    ]
+    _rules(doctor, rules, phone_number())
+    assert doctor.check("sip-rules").status is Status.OK
+
+
 def test_sip_rules_fail_when_the_number_is_unassigned(doctor: Doctor) -> None:
     _rules(doctor, sip_rules(), phone_number(status="Unassigned"))
     result = doctor.check("sip-rules")
@@ -203,6 +259,54 @@ def test_recordings_bucket_fails_when_it_admits_another_sma(doctor: Doctor) -> N
     result = doctor.check("recordings-bucket-policy")
     assert result.status is Status.FAIL
     assert "does not admit s3:PutObject" in result.message
+
+
+def test_recordings_bucket_fails_when_chime_may_put_objects_but_not_their_acl(
+    doctor: Doctor,
+) -> None:
+    put_only = chime_statement(RECORDINGS, "s3:PutObject", "recordings/*")
+    put_only["Action"] = ["s3:PutObject"]
+    put_policy(RECORDINGS, put_only)
+    doctor.sma()
+    result = doctor.check("recordings-bucket-policy")
+    assert result.status is Status.FAIL, result
+    assert "does not admit s3:PutObjectAcl" in result.message
+
+
+def test_recordings_bucket_fails_when_a_deny_forbids_chime_put_object_acl(doctor: Doctor) -> None:
+    deny_acl = {
+        "Sid": "DenyObjectAcls",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObjectAcl",
+        "Resource": f"arn:aws:s3:::{RECORDINGS}/*",
+    }
+    put_policy(RECORDINGS, chime_statement(RECORDINGS, "s3:PutObject", "recordings/*"), deny_acl)
+    result = doctor.check("recordings-bucket-policy")
+    assert result.status is Status.FAIL, result
+    assert "CR012" in result.message  # the auditor's rule: a Deny blocks Chime's own writes
+
+
+def test_recordings_bucket_cannot_check_when_the_key_policy_is_unreadable(doctor: Doctor) -> None:
+    unknown_key = "arn:aws:kms:us-east-1:123456789012:key/0b1f7c5e-2f0a-4a52-9d0a-1b2c3d4e5f63"
+    boto3.client("s3").put_bucket_encryption(
+        Bucket=RECORDINGS,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": unknown_key,
+                    },
+                    "BucketKeyEnabled": True,
+                }
+            ]
+        },
+    )
+    doctor.sma()
+    result = doctor.check("recordings-bucket-policy")
+    assert result.status is Status.CANNOT_CHECK, result
+    assert "kms:GetKeyPolicy" in result.fix
 
 
 def test_recordings_bucket_fails_when_it_is_missing(doctor: Doctor) -> None:
@@ -269,6 +373,50 @@ def test_recording_notification_fails_when_the_prefix_misses_recordings(doctor: 
     assert doctor.check("recording-notification").status is Status.FAIL
 
 
+def _wav_only_notification() -> None:
+    boto3.client("s3").put_bucket_notification_configuration(
+        Bucket=RECORDINGS,
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {
+                    "LambdaFunctionArn": function_arn("start_transcription"),
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {
+                        "Key": {
+                            "FilterRules": [
+                                {"Name": "prefix", "Value": "recordings/"},
+                                {"Name": "suffix", "Value": ".wav"},
+                            ]
+                        }
+                    },
+                }
+            ]
+        },
+    )
+
+
+def _media_insights_recording_as(sink_format: str) -> Deployment:
+    values = media_insights_outputs()
+    values["lambda_environment"]["MEDIA_INSIGHTS_SINK_FORMAT"] = sink_format
+    return from_outputs(values)
+
+
+def test_recording_notification_fails_when_a_wav_suffix_misses_opus_recordings(
+    doctor: Doctor,
+) -> None:
+    _wav_only_notification()
+    result = doctor.check("recording-notification", _media_insights_recording_as("Opus"))
+    assert result.status is Status.FAIL, result
+    assert f"recordings/{VOICE_CONNECTOR}/" in result.message
+    assert result.message.split(" sends ")[1].split(" to ")[0].endswith(".ogg")
+
+
+def test_recording_notification_ok_with_a_wav_suffix_for_wav_recordings(doctor: Doctor) -> None:
+    _wav_only_notification()
+    result = doctor.check("recording-notification", _media_insights_recording_as("Wav"))
+    assert result.status is Status.OK, result
+
+
 def test_recording_notification_fails_for_delete_events_only(doctor: Doctor) -> None:
     notify(events=["s3:ObjectRemoved:*"], prefix="recordings/")
     assert doctor.check("recording-notification").status is Status.FAIL
@@ -291,6 +439,20 @@ def test_report_rules_ok(doctor: Doctor) -> None:
 def test_report_rules_fail_when_the_rule_is_disabled(doctor: Doctor) -> None:
     boto3.client("events").disable_rule(Name=REPORT_RULE)
     assert doctor.check("report-rules").status is Status.FAIL
+
+
+def test_report_rules_ok_when_the_rule_also_takes_cloudtrail_management_events(
+    doctor: Doctor,
+) -> None:
+    events = boto3.client("events")
+    pattern = events.describe_rule(Name=REPORT_RULE)["EventPattern"]
+    events.put_rule(
+        Name=REPORT_RULE,
+        EventPattern=pattern,
+        State="ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
+    )
+    result = doctor.check("report-rules")
+    assert result.status is Status.OK, result
 
 
 def test_report_rules_fail_when_standard_jobs_are_not_matched(doctor: Doctor) -> None:
@@ -358,6 +520,23 @@ def test_transcribe_role_fails_when_it_cannot_write_transcripts(doctor: Doctor) 
     result = doctor.check("transcribe-data-access-role")
     assert result.status is Status.FAIL
     assert "s3:PutObject" in result.message
+
+
+def test_transcribe_role_ok_says_the_key_policy_is_not_evaluated(doctor: Doctor) -> None:
+    key = "arn:aws:kms:us-east-1:123456789012:key/0b1f7c5e-2f0a-4a52-9d0a-1b2c3d4e5f62"
+    result = doctor.check("transcribe-data-access-role", from_outputs(outputs(kms_key_arn=key)))
+    assert result.status is Status.OK, result
+    assert "key policy is not evaluated" in result.message
+
+
+def test_transcribe_role_cannot_check_when_the_policy_needs_unknown_context(
+    doctor: Doctor,
+) -> None:
+    doctor.simulation.denied.add((TRANSCRIBE_ROLE, "s3:GetObject"))
+    doctor.simulation.missing_context.append("aws:SourceVpce")
+    result = doctor.check("transcribe-data-access-role")
+    assert result.status is Status.CANNOT_CHECK, result
+    assert "aws:SourceVpce" in result.message
 
 
 def test_transcribe_role_cannot_check_when_simulation_is_denied(doctor: Doctor) -> None:

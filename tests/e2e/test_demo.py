@@ -46,8 +46,11 @@ def test_progress_names_every_stage_and_shows_the_handler_actions(demo: DemoResu
         "notification",
     ]
     calls = [line for line in PROGRESS if line.startswith("[call]   ")]
-    assert len(calls) == 6  # one line per invocation of sma_handler
-    assert calls[0].endswith("NEW_INBOUND_CALL -> PlayAudioAndGetDigits enter-number.wav on LEG-A")
+    assert len(calls) == 7  # one line per invocation of sma_handler
+    # The demo's owner dials out from a directory of two: the PIN first, never echoed.
+    assert calls[0].endswith("NEW_INBOUND_CALL -> PlayAudioAndGetDigits enter-pin.wav on LEG-A")
+    assert "digits ****) -> PlayAudioAndGetDigits enter-number.wav" in calls[1]
+    assert any("owner directory of 2" in line for line in PROGRESS)
     assert any("StartCallRecording BOTH on LEG-A" in line for line in calls)
     assert any(f"transaction-id={demo.transaction_id}" in line for line in PROGRESS)
 
@@ -105,6 +108,17 @@ def test_report_holds_the_transcript_turns(demo: DemoResult) -> None:
     turns = json.loads(demo.transcript.read_text())["Transcript"]
     missing = [t["Content"] for t in turns if t["Content"] not in body]
     assert not missing
+
+
+def test_report_media_line_names_the_recordings_real_format(demo: DemoResult) -> None:
+    """The SMA path records 16-bit PCM WAV, 8 kHz stereo (it said "WAV 8000 Hz")."""
+    import docx
+
+    assert demo.report is not None
+    facts = {
+        r.cells[0].text: r.cells[1].text for r in docx.Document(str(demo.report)).tables[0].rows
+    }
+    assert facts["Media"] == "WAV/PCM 16-bit, 8000 Hz, 2 channels"
 
 
 def test_notification_links_the_report(demo: DemoResult) -> None:

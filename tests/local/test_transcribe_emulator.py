@@ -232,6 +232,14 @@ def test_ogg_opus_media_is_transcribed_like_wav(stack: LocalStack) -> None:
     assert roles == {"AGENT", "CUSTOMER"}
 
 
+def test_ogg_media_is_reported_as_ogg_as_transcribe_does(stack: LocalStack) -> None:
+    """GetCallAnalyticsJob's MediaFormat is the detected format (Transcribe's MediaFormat enum
+    has "ogg"), not the emulator's WAV default. The rate is the file's (OpusHead input rate)."""
+    _start(stack, "job-opus-format", key="calls/call.ogg")
+    job = _wait(stack, "job-opus-format")
+    assert (job["MediaFormat"], job["MediaSampleRateHertz"]) == ("ogg", 8000)
+
+
 def test_undecodable_ogg_fails_the_job_with_a_reason(stack: LocalStack) -> None:
     _start(stack, "job-noise", key="calls/noise.ogg")
     job = _wait(stack, "job-noise")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from callrec.local import audio
 from callrec.local.demo import DEFAULT_SCENARIO, DemoOptions
@@ -26,6 +27,7 @@ def test_media_insights_path_ends_in_a_report(tmp_path: Path) -> None:
     assert record["media_pipeline_status"] == "Stopped"
     assert record["transcription_kind"] == "call-analytics"
     assert result.report.stat().st_size > 0
+    assert _media_line(result.report) == "WAV/PCM 16-bit, 8000 Hz, 2 channels"
     assert result.notification.startswith("Call report ready")
     # The Kinesis recording metadata and the state changes reached the call record.
     assert float(record["recording_duration"]) > 30
@@ -64,3 +66,11 @@ def test_an_opus_recording_is_transcribed_and_reported(tmp_path: Path) -> None:
     assert result.recording_uri.endswith(".ogg")
     assert result.call_record["transcription_kind"] == "call-analytics"
     assert result.call_record["transcription_status"] == "COMPLETED"
+    assert _media_line(result.report).startswith("Ogg/Opus, ")
+    assert _media_line(result.report).endswith(" Hz, 2 channels")
+
+
+def _media_line(report: Path) -> str:
+    """The report's Media fact (the first table holds the facts)."""
+    facts = {row.cells[0].text: row.cells[1].text for row in Document(str(report)).tables[0].rows}
+    return facts["Media"]

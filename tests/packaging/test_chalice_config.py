@@ -216,3 +216,39 @@ def test_the_cli_says_which_functions_are_left_out(
 
 def test_functions_trace_with_xray_as_the_packaged_ones_do() -> None:
     assert apply_outputs({}, _outputs(), "dev")["stages"]["dev"]["xray"] is True
+
+
+def test_a_stage_other_than_the_one_terraform_named_the_functions_for_is_refused() -> None:
+    # The roles may write only to /aws/lambda/<the name Terraform was given>, and have no
+    # logs:CreateLogGroup: a function deployed under another stage name could not log at all.
+    outputs = _outputs(
+        lambda_function_names={name: f"callrec-dev-{name}" for name in CORE_ROLES},
+    )
+    expected = r"as callrec-prod-render_report, but Terraform made .* for callrec-dev-render_report"
+    with pytest.raises(ChaliceConfigError, match=expected) as error:
+        apply_outputs({"version": "2.0", "app_name": "callrec"}, outputs, "prod")
+    assert "chalice_stage" in error.value.hint
+
+
+def test_the_stage_terraform_named_the_functions_for_is_accepted() -> None:
+    outputs = _outputs(
+        lambda_function_names={name: f"callrec-prod-{name}" for name in CORE_ROLES},
+    )
+    config = apply_outputs({"version": "2.0", "app_name": "callrec"}, outputs, "prod")
+    assert config["stages"]["prod"]["iam_role_arn"] == ROLE
+
+
+def test_an_app_name_other_than_terraforms_is_refused_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outputs = tmp_path / "outputs.json"
+    outputs.write_text(
+        _as_terraform_json(
+            _outputs(lambda_function_names={n: f"callrec-dev-{n}" for n in CORE_ROLES})
+        )
+    )
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"version": "2.0", "app_name": "recorder", "stages": {}}))
+    assert main(["chalice-config", "--outputs", str(outputs), "--config", str(config)]) == 2
+    assert "as recorder-dev-render_report" in capsys.readouterr().err
+    assert json.loads(config.read_text())["stages"] == {}

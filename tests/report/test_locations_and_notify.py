@@ -80,6 +80,13 @@ def test_published_subject_obeys_sns_rules(monkeypatch: pytest.MonkeyPatch) -> N
     assert subject.startswith("Call report ready:x")
 
 
+def test_subject_keeps_names_outside_ascii_and_drops_control_characters() -> None:
+    """SNS asks for UTF-8 without line breaks or control characters, not for ASCII."""
+    assert notify.sns_subject("Call report ready: José Müller\r\n\t") == (
+        "Call report ready: José Müller"
+    )
+
+
 def test_published_message_carries_its_event_as_a_filterable_attribute(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

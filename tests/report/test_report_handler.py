@@ -126,6 +126,25 @@ def test_completed_job_renders_stores_records_and_notifies(pipeline: Pipeline) -
         assert query["X-Amz-Expires"] == ["604800"]
 
 
+def test_media_line_names_the_probed_format_not_transcribes(pipeline: Pipeline) -> None:
+    """Transcribe says "ogg" at some rate; the report names container, codec and channels as the
+    transcription Lambda read them from the recording's header."""
+    pipeline.stack.records.update(SMA_TX, {f"media#{NAME}": "Ogg/Opus, 48000 Hz, 2 channels"})
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job",
+        job(
+            transcript=f"s3://{BUCKET}/{TRANSCRIPT_KEY}",
+            MediaFormat="ogg",
+            MediaSampleRateHertz=48000,
+        ),
+    )
+    handle_job_event(event("call_analytics_job_completed.json"))
+    stored = aws.client("s3").get_object(Bucket=BUCKET, Key=REPORT_KEY)
+    document = Document(io.BytesIO(stored["Body"].read()))
+    facts = [(r.cells[0].text, r.cells[1].text) for r in document.tables[0].rows]
+    assert [value for name, value in facts if name == "Media"] == ["Ogg/Opus, 48000 Hz, 2 channels"]
+
+
 def test_redacted_transcript_is_preferred(pipeline: Pipeline, example: dict[str, Any]) -> None:
     redacted_key = f"transcriptions/2026/11/20/redacted-{NAME}.json"
     example["Transcript"] = example["Transcript"][:3]
@@ -305,6 +324,21 @@ def _completed_job(pipeline: Pipeline, times: int = 1) -> None:
         )
 
 
+def _publish_fails_once(monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    """The first SNS publish raises ``error``; later ones publish."""
+    from chalicelib import notify
+
+    original = notify.publish
+    failures = [error]
+
+    def publish_failing_once(*args: Any, **kwargs: Any) -> str | None:
+        if failures:
+            raise failures.pop()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(notify, "publish", publish_failing_once)
+
+
 def test_repeated_failed_event_sends_one_failure_notice(pipeline: Pipeline) -> None:
     for _ in range(2):
         pipeline.stack.transcribe.add_response(
@@ -365,18 +399,10 @@ def test_retry_after_a_failed_record_write_does_not_notify_again(
 def test_failed_publish_releases_the_claim_so_the_retry_notifies(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib import notify
-
     _completed_job(pipeline, times=2)
-    original = notify.publish
-    failures = [TransientAwsError("SNS Publish failed transiently: Throttling")]
-
-    def publish_failing_once(*args: Any, **kwargs: Any) -> str | None:
-        if failures:
-            raise failures.pop()
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(notify, "publish", publish_failing_once)
+    _publish_fails_once(
+        monkeypatch, TransientAwsError("SNS Publish failed transiently: Throttling")
+    )
     with pytest.raises(TransientAwsError):
         handle_job_event(event("call_analytics_job_completed.json"))
     assert not [a for a in pipeline.stack.record(SMA_TX) if a.startswith("notified#")]
@@ -384,6 +410,73 @@ def test_failed_publish_releases_the_claim_so_the_retry_notifies(
         ReportOutcome.RENDERED
     )
     assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+class _Killed(BaseException):
+    """What a Lambda timeout or out-of-memory does to an invocation: nothing after it runs."""
+
+
+def _report_claim(pipeline: Pipeline) -> str:
+    return str(pipeline.stack.record(SMA_TX).get(f"notified#report-ready#{NAME}", ""))
+
+
+def test_invocation_that_dies_before_publishing_leaves_the_notice_to_a_later_delivery(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lambda's prompt retry meets the dead invocation's claim: it must fail (so the event
+    reaches the dead-letter queue), not report a duplicate and drop the notice for good."""
+    _completed_job(pipeline, times=2)
+    _publish_fails_once(monkeypatch, _Killed())
+    with pytest.raises(_Killed):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    with pytest.raises(TransientAwsError, match="another delivery is publishing"):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert pipeline.messages() == []
+
+
+def test_delivery_meeting_a_notice_being_published_does_not_render_again(
+    pipeline: Pipeline,
+) -> None:
+    from chalicelib.call_records import utc_now_iso
+
+    _completed_job(pipeline)
+    pipeline.stack.records.update(
+        SMA_TX, {f"notified#report-ready#{NAME}": f"publishing {utc_now_iso()}"}
+    )
+    with pytest.raises(TransientAwsError, match="another delivery is publishing"):
+        handle_job_event(event("call_analytics_job_completed.json"))
+    assert not _stored_reports()
+
+
+def test_claim_older_than_the_lease_is_taken_over_and_the_notice_sent_once(
+    pipeline: Pipeline,
+) -> None:
+    """`callrec replay` from the dead-letter queue, after the dead invocation's lease ran out."""
+    _completed_job(pipeline, times=2)
+    pipeline.stack.records.update(
+        SMA_TX, {f"notified#report-ready#{NAME}": "publishing 2026-11-20T14:10:00.000Z"}
+    )
+    assert handle_job_event(event("call_analytics_job_completed.json")).outcome is (
+        ReportOutcome.RENDERED
+    )
+    assert _report_claim(pipeline).startswith("sent ")
+    assert handle_job_event(event("call_analytics_job_completed.json")).outcome is (
+        ReportOutcome.DUPLICATE
+    )
+    assert [m["event"] for m in pipeline.messages()] == ["report-ready"]
+
+
+def test_failed_job_notice_left_by_a_dead_invocation_is_sent_after_the_lease(
+    pipeline: Pipeline,
+) -> None:
+    pipeline.stack.transcribe.add_response(
+        "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
+    )
+    pipeline.stack.records.update(
+        SMA_TX, {f"notified#transcription-failed#{NAME}": "publishing 2026-11-20T14:10:00.000Z"}
+    )
+    handle_job_event(event("call_analytics_job_failed.json"))
+    assert [m["event"] for m in pipeline.messages()] == ["transcription-failed"]
 
 
 # --- every recording of a call gets its own job, report and notice ------------------------------
@@ -426,34 +519,34 @@ def test_second_recording_of_the_call_gets_its_own_report(pipeline: Pipeline) ->
 
 
 # --- settings are checked before anything is written ------------------------------------------
-def test_unusable_link_expiry_is_refused_before_the_report_is_stored(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("name", "value", "refusal"),
+    [
+        ("REPORT_LINK_EXPIRY_SECONDS", "0", "use a value of at least 1"),
+        ("NOTIFICATION_TOPIC_ARN", "callrec-reports", "not an SNS topic ARN"),
+    ],
+)
+def test_unusable_setting_is_refused_before_the_report_is_stored(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, name: str, value: str, refusal: str
 ) -> None:
     from chalicelib.errors import ConfigurationError
 
-    monkeypatch.setenv("REPORT_LINK_EXPIRY_SECONDS", "0")
-    with pytest.raises(ConfigurationError, match="use a value of at least 1"):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=refusal):
         handle_job_event(event("call_analytics_job_completed.json"))
-    assert "Contents" not in aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+    assert not _stored_reports()
     assert pipeline.stack.record(SMA_TX)["transcription_status"] == "IN_PROGRESS"
     # (Transcribe was not asked either: the stubber has no answer queued and would refuse.)
 
 
-def test_malformed_topic_is_refused_before_the_report_is_stored(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from chalicelib.errors import ConfigurationError
-
-    monkeypatch.setenv("NOTIFICATION_TOPIC_ARN", "callrec-reports")
-    with pytest.raises(ConfigurationError, match="not an SNS topic ARN"):
-        handle_job_event(event("call_analytics_job_completed.json"))
-    assert "Contents" not in aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+def _stored_reports() -> list[str]:
+    listed = aws.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="reports/")
+    return [item["Key"] for item in listed.get("Contents", [])]
 
 
 # --- the notice is readable by a person, and parseable by a program ---------------------------
-def test_email_subscribers_get_text_and_programs_get_json(
-    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _spy_on_publish(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The parameters of every SNS Publish from here on (the messages are still published)."""
     sns = aws.client("sns")
     sent: list[dict[str, Any]] = []
     original = sns.publish
@@ -463,6 +556,13 @@ def test_email_subscribers_get_text_and_programs_get_json(
         return original(**params)
 
     monkeypatch.setattr(sns, "publish", spy)
+    return sent
+
+
+def test_email_subscribers_get_text_and_programs_get_json(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent = _spy_on_publish(monkeypatch)
     message = _render_with_links(pipeline)
     [params] = sent
     assert params["MessageStructure"] == "json"
@@ -480,15 +580,7 @@ def test_email_subscribers_get_text_and_programs_get_json(
 def test_failure_notice_tells_a_person_what_failed_and_where_the_recording_is(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sns = aws.client("sns")
-    sent: list[dict[str, Any]] = []
-    original = sns.publish
-
-    def spy(**params: Any) -> Any:
-        sent.append(params)
-        return original(**params)
-
-    monkeypatch.setattr(sns, "publish", spy)
+    sent = _spy_on_publish(monkeypatch)
     pipeline.stack.transcribe.add_response(
         "get_call_analytics_job", job("FAILED", FailureReason="media format mismatch")
     )

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from chalicelib import aws
+from chalicelib import aws, owners
 from chalicelib.call_records import TABLE_ENV
+from chalicelib.owners.call_owner import CallOwner
 from chalicelib.sma import config as sma_config
 
 EVENTS = Path(__file__).resolve().parent.parent / "events" / "sma"
@@ -22,10 +23,11 @@ OTHER = "+15555550123"
 TABLE = "callrec-test-sma-calls"
 
 LoadEvent = Callable[..., dict[str, Any]]
+VERIFIED_OWNER = CallOwner("default", ("+1",), 50, 240, verified=True).encode()
 
 
 # Everything the SMA handler reads, from where it is defined: a new setting is cleared here too.
-HANDLER_ENV = (*sma_config.ENVIRONMENT, TABLE_ENV)
+HANDLER_ENV = (*sma_config.ENVIRONMENT, *owners.ENVIRONMENT, TABLE_ENV)
 REQUIRED = {
     sma_config.OWNER_PHONE_NUMBER: OWNER,
     sma_config.RECORDINGS_BUCKET: "callrec-recordings",
@@ -61,6 +63,8 @@ def outbound() -> Callable[..., dict[str, str]]:
     def attrs(phase: str, **extra: str) -> dict[str, str]:
         values = {"phase": phase, "dir": "outbound", "owner": OWNER, "other": OTHER, "sma": SMA}
         values.update({"rec": "not_started", "tries": "0", "recleg": "call-id-a"})
+        # The owner verified themselves earlier in this call (caller id; no PIN is set).
+        values["own"] = VERIFIED_OWNER
         values.update(extra)
         return values
 

@@ -27,12 +27,11 @@ def test_digits_without_attributes_pause_the_recording(load_event: LoadEvent) ->
     assert "PauseCallRecording" in types(handle(load_event("digits_received")))
 
 
-def test_number_without_attributes_is_dialled_with_the_sma_caller_id(
-    load_event: LoadEvent,
-) -> None:
+def test_a_number_without_attributes_is_never_dialled(load_event: LoadEvent) -> None:
+    # A rebuilt state never grants dial-out: only an owner verified within this call may.
     response = handle(load_event("action_successful_play_audio_and_get_digits"))
-    bridge = next(a for a in response["Actions"] if a["Type"] == "CallAndBridge")
-    assert bridge["Parameters"]["CallerIdNumber"] == "+15555550199"
+    assert types(response) == ["PlayAudio", "Hangup"]
+    assert response["TransactionAttributes"]["phase"] == "ending"
 
 
 def test_recording_failure_without_attributes_keeps_the_call(load_event: LoadEvent) -> None:

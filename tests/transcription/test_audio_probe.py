@@ -80,3 +80,28 @@ def test_wav_that_ends_inside_its_chunk_list_is_unprocessable() -> None:
     whole = _wav_with_list_chunk_first(20_000)[:12_000]  # cut before the fmt chunk
     with pytest.raises(UnprocessableRecordingError, match="no fmt chunk"):
         probe(whole[:8192], AudioFormat.WAV, lambda offset, length: whole[offset : offset + length])
+
+
+# --- the report's media line: container/codec, sample rate, channels ----------------------------
+def test_chime_wav_is_described_as_16_bit_pcm() -> None:
+    info = probe(support.wav_bytes(2), AudioFormat.WAV)
+    assert info.describe() == "WAV/PCM 16-bit, 8000 Hz, 2 channels"
+
+
+def test_extensible_wav_is_described_by_its_sub_format() -> None:
+    """WAVE_FORMAT_EXTENSIBLE: the real format tag opens the sub-format GUID (byte 24)."""
+    fmt = struct.pack("<HHIIHH", 0xFFFE, 1, 16000, 32000, 2, 16)
+    fmt += struct.pack("<HHI", 22, 16, 4) + struct.pack("<H", 7) + b"\x00" * 14  # mu-law GUID
+    head = b"RIFF" + struct.pack("<I", 100) + b"WAVE" + b"fmt " + struct.pack("<I", 40) + fmt
+    assert probe(head, AudioFormat.WAV).describe() == "WAV/mu-law 16-bit, 16000 Hz, 1 channel"
+
+
+def test_ogg_opus_is_described_as_opus() -> None:
+    info = probe(support.opus_ogg_bytes(2), AudioFormat.OGG)
+    assert info.describe() == "Ogg/Opus, 48000 Hz, 2 channels"
+
+
+def test_ogg_vorbis_is_described_as_vorbis() -> None:
+    ident = b"\x01vorbis" + struct.pack("<IBI", 0, 1, 8000) + b"\x00" * 16
+    page = b"OggS" + bytes([0, 2]) + struct.pack("<qIII", 0, 1, 0, 0) + bytes([1, len(ident)])
+    assert probe(page + ident, AudioFormat.OGG).describe() == "Ogg/Vorbis, 8000 Hz, 1 channel"

@@ -19,10 +19,11 @@ def test_different_objects_different_names() -> None:
     assert job_name("b", "recordings/x.wav") != job_name("c", "recordings/x.wav")
 
 
-@given(st.text(min_size=1, max_size=1024))
-def test_any_key_gives_a_valid_transcribe_job_name(key: str) -> None:
-    name = job_name("callrec-recordings", key)
-    assert NAME_RULE.match(name)
+@given(st.text(min_size=1, max_size=1024), st.text(max_size=1024))
+def test_any_key_and_version_give_a_valid_transcribe_job_name(key: str, version: str) -> None:
+    """S3 keys are up to 1,024 bytes; the version id only feeds the digest."""
+    name = job_name("callrec-recordings", key, version)
+    assert NAME_RULE.fullmatch(name)
     assert 1 <= len(name) <= JOB_NAME_MAX
     assert name.startswith("callrec-")
 

@@ -21,7 +21,8 @@ from chalicelib import aws, settings
 from chalicelib.call_records import RecordingState
 from chalicelib.console.errors import BadRequestError, ConflictError
 from chalicelib.console.summary import is_live
-from chalicelib.sma.flow import API_ARGUMENT, Command
+from chalicelib.sma.flow import API_ARGUMENT
+from chalicelib.sma.requests import Command
 
 SMA_ID_ENV = "SIP_MEDIA_APPLICATION_ID"
 DURING_A_CALL = "recording can be controlled during a call only"

@@ -8,7 +8,8 @@ prefix) are ignored: the rule sees every Transcribe job in the account.
 Exactly one notice per job outcome: a conditional write on the call record
 (``notified#<event>#<job name>``, see :func:`_announce_once`) claims the notice before it is
 published and is released only if the publish fails, so repeated FAILED events, concurrent
-COMPLETED events and retries after a later failure publish once. Every setting is read and
+COMPLETED events and retries after a later failure publish once; a claim left by an invocation
+that died before publishing is taken over once its lease has run out. Every setting is read and
 checked (:class:`ReportSettings`) before anything is written. Transient AWS failures and
 configuration errors propagate (Lambda retries, then the dead-letter queue).
 """
@@ -18,19 +19,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from chalicelib import aws, notify
 from chalicelib.call_records import CallRecords, utc_now_iso
-from chalicelib.errors import RecordingKeyError, TranscriptError
+from chalicelib.errors import RecordingKeyError, StorageError, TranscriptError, TransientAwsError
 from chalicelib.recording_keys import RecordingKey, parse_recording_key
 from chalicelib.report import model, notices, render
 from chalicelib.report.content import CallContext, clock
 from chalicelib.report.job_events import JobStateChange, JobStatus
 from chalicelib.report.locations import split_s3_uri
 from chalicelib.transcription.config import TranscriptionConfig
-from chalicelib.transcription.jobs import JOB_NAME_PREFIX, JobKind
+from chalicelib.transcription.jobs import JOB_NAME_PREFIX, JobKind, media_attribute
 
 logger = logging.getLogger(__name__)
 
@@ -119,13 +121,20 @@ def _job_completed(
     tx = job.recording.transaction_id
     report_key = report_key_for(job.recording, config.reports_prefix)
     record = records.get(tx)
-    if record and _claim_attribute(notices.REPORT_READY, name) in record:
+    attribute = _claim_attribute(notices.REPORT_READY, name)
+    state = _claim_state(str((record or {}).get(attribute, "")))
+    if state is ClaimState.SENT:
         logger.info("job %s already has report %s: duplicate event", name, report_key)
         return ReportResult(name, ReportOutcome.DUPLICATE, report_key=report_key)
+    if state is ClaimState.PUBLISHING:  # no second render while another delivery publishes
+        raise _in_flight(tx, attribute)
     try:
         analysis = model.load(render.parse_document(_read(job.transcript_uri)))
         context = CallContext.from_record(
-            record, tx, job.facts, recording_started_at=job.recording.started_at.isoformat()
+            record,
+            tx,
+            _with_recorded_media(job.facts, record, name),
+            recording_started_at=job.recording.started_at.isoformat(),
         )
         data = render.render_analysis(analysis, context)
     except TranscriptError as error:
@@ -181,7 +190,7 @@ def _announce_once(
     Lambda's retry (or ``callrec replay``) sends it then. False when another delivery won.
     """
     attribute = _claim_attribute(notice.event, job_name)
-    if not records.claim(tx, attribute, utc_now_iso()):
+    if not _take_claim(records, tx, attribute):
         logger.info("%s notice for job %s already sent: duplicate event", notice.event, job_name)
         return False
     try:
@@ -191,7 +200,70 @@ def _announce_once(
     except Exception:
         records.remove(tx, attribute)
         raise
+    _mark_sent(records, tx, attribute)
     return True
+
+
+class ClaimState(StrEnum):
+    """A notice claim's value: ``publishing <time>`` until the publish returns, then ``sent``."""
+
+    FREE = "free"
+    PUBLISHING = "publishing"
+    STALE = "stale"  # publishing, but older than the lease: its invocation died
+    SENT = "sent"
+
+
+# A claim still "publishing" after Lambda's longest timeout (900 s) belongs to an invocation that
+# died between the claim and the publish (timed out, ran out of memory): no live invocation can
+# hold it any more, so the next delivery takes it over. A younger one may be publishing right
+# now, so a delivery that meets it raises TransientAwsError instead of giving up: Lambda retries,
+# then files the event in the dead-letter queue, and `callrec replay` sends the notice later.
+NOTICE_LEASE_SECONDS = 900
+
+
+def _claim_state(value: str, now: datetime | None = None) -> ClaimState:
+    if not value:
+        return ClaimState.FREE
+    state, _, at = value.partition(" ")
+    if state != ClaimState.PUBLISHING.value:
+        return ClaimState.SENT  # "sent <time>", or a bare time written before the lease existed
+    try:
+        age = ((now or datetime.now(UTC)) - datetime.fromisoformat(at)).total_seconds()
+    except ValueError:
+        return ClaimState.STALE
+    return ClaimState.STALE if age > NOTICE_LEASE_SECONDS else ClaimState.PUBLISHING
+
+
+def _take_claim(records: CallRecords, tx: str, attribute: str) -> bool:
+    """True when this delivery may publish; False when the notice went out already."""
+    publishing = f"{ClaimState.PUBLISHING.value} {utc_now_iso()}"
+    if records.claim(tx, attribute, publishing):
+        return True
+    current = str((records.get(tx) or {}).get(attribute, ""))
+    state = _claim_state(current)
+    if state is ClaimState.SENT:
+        return False
+    if state is ClaimState.STALE and records.claim(tx, attribute, publishing, replacing=current):
+        logger.warning("took over %s of %s: its invocation died before publishing", attribute, tx)
+        return True
+    raise _in_flight(tx, attribute)
+
+
+def _in_flight(tx: str, attribute: str) -> TransientAwsError:
+    return TransientAwsError(
+        f"another delivery is publishing the notice {attribute} of {tx}",
+        hint="Lambda retries the event; if that delivery died before publishing, the notice is "
+        f"sent by a delivery (or `callrec replay`) after {NOTICE_LEASE_SECONDS} s",
+    )
+
+
+def _mark_sent(records: CallRecords, tx: str, attribute: str) -> None:
+    """The notice is out: a failure to say so is logged, not raised (a retry would send it
+    again once the lease runs out; without the retry, only a late duplicate event can)."""
+    try:
+        records.update(tx, {attribute: f"{ClaimState.SENT.value} {utc_now_iso()}"})
+    except StorageError as error:
+        logger.warning("notice %s of %s sent, but not marked sent: %s", attribute, tx, error)
 
 
 def report_key_for(recording: RecordingKey, reports_prefix: str) -> str:
@@ -249,7 +321,8 @@ def _describe_job(kind: JobKind, name: str) -> _Job:
 
 def _job_facts(job: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """Media format, sample rate, vocabulary, vocabulary filter and completion time, as
-    GetCallAnalyticsJob / GetTranscriptionJob report them."""
+    GetCallAnalyticsJob / GetTranscriptionJob report them (the media line gives way to the
+    recorded probe of the file's header, :func:`_with_recorded_media`)."""
     facts = []
     media = " ".join(
         part
@@ -279,6 +352,20 @@ def _job_facts(job: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
         text = completed.isoformat() if hasattr(completed, "isoformat") else str(completed)
         facts.append(("Transcribed", text))
     return tuple(facts)
+
+
+def _with_recorded_media(
+    facts: tuple[tuple[str, str], ...], record: Mapping[str, Any] | None, job_name: str
+) -> tuple[tuple[str, str], ...]:
+    """``facts`` with the media line the transcription Lambda probed from the recording's header
+    (container/codec, sample rate, channels; see ``audio_probe.AudioInfo.describe``) in place of
+    Transcribe's ``MediaFormat``/``MediaSampleRateHertz``, kept only for records written
+    before the probe was recorded."""
+    probed = str((record or {}).get(media_attribute(job_name), ""))
+    if not probed:
+        return facts
+    others = tuple(fact for fact in facts if fact[0] != "Media")
+    return (("Media", probed), *others)
 
 
 def _job_failed(records: CallRecords, job: _Job, event: JobStateChange, name: str) -> ReportResult:

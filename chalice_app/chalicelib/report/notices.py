@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib.notify import console_url
 from chalicelib.recording_keys import RecordingKey
 
 REPORT_READY = "report-ready"
@@ -55,23 +56,28 @@ def report_ready(
         "links_expire_in_seconds": links.expires_in_seconds,
         **headline,
     }
-    until = datetime.now(UTC) + timedelta(seconds=links.expires_in_seconds)
-    paragraph = (
-        f"The call with {party} that started {_when(recording.started_at)} "
-        f"({_figures(headline)}) has been transcribed and its report is ready. "
-        f"The links below open the report and the recording until {_when(until)}."
-    )
     subject = f"Call report ready: {party}"
-    text = "\n".join(
-        (
-            subject,
+    opening = (
+        f"The call with {party} that started {_when(recording.started_at)} "
+        f"({_figures(headline)}) has been transcribed and its report is ready."
+    )
+    console = console_url(recording.transaction_id)
+    lines: tuple[str, ...]
+    if console:  # the console mints short-lived links after sign-in: no links that expire here
+        lines = (
+            f"{opening} Open the call in the console to read, play or download it.",
             "",
-            paragraph,
+            f"Console: {console}",
+        )
+    else:
+        until = datetime.now(UTC) + timedelta(seconds=links.expires_in_seconds)
+        lines = (
+            f"{opening} The links below open the report and the recording until {_when(until)}.",
             "",
             f"Report: {links.report_url}",
             f"Recording: {links.recording_url}",
         )
-    )
+    text = "\n".join((subject, "", *lines))
     return Notice(REPORT_READY, subject, message, text + "\n")
 
 

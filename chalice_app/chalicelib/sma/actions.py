@@ -75,7 +75,13 @@ def play_audio(
 
 
 def play_audio_and_get_digits(
-    bucket: str, key: str, failure_key: str, *, call_id: str, regex: str
+    bucket: str,
+    key: str,
+    failure_key: str,
+    *,
+    call_id: str,
+    regex: str,
+    digits: tuple[int, int] = (DIAL_MIN_DIGITS, DIAL_MAX_DIGITS),
 ) -> Action:
     return {
         "Type": _PLAY_AUDIO_AND_GET_DIGITS,
@@ -84,8 +90,8 @@ def play_audio_and_get_digits(
             "InputDigitsRegex": regex,
             "AudioSource": _audio(bucket, key),
             "FailureAudioSource": _audio(bucket, failure_key),
-            "MinNumberOfDigits": DIAL_MIN_DIGITS,
-            "MaxNumberOfDigits": DIAL_MAX_DIGITS,
+            "MinNumberOfDigits": digits[0],
+            "MaxNumberOfDigits": digits[1],
             "TerminatorDigits": ["#"],
             "InBetweenDigitsDurationInMilliseconds": DIAL_INTER_DIGIT_MS,
             "Repeat": DIAL_REPEAT,
@@ -98,6 +104,17 @@ def dial_digits_regex() -> str:
     """7-18 digits, then the ``#`` terminator if the owner pressed it: the guide's examples match
     the terminator in the regex (``^\\d{2}#$`` with ``TerminatorDigits`` ``["#"]``)."""
     return rf"^\d{{{DIAL_MIN_DIGITS},{DIAL_MAX_DIGITS}}}#?$"
+
+
+# The dial-out PIN: 4-12 digits (chalicelib.owners.pins) and the terminator. Unverified offline:
+# that Chime counts the terminator within MaxNumberOfDigits, as the regex examples of the
+# PlayAudioAndGetDigits page suggest (hence 13); ReceivedDigits then arrives without it.
+PIN_MIN_DIGITS = 4
+PIN_MAX_DIGITS = 13
+
+
+def pin_digits_regex() -> str:
+    return r"^\d{4,12}#?$"
 
 
 # Control digits -> their ReceiveDigits regex (a configuration has one set of digits).

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from chalicelib import settings
 from chalicelib.errors import ConfigurationError
+from chalicelib.owners.directory import TABLE_ENV as OWNER_DIRECTORY_TABLE
 from chalicelib.sma.numbers import is_e164
 from chalicelib.sma.requests import Command
 
@@ -39,6 +40,8 @@ ENVIRONMENT = (
     DIAL_MAX_ATTEMPTS,
     CALL_TIMEOUT_SECONDS,
     DEFAULT_COUNTRY_CODE,
+    # set, the owners come from the directory and OWNER_PHONE_NUMBER is optional
+    OWNER_DIRECTORY_TABLE,
 )
 
 _DTMF = set("0123456789*#")
@@ -85,7 +88,10 @@ class SmaConfig:
 
     @classmethod
     def from_env(cls) -> SmaConfig:
-        owner = _phone(OWNER_PHONE_NUMBER, settings.require(OWNER_PHONE_NUMBER))
+        # With an owner directory the owners come from it; without, OWNER_PHONE_NUMBER is the one.
+        owner = settings.optional(OWNER_PHONE_NUMBER)
+        if owner or not settings.optional(OWNER_DIRECTORY_TABLE):
+            owner = _phone(OWNER_PHONE_NUMBER, settings.require(OWNER_PHONE_NUMBER))
         override = settings.optional(SMA_PHONE_NUMBER)
         if override:
             _phone(SMA_PHONE_NUMBER, override)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.channels import Direction, Leg
+from chalicelib.owners.security_events import Notice
 from chalicelib.sma import actions as act
 from chalicelib.sma.actions import Action
 from chalicelib.sma.config import SmaConfig
@@ -80,6 +81,10 @@ class TransitionResult:
     state: CallState
     record: RecordUpdate = NO_RECORD
     log: str = ""
+    # Published by the handler after the answer (chalicelib.sma.owner_effects): security
+    # events, and the talk time of a finished dial-out for the owner's daily minutes.
+    security: tuple[Notice, ...] = ()
+    talk_seconds: int = 0
 
 
 def merge_records(first: RecordUpdate, second: RecordUpdate) -> RecordUpdate:

@@ -14,12 +14,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Final
 
-from chalicelib.call_records import RecordingState
+from chalicelib.call_records import RecordingState, iso_utc
 from chalicelib.channels import Direction, Leg
 from chalicelib.errors import InvalidEventError
+from chalicelib.owners import directory
+from chalicelib.owners.call_owner import (
+    CallOwner,
+    PinOutcome,
+    Refusal,
+    authorize_dial_out,
+    check_pin,
+)
+from chalicelib.owners.model import Owner
+from chalicelib.owners.security_events import Kind, Notice
+from chalicelib.owners.usage import LockoutPolicy, UsageStore
 from chalicelib.recording_keys import RecordingSource
 from chalicelib.sma import actions as act
 from chalicelib.sma import recording
@@ -114,7 +126,9 @@ def on_hangup(ctx: Context) -> TransitionResult:
     record = merge_records(dropped, result.record)
     if settled is not None:
         record = merge_records(settled.record, record)
-    return TransitionResult(result.actions, result.state, record, result.log)
+    return TransitionResult(
+        result.actions, result.state, record, result.log, talk_seconds=result.talk_seconds
+    )
 
 
 def _hangup_transition(ctx: Context) -> TransitionResult:
@@ -140,7 +154,13 @@ def _hangup_transition(ctx: Context) -> TransitionResult:
         values["recording_state"] = RecordingState.STOPPED.value
         entry = {"at": ctx.now, "state": RecordingState.STOPPED.value, "by": "hangup"}
         appends.append(("recording_events", {**entry, "result": "HANGUP"}))
-    return TransitionResult([], state, RecordUpdate(values, appends), log="all legs disconnected")
+    return TransitionResult(
+        [],
+        state,
+        RecordUpdate(values, appends),
+        log="all legs disconnected",
+        talk_seconds=_talk_seconds(ctx),
+    )
 
 
 def outbound_call_answered(ctx: Context) -> TransitionResult:
@@ -154,46 +174,175 @@ def outbound_call_answered(ctx: Context) -> TransitionResult:
 
 
 def start_call(ctx: Context) -> TransitionResult:
+    """One directory read (cached per container) names the owner of the dialled number; the
+    owner calling from one of their own numbers dials out (after their PIN), anyone else is
+    bridged to the owner."""
     leg_a = ctx.event.leg_a
-    sma = ctx.config.sma_number_override or leg_a.to_number
+    owner = directory.owner_for_number(leg_a.to_number)
+    if owner is None:
+        return not_in_service(ctx)
     base = {
-        "owner_number": ctx.config.owner_number,
-        "sma_number": sma,
+        "owner_id": owner.owner_id,
+        "sma_number": owner.sma_number,
         "started_at": ctx.now,
         "recording_state": RecordingState.NOT_STARTED.value,
         "recorded_leg": Leg.A.value,
         "source_path": RecordingSource.SMA.value,
     }
-    if leg_a.from_number == ctx.config.owner_number:
-        state = CallState(
-            phase=Phase.COLLECTING, direction=Direction.OUTBOUND, owner=leg_a.from_number, sma=sma
-        )
-        return TransitionResult(
-            [_ask_for_number(ctx, leg_a.call_id)],
-            state,
-            RecordUpdate({**base, "direction": Direction.OUTBOUND.value}),
-            log="owner dials out: asking for the number",
-        )
+    if leg_a.from_number in owner.owner_numbers:
+        return _owner_dials_in(ctx, owner, base)
     caller = leg_a.from_number
-    caller_id = caller if is_e164(caller) else sma
+    caller_id = caller if is_e164(caller) else owner.sma_number
+    owner_number = owner.owner_numbers[0]
     state = CallState(
         phase=Phase.CONNECTING,
         direction=Direction.INBOUND,
-        owner=ctx.config.owner_number,
+        owner=owner_number,
         other=caller,
-        sma=sma,
+        sma=owner.sma_number,
+        call_owner=CallOwner.for_inbound(owner).encode(),
     )
+    values = {
+        **base,
+        "owner_number": owner_number,
+        "direction": Direction.INBOUND.value,
+        "other_number": caller,
+    }
     return TransitionResult(
         [
             ctx.prompt(Prompt.CONSENT, leg_a.call_id),
-            act.call_and_bridge(
-                caller_id, ctx.config.owner_number, ctx.config.call_timeout_seconds
-            ),
+            act.call_and_bridge(caller_id, owner_number, ctx.config.call_timeout_seconds),
         ],
         state,
-        RecordUpdate({**base, "direction": Direction.INBOUND.value, "other_number": caller}),
-        log="inbound call: consent prompt, bridging to the owner",
+        RecordUpdate(values),
+        log=f"inbound call for owner {owner.owner_id}: consent prompt, bridging to the owner",
     )
+
+
+def _owner_dials_in(ctx: Context, owner: Owner, base: dict[str, str]) -> TransitionResult:
+    leg_a = ctx.event.leg_a
+    call_owner = CallOwner.for_owner_calling(owner)
+    state = CallState(
+        phase=Phase.PIN if call_owner.pin_due else Phase.COLLECTING,
+        direction=Direction.OUTBOUND,
+        owner=leg_a.from_number,
+        sma=owner.sma_number,
+        call_owner=call_owner.encode(),
+    )
+    ask = _ask_for_pin if call_owner.pin_due else _ask_for_number
+    values = {**base, "owner_number": leg_a.from_number, "direction": Direction.OUTBOUND.value}
+    return TransitionResult(
+        [ask(ctx, leg_a.call_id)],
+        state,
+        RecordUpdate(values),
+        log=f"owner {owner.owner_id} dials out: asking for the "
+        + ("PIN" if call_owner.pin_due else "number"),
+    )
+
+
+def not_in_service(ctx: Context) -> TransitionResult:
+    """A call to an SMA number no owner has: answered politely, hung up, recorded."""
+    leg_a = ctx.event.leg_a
+    reason = f"call to {leg_a.to_number}, which no owner has: not in service"
+    logger.warning("transaction %s: %s", ctx.event.transaction_id, reason)
+    values = {
+        "direction": Direction.INBOUND.value,
+        "sma_number": leg_a.to_number,
+        "other_number": leg_a.from_number,
+        "started_at": ctx.now,
+        "recording_state": RecordingState.NOT_STARTED.value,
+        "source_path": RecordingSource.SMA.value,
+    }
+    notice = Notice(
+        Kind.UNKNOWN_NUMBER, reason, {"sma_number": leg_a.to_number, "caller": leg_a.from_number}
+    )
+    return TransitionResult(
+        [ctx.prompt(Prompt.NOT_IN_SERVICE, leg_a.call_id), act.hangup(call_id=leg_a.call_id)],
+        CallState(phase=Phase.ENDING, direction=Direction.INBOUND, other=leg_a.from_number),
+        RecordUpdate(values, [ctx.note(reason)]),
+        log=reason,
+        security=(notice,),
+    )
+
+
+# --- the owner's PIN -----------------------------------------------------------------------------
+
+
+def _ask_for_pin(ctx: Context, call_id: str) -> Action:
+    return act.play_audio_and_get_digits(
+        ctx.config.prompts_bucket,
+        Prompt.ENTER_PIN.value,
+        Prompt.DIGITS_NOT_UNDERSTOOD.value,
+        call_id=call_id,
+        regex=act.pin_digits_regex(),
+        digits=(act.PIN_MIN_DIGITS, act.PIN_MAX_DIGITS),
+    )
+
+
+def _epoch(now: str) -> float:
+    return datetime.fromisoformat(now).timestamp()
+
+
+def pin_entered(ctx: Context) -> TransitionResult:
+    """Check the PIN (the digits are never logged or recorded); right: ask for the number."""
+    call_owner = CallOwner.decode(ctx.state.call_owner)
+    if call_owner is None or not call_owner.pin_due:
+        return end_politely(ctx, "PIN digits without a PIN due in this call")
+    check = check_pin(
+        call_owner,
+        ctx.event.action_data.received_digits,
+        wrong_so_far=ctx.state.tries,
+        usage=UsageStore.configured(),
+        policy=LockoutPolicy.from_env(),
+        now=_epoch(ctx.now),
+    )
+    call_id = ctx.event.leg_a.call_id
+    if check.outcome is PinOutcome.RIGHT:
+        # Logged, not written: the record is written at most three times per call (issue 14).
+        return TransitionResult(
+            [_ask_for_number(ctx, call_id)],
+            ctx.state.with_(phase=Phase.COLLECTING, tries=0, call_owner=check.owner.encode()),
+            log="PIN accepted: asking for the number",
+        )
+    if check.outcome is PinOutcome.WRONG:
+        tries = ctx.state.tries + 1
+        return TransitionResult(
+            [ctx.prompt(Prompt.WRONG_PIN, call_id), _ask_for_pin(ctx, call_id)],
+            ctx.state.with_(tries=tries),
+            RecordUpdate(appends=[ctx.note(f"wrong dial-out PIN ({tries})")]),
+            log=f"wrong PIN ({tries}): asking again",
+        )
+    if check.outcome is PinOutcome.TOO_MANY:
+        return end_politely(
+            ctx, "wrong dial-out PIN too many times", prompt=Prompt.TOO_MANY_WRONG_PINS
+        )
+    return _locked(ctx, check.locked_until or 0.0, newly=check.newly_locked)
+
+
+def _locked(ctx: Context, until: float, *, newly: bool) -> TransitionResult:
+    when = iso_utc(datetime.fromtimestamp(until, UTC))
+    reason = f"dial-out locked after repeated wrong PINs, until {when}"
+    ended = end_politely(ctx, reason, prompt=Prompt.DIAL_OUT_LOCKED)
+    notices = (Notice(Kind.PIN_LOCKOUT, reason, {"locked_until": when}),) if newly else ()
+    return TransitionResult(ended.actions, ended.state, ended.record, ended.log, notices)
+
+
+def pin_failed(ctx: Context) -> TransitionResult:
+    """No PIN after the SMA's own repeats: another round, within the call's attempts."""
+    if ctx.event.error_type in PROMPT_ERRORS:
+        return failed_end(ctx)
+    tries = ctx.state.tries + 1
+    if tries >= ctx.config.dial_max_attempts:
+        return end_politely(ctx, f"no PIN entered after {tries} attempts", Prompt.NO_VALID_NUMBER)
+    call_id = ctx.event.leg_a.call_id
+    return TransitionResult(
+        [ctx.prompt(Prompt.DIGITS_NOT_UNDERSTOOD, call_id), _ask_for_pin(ctx, call_id)],
+        ctx.state.with_(tries=tries),
+        log=f"no PIN received: asking again ({tries})",
+    )
+
+
+# --- the number to dial --------------------------------------------------------------------------
 
 
 def _ask_for_number(ctx: Context, call_id: str) -> Action:
@@ -211,6 +360,9 @@ def digits_entered(ctx: Context) -> TransitionResult:
     number = to_e164(digits, ctx.config.default_country_code)
     if number is None or number in (ctx.state.owner, ctx.state.sma):
         return _retry_or_give_up(ctx, Prompt.INVALID_NUMBER, f"cannot call {digits!r}")
+    refused = _refused_dial_out(ctx, number)
+    if refused is not None:
+        return refused
     leg_a = ctx.event.leg_a
     return TransitionResult(
         [
@@ -223,6 +375,32 @@ def digits_entered(ctx: Context) -> TransitionResult:
         ctx.state.with_(phase=Phase.CONNECTING, other=number),
         log=f"bridging to {number}",
     )
+
+
+def _refused_dial_out(ctx: Context, number: str) -> TransitionResult | None:
+    """None when this call may dial ``number``: only an owner verified in this call (caller id,
+    and PIN when set), to an allowed destination, under the daily limits."""
+    decision = authorize_dial_out(
+        CallOwner.decode(ctx.state.call_owner),
+        number,
+        usage=UsageStore.configured(),
+        now=_epoch(ctx.now),
+    )
+    if decision.refusal is None:
+        return None
+    reason = f"dial-out to {number} refused: {decision.reason}"
+    if decision.refusal is Refusal.NOT_VERIFIED:
+        return end_politely(ctx, reason)
+    if decision.refusal is Refusal.LIMIT:
+        ended = end_politely(ctx, reason, prompt=Prompt.LIMIT_REACHED)
+        notice = Notice(Kind.LIMIT_REACHED, reason, {"destination": number})
+        return TransitionResult(ended.actions, ended.state, ended.record, ended.log, (notice,))
+    retry = _retry_or_give_up(ctx, Prompt.DESTINATION_REFUSED, reason)
+    notice = Notice(Kind.DESTINATION_REFUSED, reason, {"destination": number})
+    record = retry.record
+    if retry.state.phase is not Phase.ENDING:  # giving up notes the reason already
+        record = merge_records(record, RecordUpdate(appends=[ctx.note(reason)]))
+    return TransitionResult(retry.actions, retry.state, record, retry.log, (notice,))
 
 
 # Documented validation errors of PlayAudioAndGetDigits: asking again would fail again.
@@ -260,7 +438,9 @@ def bridged(ctx: Context) -> TransitionResult:
     leg_a, leg_b = ctx.event.leg_a, ctx.event.leg(Leg.B)
     if leg_b is None:
         raise InvalidEventError("CallAndBridge succeeded but Participants has no LEG-B")
-    state = ctx.state.with_(phase=Phase.BRIDGED, recorded_call_id=leg_a.call_id)
+    state = ctx.state.with_(
+        phase=Phase.BRIDGED, recorded_call_id=leg_a.call_id, call_owner=_with_bridge_time(ctx)
+    )
     ctx = ctx.with_state(state)
     actions = ctx.rearm()
     if not ctx.config.auto_start:
@@ -274,6 +454,21 @@ def bridged(ctx: Context) -> TransitionResult:
     start = Request(Command.START, "auto", ctx.event.sequence)
     state = state.with_(pending=Pending(inflight=start).encode())
     return TransitionResult(actions, state, log="bridged; starting the recording on LEG-A")
+
+
+def _with_bridge_time(ctx: Context) -> str:
+    """The call owner with the dial-out's bridge time, from which its minutes are counted."""
+    call_owner = CallOwner.decode(ctx.state.call_owner)
+    if call_owner is None or ctx.state.direction is not Direction.OUTBOUND:
+        return ctx.state.call_owner
+    return call_owner.with_(bridged_at=int(_epoch(ctx.now))).encode()
+
+
+def _talk_seconds(ctx: Context) -> int:
+    call_owner = CallOwner.decode(ctx.state.call_owner)
+    if call_owner is None or not call_owner.bridged_at:
+        return 0
+    return max(0, round(_epoch(ctx.now)) - call_owner.bridged_at)
 
 
 def bridge_failed(ctx: Context) -> TransitionResult:
@@ -347,6 +542,10 @@ TRANSITIONS: Final[dict[Key, Handler]] = {
     (ANY, E.NEW_OUTBOUND_CALL, ANY): acknowledge,  # documented: the response is ignored
     (ANY, E.RINGING, ANY): acknowledge,
     (ANY, E.CALL_ANSWERED, ANY): outbound_call_answered,
+    (P.PIN, E.ACTION_SUCCESSFUL, A.PLAY_AUDIO_AND_GET_DIGITS): pin_entered,
+    (P.PIN, E.ACTION_FAILED, A.PLAY_AUDIO_AND_GET_DIGITS): pin_failed,
+    (P.PIN, E.ACTION_FAILED, ANY): failed_end,
+    (P.PIN, E.CALL_UPDATE_REQUESTED, ANY): update_too_early,
     (P.COLLECTING, E.ACTION_SUCCESSFUL, A.PLAY_AUDIO_AND_GET_DIGITS): digits_entered,
     (P.COLLECTING, E.ACTION_FAILED, A.PLAY_AUDIO_AND_GET_DIGITS): digits_failed,
     (P.COLLECTING, E.ACTION_FAILED, ANY): failed_end,

@@ -19,7 +19,7 @@ from chalicelib.channels import Leg
 from chalicelib.errors import CallRecError
 from chalicelib.sma import actions as act
 from chalicelib.sma import config as sma_config
-from chalicelib.sma import flow, records, recovery
+from chalicelib.sma import flow, owner_effects, records, recovery
 from chalicelib.sma.actions import Action
 from chalicelib.sma.config import PROMPTS_BUCKET
 from chalicelib.sma.context import Context
@@ -69,6 +69,9 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
             outcome.log,
         )
     _write_record(transaction_id, outcome.record)
+    owner_effects.apply(
+        transaction_id, outcome.state.call_owner, outcome.security, outcome.talk_seconds
+    )
     return response
 
 

@@ -21,3 +21,11 @@ class Prompt(StrEnum):
     RECORDING_COMMAND_FAILED = "recording-command-failed.wav"
     RECORDING_FAILED = "recording-failed.wav"
     APOLOGY = "apology.wav"
+    # the owner directory and dial-out protection (chalicelib.owners)
+    NOT_IN_SERVICE = "not-in-service.wav"
+    ENTER_PIN = "enter-pin.wav"
+    WRONG_PIN = "wrong-pin.wav"
+    TOO_MANY_WRONG_PINS = "too-many-wrong-pins.wav"
+    DIAL_OUT_LOCKED = "dial-out-locked.wav"
+    DESTINATION_REFUSED = "destination-refused.wav"
+    LIMIT_REACHED = "limit-reached.wav"

@@ -18,6 +18,7 @@ rec        RecordingState
 tries      numbers the owner entered that could not be called
 recleg     CallId of the recorded leg (LEG-A)
 pending    the recording request in flight and the ones queued (chalicelib.sma.requests)
+own        the call's owner (chalicelib.owners.call_owner): id, limits, verified
 =========  ================================================================
 """
 
@@ -38,6 +39,7 @@ MAX_VALUE_CHARS = 1024
 
 class Phase(StrEnum):
     NEW = "new"  # no attributes yet: the first event of the transaction
+    PIN = "pin"  # the owner is asked for their dial-out PIN
     COLLECTING = "collecting"  # owner is asked for the number to dial
     CONNECTING = "connecting"  # CallAndBridge under way
     BRIDGED = "bridged"  # both parties connected
@@ -56,6 +58,7 @@ class CallState:
     tries: int = 0
     recorded_call_id: str = ""
     pending: str = ""
+    call_owner: str = ""  # chalicelib.owners.call_owner.CallOwner, encoded
 
     def with_(self, **changes: object) -> CallState:
         """A copy with ``changes`` (a frozen dataclass copied without ``dataclasses.replace``,
@@ -80,6 +83,7 @@ class CallState:
             "tries": str(self.tries),
             "recleg": self.recorded_call_id,
             "pending": self.pending,
+            "own": self.call_owner,
         }
         # Empty values are left out; the handler sends a key that was set before and is now
         # empty as "" (see with_cleared_keys), since leaving a key out does not clear it.
@@ -106,6 +110,7 @@ class CallState:
                 tries=int(get("tries") or 0),
                 recorded_call_id=get("recleg", ""),
                 pending=get("pending", ""),
+                call_owner=get("own", ""),
             )
         except (ValueError, KeyError) as error:
             raise InvalidEventError(
@@ -115,7 +120,10 @@ class CallState:
         return state
 
     def describe(self) -> dict[str, object]:
-        return {k: str(v) if isinstance(v, StrEnum) else v for k, v in asdict(self).items()}
+        """For logs: the call owner shown as set or not (it may hold a PIN hash)."""
+        described = {k: str(v) if isinstance(v, StrEnum) else v for k, v in asdict(self).items()}
+        described["call_owner"] = "set" if self.call_owner else ""
+        return described
 
 
 # Value -> member, a dict lookup instead of an Enum call on every invocation (a miss is a KeyError,
@@ -140,6 +148,7 @@ ATTRIBUTE_KEYS: Final = (
     "tries",
     "recleg",
     "pending",
+    "own",
 )
 
 

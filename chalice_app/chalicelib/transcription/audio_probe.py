@@ -1,10 +1,14 @@
-"""Read the channel count of a recording from its first bytes, without decoding any audio.
+"""Read the format, channel count and sample rate of a recording from its first bytes, without
+decoding any audio.
 
 WAV: the RIFF ``fmt `` chunk holds the channel count (WAVE_FORMAT_EXTENSIBLE keeps it in the
 same place); the chunk list is walked from the first read and, when a chunk before ``fmt `` (a
 large ``LIST``, say) runs past it, with further ranged reads at each chunk header. Ogg: the
 first page carries the codec identification header: ``OpusHead``
 (channel count at byte 9) or Vorbis (``\\x01vorbis``, channel count at byte 11).
+:meth:`AudioInfo.describe` is the media line of the call report ("Ogg/Opus, 48000 Hz, 2
+channels"): the transcription Lambda writes it into the call record from this probe, the one
+reading of the header.
 """
 
 from __future__ import annotations
@@ -19,6 +23,10 @@ from chalicelib.recording_keys import AudioFormat
 PROBE_BYTES = 8192  # one ranged read: every RIFF layout Chime writes, and one Ogg page
 CHUNK_HEADER = 8  # RIFF chunk: 4-byte id, 4-byte little-endian size
 FMT_BYTES = 16  # the PCM part of a fmt chunk: format, channels, rate, byte rate, align, bits
+FMT_EXTENSIBLE_BYTES = 26  # ... then cbSize, valid bits, channel mask, the sub-format's tag
+WAVE_FORMAT_EXTENSIBLE = 0xFFFE  # the real format tag is the sub-format GUID's first 2 bytes
+# WAVE format tags (RFC 2361) a recorder may write; Chime writes PCM.
+WAV_CODECS = {1: "PCM", 3: "IEEE float", 6: "A-law", 7: "mu-law"}
 MAX_CHUNKS = 64  # chunks walked before the fmt chunk before the file counts as unreadable
 
 # ``read_at(offset, length)``: up to ``length`` bytes of the object from ``offset`` (a ranged
@@ -32,10 +40,18 @@ class AudioInfo:
     channels: int
     sample_rate: int
     byte_rate: int = 0  # WAV: average bytes per second, from the fmt chunk (0 when unknown)
+    codec: str = ""  # "PCM 16-bit", "Opus", "Vorbis", ... ('' when unknown)
 
     @property
     def is_mono(self) -> bool:
         return self.channels == 1
+
+    def describe(self) -> str:
+        """The container, codec, sample rate and channels: "WAV/PCM 16-bit, 8000 Hz, 2 channels"."""
+        container = "WAV" if self.audio_format is AudioFormat.WAV else "Ogg"
+        kind = f"{container}/{self.codec}" if self.codec else container
+        plural = "" if self.channels == 1 else "s"
+        return f"{kind}, {self.sample_rate} Hz, {self.channels} channel{plural}"
 
     def seconds_for(self, size: int) -> float | None:
         """Duration of ``size`` bytes of audio at the declared byte rate (None when unknown)."""
@@ -65,7 +81,8 @@ def _probe_wav(head: bytes, read_at: Reader) -> AudioInfo:
         (size,) = struct.unpack_from("<I", header, 4)
         body = offset + CHUNK_HEADER
         if chunk_id == b"fmt ":
-            return _fmt_chunk(_bytes_at(head, read_at, body, FMT_BYTES), size)
+            wanted = FMT_EXTENSIBLE_BYTES if size >= FMT_EXTENSIBLE_BYTES else FMT_BYTES
+            return _fmt_chunk(_bytes_at(head, read_at, body, wanted), size)
         offset = body + size + (size & 1)  # chunks are padded to an even size
     raise _corrupt("WAV", f"no fmt chunk among its first {MAX_CHUNKS} chunks")
 
@@ -73,8 +90,14 @@ def _probe_wav(head: bytes, read_at: Reader) -> AudioInfo:
 def _fmt_chunk(fmt: bytes, size: int) -> AudioInfo:
     if size < FMT_BYTES or len(fmt) < FMT_BYTES:
         raise _corrupt("WAV", "its fmt chunk is truncated")
-    _, channels, rate, byte_rate = struct.unpack_from("<HHII", fmt)
-    return _checked(AudioFormat.WAV, channels, rate, byte_rate)
+    tag, channels, rate, byte_rate = struct.unpack_from("<HHII", fmt)
+    (bits,) = struct.unpack_from("<H", fmt, 14)
+    if tag == WAVE_FORMAT_EXTENSIBLE and len(fmt) >= FMT_EXTENSIBLE_BYTES:
+        (tag,) = struct.unpack_from("<H", fmt, 24)
+    codec = WAV_CODECS.get(tag, f"format 0x{tag:04x}")
+    if bits:
+        codec += f" {bits}-bit"
+    return _checked(AudioFormat.WAV, channels, rate, byte_rate, codec)
 
 
 def _bytes_at(head: bytes, read_at: Reader, offset: int, length: int) -> bytes:
@@ -97,18 +120,20 @@ def _probe_ogg(head: bytes) -> AudioInfo:
     if packet.startswith(b"OpusHead") and len(packet) >= 19:
         channels = packet[9]
         (rate,) = struct.unpack_from("<I", packet, 12)
-        return _checked(AudioFormat.OGG, channels, rate or 48000)
+        return _checked(AudioFormat.OGG, channels, rate or 48000, codec="Opus")
     if packet.startswith(b"\x01vorbis") and len(packet) >= 16:
         channels = packet[11]
         (rate,) = struct.unpack_from("<I", packet, 12)
-        return _checked(AudioFormat.OGG, channels, rate)
+        return _checked(AudioFormat.OGG, channels, rate, codec="Vorbis")
     raise _corrupt("Ogg", "its first packet is neither an OpusHead nor a Vorbis header")
 
 
-def _checked(audio_format: AudioFormat, channels: int, rate: int, byte_rate: int = 0) -> AudioInfo:
+def _checked(
+    audio_format: AudioFormat, channels: int, rate: int, byte_rate: int = 0, codec: str = ""
+) -> AudioInfo:
     if channels < 1 or rate < 1:
         raise _corrupt(audio_format.value.upper(), f"it declares {channels} channels at {rate} Hz")
-    return AudioInfo(audio_format, channels, rate, byte_rate)
+    return AudioInfo(audio_format, channels, rate, byte_rate, codec)
 
 
 def _corrupt(kind: str, why: str) -> UnprocessableRecordingError:

@@ -50,7 +50,7 @@ RECORDING_METADATA = (
 )
 
 
-class Outcome(StrEnum):
+class TranscriptionOutcome(StrEnum):
     STARTED = "started"
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
@@ -62,7 +62,7 @@ class Outcome(StrEnum):
 @dataclass(frozen=True)
 class RecordResult:
     key: str
-    outcome: Outcome
+    outcome: TranscriptionOutcome
     job_name: str = ""
     detail: str = ""
 
@@ -140,13 +140,13 @@ def _process(
             text = f"recording {key} is missing (deleted before it could be transcribed)"
             logger.error(text)
             records.note(recording.transaction_id, text)
-            return RecordResult(key, Outcome.MISSING, detail=text)
+            return RecordResult(key, TranscriptionOutcome.MISSING, detail=text)
         return _transcribe(records, config, target, head)
     except UnprocessableRecordingError as error:
         text = f"recording {key} was not transcribed: {error}"
         logger.error(text)
         records.note(recording.transaction_id, text)
-        return RecordResult(key, Outcome.UNPROCESSABLE, detail=str(error))
+        return RecordResult(key, TranscriptionOutcome.UNPROCESSABLE, detail=str(error))
 
 
 def _skip_reason(record: S3EventRecord) -> str:
@@ -182,8 +182,12 @@ def _transcribe(
         call_analytics=kind is jobs.JobKind.CALL_ANALYTICS,
     )
     started = jobs.start(kind, request)
-    _record_start(records, target, head=head, call_record=call_record, started=started, notes=notes)
-    outcome = Outcome.DUPLICATE if started.already_existed else Outcome.STARTED
+    _record_start(
+        records, target, _Start(head, info, started), call_record=call_record, notes=notes
+    )
+    outcome = (
+        TranscriptionOutcome.DUPLICATE if started.already_existed else TranscriptionOutcome.STARTED
+    )
     logger.info("%s %s job %s for %s", outcome.value, kind.value, started.name, target.key)
     return RecordResult(target.key, outcome, job_name=started.name)
 
@@ -253,21 +257,36 @@ def _channel_roles(call_record: Mapping[str, Any] | None, notes: list[str]) -> j
     return jobs.ChannelRoles(agent_channel=owner_channel(direction, leg))
 
 
+@dataclass(frozen=True)
+class _Start:
+    """What is known once a job is submitted: the object's head, its probed format, the job."""
+
+    head: _ObjectHead
+    info: audio_probe.AudioInfo
+    job: jobs.StartedJob
+
+
 def _record_start(
     records: CallRecords,
     target: _Object,
+    start: _Start,
     *,
-    head: _ObjectHead,
     call_record: Mapping[str, Any] | None,
-    started: jobs.StartedJob,
     notes: list[str],
 ) -> None:
     bucket, recording = target.bucket, target.recording
+    head, started = start.head, start.job
     tx = recording.transaction_id
     recorded = call_record or {}
+    media = {jobs.media_attribute(started.name): start.info.describe()}
     if started.already_existed and recorded.get("transcription_job"):
-        return  # a duplicate event: the first delivery recorded everything
+        # A duplicate event: the first delivery recorded the call's recording; this job's own
+        # media line is written when missing (a first delivery that died before its record).
+        if not media.keys() <= recorded.keys():
+            records.update(tx, media)
+        return
     values: dict[str, Any] = {
+        **media,
         "recording_bucket": bucket,
         "recording_key": recording.key,
         "recording_location": f"s3://{bucket}/{recording.key}",
@@ -304,12 +323,12 @@ def _reject(records: CallRecords, bucket: str, key: str, error: CallRecError) ->
             {"recording_bucket": bucket, "recording_key": key, "rejection": error.code},
         )
         records.note(record_id, text)
-    return RecordResult(key, Outcome.REJECTED, detail=str(error))
+    return RecordResult(key, TranscriptionOutcome.REJECTED, detail=str(error))
 
 
 def _ignored(key: str, why: str) -> RecordResult:
     logger.info("ignored %s: %s", key, why)
-    return RecordResult(key, Outcome.IGNORED, detail=why)
+    return RecordResult(key, TranscriptionOutcome.IGNORED, detail=why)
 
 
 def _head(bucket: str, key: str) -> _ObjectHead | None:

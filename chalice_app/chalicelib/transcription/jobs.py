@@ -73,6 +73,13 @@ def job_name(bucket: str, key: str, version_id: str = "") -> str:
     return f"{JOB_NAME_PREFIX}{readable[:room]}-{digest}"
 
 
+def media_attribute(job_name: str) -> str:
+    """The call record attribute with the probed format of the recording ``job_name`` reads
+    ("Ogg/Opus, 48000 Hz, 2 channels"): the report's media line. Keyed by job, as each
+    recording of a call (a new leg, the media insights path) is its own job."""
+    return f"media#{job_name}"
+
+
 def require_data_access_role(config: TranscriptionConfig) -> None:
     """Call Analytics (every stereo recording) cannot start without the data access role."""
     if not config.data_access_role_arn:

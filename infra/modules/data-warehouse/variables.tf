@@ -13,6 +13,14 @@ variable "name_prefix" {
     condition     = can(regex("^[A-Za-z][A-Za-z0-9-]{0,31}$", var.name_prefix))
     error_message = "name_prefix must start with a letter and hold at most 32 letters, digits or hyphens."
   }
+
+  # Firehose delivery stream names are 1-64 characters (Firehose API Reference,
+  # CreateDeliveryStream: DeliveryStreamName); the longest here is
+  # NAME_PREFIX-media-insights-metadata-warehouse (34 characters after the prefix).
+  validation {
+    condition     = length(var.name_prefix) <= 30
+    error_message = "name_prefix must be at most 30 characters: NAME_PREFIX-media-insights-metadata-warehouse must fit the 64 characters of a Firehose delivery stream name."
+  }
 }
 
 variable "metadata_stream_arn" {

@@ -138,9 +138,15 @@ resource "aws_iam_role" "resource_access" {
 # Only what the S3 recording sink and the Kinesis data stream sink need (documented policies
 # "S3RecordingSink policy" and "KinesisDataStreamSink policy"), scoped to this module's resources.
 data "aws_iam_policy_document" "resource_access" {
+  # "Using the call analytics resource access role for the Amazon Chime SDK"
+  # (https://docs.aws.amazon.com/chime-sdk/latest/dg/call-analytics-resource-access-role.html):
+  # the minimum policy reads the streams with GetDataEndpoint and GetMedia, the S3RecordingSink
+  # policy adds ListFragments and GetMediaForFragmentList. The guide grants them on stream/Chime*;
+  # here only this Voice Connector's streams. Its transcribe:* statements are for the Transcribe
+  # processors, which this configuration does not have.
   statement {
     sid       = "ReadThisVoiceConnectorsStreams"
-    actions   = ["kinesisvideo:GetDataEndpoint", "kinesisvideo:ListFragments", "kinesisvideo:GetMediaForFragmentList"]
+    actions   = ["kinesisvideo:GetDataEndpoint", "kinesisvideo:GetMedia", "kinesisvideo:ListFragments", "kinesisvideo:GetMediaForFragmentList"]
     resources = [local.kvs_streams]
   }
 
@@ -169,10 +175,25 @@ data "aws_iam_policy_document" "resource_access" {
     resources = [local.stream_arn]
   }
 
+  # The S3 recording sink writes SSE-KMS objects under the bucket key. S3 asks whoever uploads
+  # an SSE-KMS object in parts for kms:Decrypt as well as kms:GenerateDataKey (S3 User Guide,
+  # "Using server-side encryption with AWS KMS keys (SSE-KMS)", multipart uploads); the guide's
+  # S3RecordingSink policy shows only GenerateDataKey, but a long call's recording may well go
+  # up in parts, and a refused part loses the recording.
   dynamic "statement" {
-    for_each = compact([var.recordings_kms_key_arn, var.kms_key_arn])
+    for_each = var.recordings_kms_key_arn == null ? [] : [var.recordings_kms_key_arn]
     content {
-      sid       = "EncryptWith${statement.key}"
+      sid       = "EncryptRecordings"
+      actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  # The Kinesis data stream sink encrypts records with the stream's key.
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "EncryptMetadataRecords"
       actions   = ["kms:GenerateDataKey"]
       resources = [statement.value]
     }
@@ -348,17 +369,25 @@ resource "aws_lambda_event_source_mapping" "recording_metadata" {
 
 locals {
   function_statements = {
-    # CreateMediaInsightsPipeline is authorized on the configuration it names
-    # (media-insights-pipeline-configuration/${ConfigurationName}); the pipeline it creates is a
-    # media-pipeline. No Tags are sent, so no chime:TagResource.
+    # Service Authorization Reference, "Actions, resources, and condition keys for Amazon Chime":
+    # CreateMediaInsightsPipeline has one resource type, the configuration it names
+    # (media-insights-pipeline-configuration/${ConfigurationName}), and two dependent actions of
+    # the caller: chime:TagResource (only when Tags are sent; none are) and
+    # kinesisvideo:DescribeStream on the source streams it names. The pipeline service reads the
+    # streams themselves as the resource access role (GetMedia, ListFragments, ...), not as the
+    # caller.
     media_insights_streaming_status = [
-      { sid = "CreatePipelines", actions = ["chime:CreateMediaInsightsPipeline"], resources = [local.configuration_arn, local.pipelines] },
+      { sid = "CreatePipelines", actions = ["chime:CreateMediaInsightsPipeline"], resources = [local.configuration_arn] },
+      { sid = "DescribeSourceStreams", actions = ["kinesisvideo:DescribeStream"], resources = [local.kvs_streams] },
       { sid = "DeletePipelines", actions = ["chime:DeleteMediaPipeline"], resources = [local.pipelines] },
     ]
     media_insights_state_change = []
     media_insights_recording_metadata = concat(
       [
-        { sid = "ReadMetadataStream", actions = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:ListStreams"], resources = [local.stream_arn] },
+        # What Lambda's Kinesis event source mapping reads as the function's role. Not
+        # kinesis:ListStreams: it has no resource type (Service Authorization Reference,
+        # "Amazon Kinesis Data Streams"), so on a stream ARN it granted nothing.
+        { sid = "ReadMetadataStream", actions = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"], resources = [local.stream_arn] },
       ],
       # Reading a KMS-encrypted stream needs kms:Decrypt; the failure queue's grant (same key)
       # comes from the function-role module.

@@ -84,6 +84,9 @@ ACTIONS_WITHOUT_RESOURCE_TYPES = frozenset(
         "transcribe:startcallanalyticsstreamtranscription",
         "transcribe:listcallanalyticsjobs",
         "transcribe:listtranscriptionjobs",
+        # AWS X-Ray (list_awsx-ray.html): the trace writes every traced function needs.
+        "xray:puttracesegments",
+        "xray:puttelemetryrecords",
     }
 )
 

@@ -9,6 +9,8 @@ Other settings in the config file (timeouts, memory, other stages) are kept as t
 
 What ``chalice deploy`` needs from the stage, and where each comes from:
 
+* the function names Chalice will use (APP-STAGE-NAME) must be the ones Terraform made the log
+  groups and log grants for (``lambda_function_names``); another stage or app name is refused;
 * every function app.py declares has its own role (``lambda_functions.NAME.iam_role_arn``);
   Chalice also insists on a stage-level ``iam_role_arn`` when ``manage_iam_role`` is false
   ("When 'manage_iam_role' is set to false, you must provide an 'iam_role_arn'"). It is the SMA
@@ -132,6 +134,7 @@ def apply_outputs(
         )
     environment = _string_map(outputs["lambda_environment"], "lambda_environment")
     roles = _checked_roles(_string_map(outputs["function_role_arns"], "function_role_arns"))
+    _check_function_names(outputs, str(config.get("app_name", "callrec")), stage)
     media_insights = _media_insights_enabled(roles)
     if not media_insights:
         environment[MEDIA_INSIGHTS_SWITCH] = "disabled"
@@ -186,6 +189,27 @@ def _checked_roles(roles: dict[str, str]) -> dict[str, str]:
             hint="chalice deploy would deploy them without one; apply infra/ (call-analytics)",
         )
     return roles
+
+
+def _check_function_names(outputs: Mapping[str, Any], app_name: str, stage: str) -> None:
+    """Refuse a stage whose functions Chalice would name differently from Terraform.
+
+    Chalice deploys a function as APP-STAGE-NAME. Terraform created each role's log group as
+    /aws/lambda/<lambda_function_names[NAME]> and granted writes to that group only (no
+    logs:CreateLogGroup), so a function deployed under another name could not log at all.
+    """
+    if "lambda_function_names" not in outputs:
+        return
+    names = _string_map(outputs["lambda_function_names"], "lambda_function_names")
+    for function, deployed in sorted(names.items()):
+        chalice_name = f"{app_name}-{stage}-{function}"
+        if deployed != chalice_name:
+            raise ChaliceConfigError(
+                f"stage {stage!r} of app {app_name!r} would deploy {function} as "
+                f"{chalice_name}, but Terraform made its role and log group for {deployed}",
+                hint="pass the --stage Terraform was applied with (var.chalice_stage), or apply "
+                "infra/ with -var chalice_stage=STAGE -var chalice_app_name=APP",
+            )
 
 
 def _media_insights_enabled(roles: Mapping[str, str]) -> bool:

@@ -20,6 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from callrec import aws_options
+from callrec.terminal import add_format_argument
 from chalicelib.errors import CallRecError
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -238,7 +239,7 @@ def register(subparsers: Any) -> None:
     order_parser.add_argument(
         "--poll-interval", type=float, default=5.0, help="seconds between polls"
     )
-    order_parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_format_argument(order_parser, json_alias=True)
     aws_options.add_arguments(order_parser)
     order_parser.set_defaults(handler=_order_command)
 
@@ -247,7 +248,7 @@ def register(subparsers: Any) -> None:
     list_parser.add_argument(
         "--product-type", choices=["VoiceConnector", "SipMediaApplicationDialIn"]
     )
-    list_parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    add_format_argument(list_parser, json_alias=True)
     aws_options.add_arguments(list_parser)
     list_parser.set_defaults(handler=_list_command)
 
@@ -279,7 +280,7 @@ def _order_command(args: argparse.Namespace) -> int:
         return 1
     wait = Wait(timeout=args.timeout, poll_interval=args.poll_interval)
     result = order(client, numbers, name=args.name, wait=wait)
-    if args.json:
+    if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(f"order {result.order_id}: {result.status.value}")
@@ -299,7 +300,7 @@ def _order_command(args: argparse.Namespace) -> int:
 def _list_command(args: argparse.Namespace) -> int:
     aws_options.configure(args)
     numbers = list(list_numbers(voice_client(), status=args.status, product_type=args.product_type))
-    if args.json:
+    if args.format == "json":
         print(json.dumps(numbers, indent=2, default=str))
     else:
         for number in numbers:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from callrec.errors import UsageError
+from callrec.terminal import progress
 from chalicelib.errors import TranscriptError
 
 
@@ -58,7 +59,12 @@ def run(args: argparse.Namespace) -> int:
         other_number=args.other_number,
         started_at=_timestamp(args.started_at),
     )
-    rendered = render(parse_document(data), context, report_format)
+    document = parse_document(data)
+    turns = len(document.get("Transcript") or document.get("results", {}).get("items") or [])
+    progress(
+        f"rendering the {report_format.value} report of {args.transcript.name} ({turns} turns)"
+    )
+    rendered = render(document, context, report_format)
     if output is None:
         sys.stdout.buffer.write(rendered)
         return 0

@@ -94,7 +94,17 @@ class DoctorContext:
         )
         if response is None:
             raise CheckFailedError(f"the role {role_arn} does not exist", "apply infra/ again")
-        return str(response["EvaluationResults"][0]["EvalDecision"])
+        result = response["EvaluationResults"][0]
+        decision = str(result["EvalDecision"])
+        missing = result.get("MissingContextValues") or []
+        if decision != "allowed" and missing:
+            # The simulation was not told the condition keys the policy tests (IAM API reference,
+            # EvaluationResult.MissingContextValues): the real request may carry them.
+            raise CannotCheckError(
+                f"IAM cannot simulate {action} for {role_arn} without {', '.join(missing)}",
+                "check that permission by hand (its policy has conditions the doctor cannot fill)",
+            )
+        return decision
 
 
 def read(what: str, operation: Any, /, **params: Any) -> Any:

@@ -15,16 +15,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+# The function sets chalice-config writes a stage for: the doctor reads the same stage.
+from callrec.commands.chalice_config import CORE_FUNCTIONS, MEDIA_INSIGHTS_FUNCTIONS
 from chalicelib.errors import CallRecError
 from chalicelib.sma.prompts import Prompt
-
-CORE_FUNCTIONS = ("sma_handler", "start_transcription", "render_report")
-MEDIA_INSIGHTS_FUNCTIONS = (
-    "media_insights_streaming_status",
-    "media_insights_state_change",
-    "media_insights_recording_metadata",
-    "stop_media_insights_pipeline",
-)
 
 
 class DeploymentError(CallRecError):
@@ -46,6 +40,7 @@ class MediaInsights:
     start_mode: str  # lambda | voice_connector
     metadata_stream_name: str | None
     resource_access_role_arn: str | None
+    sink_format: str = "Wav"  # the S3 recording sink's RecordingFileFormat: Wav | Opus
 
 
 @dataclass(frozen=True)
@@ -166,6 +161,7 @@ def _media_insights(
         metadata_stream_name=environment.get("MEDIA_INSIGHTS_METADATA_STREAM")
         or _text(outputs.get("metadata_stream_name")),
         resource_access_role_arn=_text(outputs.get("resource_access_role")),
+        sink_format=environment.get("MEDIA_INSIGHTS_SINK_FORMAT") or "Wav",
     )
 
 

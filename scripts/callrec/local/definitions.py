@@ -153,14 +153,27 @@ def _where(expression: str, parsed: Any, source: _Source) -> str:
 
 
 def _resource_name(
-    module: str, resource_type: str, inputs: Mapping[str, Any], modules: Path = MODULES_DIR
+    module: str,
+    resource_type: str,
+    inputs: Mapping[str, Any],
+    modules: Path = MODULES_DIR,
+    *,
+    address: str | None = None,
 ) -> str:
+    """The ``name`` of the first ``resource_type`` of ``module`` (of ``resource_type.address``
+    when given)."""
     from callrec.audit.sources.terraform import Instance, TerraformReader
 
     parsed = _parsed(modules / module)
     instance = Instance(TerraformReader(modules / module), parsed, "", {}, None, inputs=inputs)
     for block in parsed.blocks:
-        if block.kind == "resource" and block.type == resource_type and "name" in block.body:
+        wanted = address is None or block.name == address
+        if (
+            block.kind == "resource"
+            and block.type == resource_type
+            and "name" in block.body
+            and wanted
+        ):
             value = instance.value(block.body["name"])
             if isinstance(value, str):
                 return value
@@ -247,6 +260,15 @@ def load(
         transcribe_role_name=_resource_name("call-analytics", "aws_iam_role", names, modules),
         recordings_policy=recordings_policy,
         prompts_policy=prompts_policy,
+    )
+
+
+def owner_table_names() -> tuple[str, str]:
+    """(directory, usage) table names as infra/modules/owner-directory names them."""
+    names = {"name_prefix": NAME_PREFIX}
+    return (
+        _resource_name("owner-directory", "aws_dynamodb_table", names, address="this"),
+        _resource_name("owner-directory", "aws_dynamodb_table", names, address="usage"),
     )
 
 

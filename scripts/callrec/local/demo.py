@@ -38,6 +38,7 @@ from callrec.local.sma_runtime import (
 )
 from callrec.local.stack import ACCOUNT_ID, REGION, LocalStack
 from callrec.local.transcribe.server import TranscribeService
+from callrec.simulation.redaction import shown_digits
 from chalicelib.errors import CallRecError
 from chalicelib.report.locations import split_s3_uri
 
@@ -143,6 +144,7 @@ def run(options: DemoOptions, progress: Progress = print) -> DemoResult:
                 f"[setup] moto {stack.endpoints['s3']}, "
                 f"transcribe {stack.endpoints['transcribe']}; "
                 f"buckets, table, topic and {len(delivery.sources)} event sources from the app"
+                + _owners_line(scenario)
             )
             _Pipeline(
                 options, scenario, definitions, stack, delivery, provisioned, result, progress
@@ -391,6 +393,14 @@ class _Pipeline:
             self.result.notes.append(f"{failed.function} failed: {failed.error}")
 
 
+def _owners_line(scenario: Any) -> str:
+    owners = getattr(scenario, "owners", ())
+    if not owners:
+        return ""
+    listed = ", ".join(f"{o.owner_id} on {o.sma_number}" for o in owners)
+    return f"; owner directory of {len(owners)} ({listed}), PINs hashed"
+
+
 def invocation_lines(steps: Sequence[Any]) -> list[str]:
     """One line per invocation of the SMA handler: time, event, and the actions it returned.
 
@@ -409,7 +419,7 @@ def invocation_lines(steps: Sequence[Any]) -> list[str]:
         if step.event_type == "HANGUP":
             about = [f"{(data.get('Parameters') or {}).get('ParticipantTag', 'a leg')} hung up"]
         if data.get("ReceivedDigits"):
-            about.append(f"digits {data['ReceivedDigits']}")
+            about.append(f"digits {shown_digits(data)}")
         if data.get("ErrorType") or data.get("Error"):
             about.append(str(data.get("Error") or data.get("ErrorType")))
         arguments = (data.get("Parameters") or {}).get("Arguments")

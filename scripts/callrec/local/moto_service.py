@@ -1,5 +1,5 @@
 """moto in server mode on a free loopback port: S3, DynamoDB, SNS, SQS, EventBridge, Kinesis,
-KMS."""
+KMS, STS and Cognito IdP."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ MOTO_SERVICES: tuple[str, ...] = (
     "kinesis",
     "kms",
     "sts",
+    "cognito-idp",  # the console's user pool: real JWTs signed with the pool's keys (JWKS)
 )
 START_ATTEMPTS = 5
 READY_TIMEOUT_S = 10.0

@@ -3,17 +3,20 @@
 Buckets with their policies, the prompts uploaded from infra/prompts/ with the content type
 PlayAudio requires, the call records table (key ``transaction_id``, TTL on ``expires_at``), the
 notification topic with a local inbox queue subscribed (so the demo can show the notification
-text), and the dead-letter queue.
+text), the dead-letter queue, and (for a scenario with ``owners:``) the owner directory.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from callrec.local.definitions import PROMPTS_DIR, Definitions
+from callrec.local.definitions import PROMPTS_DIR, Definitions, owner_table_names
+from callrec.local.owner_tables import create_owner_tables, seed
 from chalicelib.call_records import OWNER_INDEX
+from chalicelib.owners.model import Owner
 
 
 @dataclass(frozen=True)
@@ -127,4 +130,21 @@ def app_environment(definitions: Definitions, provisioned: Provisioned) -> dict[
             f"arn:aws:iam::{definitions.account_id}:role/{definitions.transcribe_role_name}"
         ),
         "TRANSCRIBE_LANGUAGE_CODE": "en-US",
+        # Owner security events go to the local EventBridge (moto), as Terraform's default does.
+        "SECURITY_EVENT_BUS": "default",
     }
+
+
+def provision_owners(client: Any, owners: Sequence[Owner]) -> dict[str, str]:
+    """Create the owner directory and usage tables, write ``owners`` into the directory, and
+    return the environment the SMA handler gets from Terraform for them."""
+    env = owner_environment()
+    create_owner_tables(client("dynamodb"), env["OWNER_DIRECTORY_TABLE"], env["OWNER_USAGE_TABLE"])
+    seed(env["OWNER_DIRECTORY_TABLE"], owners)
+    return env
+
+
+def owner_environment() -> dict[str, str]:
+    """The owner directory's part of the environment Terraform gives the SMA handler."""
+    directory_table, usage_table = owner_table_names()
+    return {"OWNER_DIRECTORY_TABLE": directory_table, "OWNER_USAGE_TABLE": usage_table}

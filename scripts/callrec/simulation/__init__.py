@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from callrec import environment
+from callrec.simulation import directory as owner_directory
 from callrec.simulation import expectations
 from callrec.simulation.chime import (
     START_MS,
@@ -32,6 +33,7 @@ from callrec.simulation.chime import (
 )
 from callrec.simulation.executor import ActionExecutor
 from callrec.simulation.scenario import Scenario, ScenarioError, load, parse
+from chalicelib import owners
 from chalicelib.call_records import TABLE_ENV
 from chalicelib.sma import config as sma_config
 
@@ -42,7 +44,7 @@ DEFAULT_ENV = {
     "RECORDINGS_PREFIX": "recordings",
     "PROMPTS_BUCKET": "callrec-prompts",
 }
-HANDLER_ENV = (*sma_config.ENVIRONMENT, TABLE_ENV)  # what the SMA handler reads
+HANDLER_ENV = (*sma_config.ENVIRONMENT, *owners.ENVIRONMENT, TABLE_ENV)  # what the handler reads
 
 
 class Records(StrEnum):
@@ -113,13 +115,12 @@ def run(
         from chalicelib.sma.handler import handle
 
         invoke = handle
-    with _handler_env(scenario, records), _call_records(records):
+    start = START_MS if start_ms is None else start_ms
+    with _handler_env(scenario, records), _call_records(records, scenario):
+        # Counted on the day of the simulated call: the in-process handler reads its clock.
+        owner_directory.provision(scenario, now=start / 1000)
         simulator = ChimeSimulator(
-            scenario,
-            invoke,
-            executor,
-            transaction_id=transaction_id,
-            start_ms=START_MS if start_ms is None else start_ms,
+            scenario, invoke, executor, transaction_id=transaction_id, start_ms=start
         )
         with _simulated_clock(simulator, in_process):
             transcript = simulator.run()
@@ -137,7 +138,11 @@ def _handler_env(scenario: Scenario, records: Records) -> Iterator[None]:
             os.environ.pop(TABLE_ENV, None)
         for name, default in DEFAULT_ENV.items():
             os.environ.setdefault(name, default)
-        os.environ["OWNER_PHONE_NUMBER"] = scenario.owner
+        if scenario.owners:
+            os.environ.pop("OWNER_PHONE_NUMBER", None)
+            os.environ.update(owner_directory.environment(scenario))
+        else:
+            os.environ["OWNER_PHONE_NUMBER"] = scenario.owner
         os.environ.update(scenario.env)
         yield
 
@@ -160,8 +165,11 @@ def _simulated_clock(simulator: ChimeSimulator, in_process: bool) -> Iterator[No
 
 
 @contextmanager
-def _call_records(records: Records) -> Iterator[None]:
-    if records is not Records.MOTO:
+def _call_records(records: Records, scenario: Scenario) -> Iterator[None]:
+    """moto for the call records (MOTO), and for the scenario's directory unless the local
+    stack's endpoints are in use (ENVIRONMENT)."""
+    in_moto = records is Records.MOTO or (bool(scenario.owners) and records is Records.OFF)
+    if not in_moto:
         yield
         return
     try:
@@ -180,13 +188,16 @@ def _call_records(records: Records) -> Iterator[None]:
     aws.reset_clients()
     try:
         with mock_aws():
-            aws.client("dynamodb").create_table(
-                TableName=SIM_TABLE,
-                KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
-                AttributeDefinitions=[{"AttributeName": "transaction_id", "AttributeType": "S"}],
-                BillingMode="PAY_PER_REQUEST",
-            )
-            os.environ[TABLE_ENV] = SIM_TABLE
+            if records is Records.MOTO:
+                aws.client("dynamodb").create_table(
+                    TableName=SIM_TABLE,
+                    KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
+                    AttributeDefinitions=[
+                        {"AttributeName": "transaction_id", "AttributeType": "S"}
+                    ],
+                    BillingMode="PAY_PER_REQUEST",
+                )
+                os.environ[TABLE_ENV] = SIM_TABLE
             yield
     finally:
         environment.restore(saved)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from callrec.simulation.redaction import shown_digits
 from callrec.simulation.scenario import Answer, Scenario
 from chalicelib.recording_keys import key_timestamp
 
@@ -154,15 +155,17 @@ class ActionExecutor:
                 clock = max(clock + prompt, entered.at) + SECONDS_PER_DIGIT * len(entered.digits)
                 digits = entered.digits.rstrip("".join(params.get("TerminatorDigits", ["#"])))
                 if _digits_ok(digits, params):
+                    shown = shown_digits({"ReceivedDigits": digits, "Parameters": params})
                     happenings.append(
-                        (clock - start, f"attempt {attempt}: {leg.tag} entered {digits}")
+                        (clock - start, f"attempt {attempt}: {leg.tag} entered {shown}")
                     )
                     return ActionResult(
                         duration=clock - start,
                         data={"ReceivedDigits": digits},
                         happenings=happenings,
                     )
-                happenings.append((clock - start, f"attempt {attempt}: {digits!r} does not match"))
+                shown = shown_digits({"ReceivedDigits": digits, "Parameters": params})
+                happenings.append((clock - start, f"attempt {attempt}: {shown!r} does not match"))
             if attempt < repeat:
                 clock += failure_prompt
         result = ActionResult.failed(

@@ -132,6 +132,18 @@ def _record(transcript: Transcript) -> list[Result]:
     return results
 
 
+def _notes(transcript: Transcript) -> list[Result]:
+    """``notes_include``: each substring appears in one of the call record's notes."""
+    wanted = transcript.scenario.expect.notes_include
+    if not wanted:
+        return []
+    if transcript.call_record is None:
+        return [Result("notes_include", False, "call records were not enabled")]
+    notes = [str(n.get("text", "")) for n in transcript.call_record.get("notes", [])]
+    missing = [w for w in wanted if not any(w in note for note in notes)]
+    return [Result("notes_include", not missing, f"missing: {missing or 'none'}; notes: {notes}")]
+
+
 CHECKERS: tuple[Checker, ...] = (
     _direction,
     _caller_id,
@@ -142,6 +154,7 @@ CHECKERS: tuple[Checker, ...] = (
     _prompts,
     _legs,
     _record,
+    _notes,
 )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from callrec.simulation.chime import Step, Transcript
 from callrec.simulation.expectations import Result
+from callrec.simulation.redaction import shown_attribute, shown_digits
 
 
 def text(transcript: Transcript, results: list[Result]) -> Iterator[str]:
@@ -47,7 +48,7 @@ def _step_text(step: Step) -> Iterator[str]:
         step.response.get("TransactionAttributes") if isinstance(step.response, Mapping) else None
     )
     if attrs:
-        state = ", ".join(f"{k}={v}" for k, v in attrs.items() if v)
+        state = ", ".join(f"{k}={shown_attribute(k, str(v))}" for k, v in attrs.items() if v)
         yield f"           state: {state}"
     for happening in step.happenings:
         yield f"         {happening}"
@@ -58,7 +59,7 @@ def _event_extra(event: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     if event.get("InvocationEventType") == "HANGUP":
         bits.append(f"{(data.get('Parameters') or {}).get('ParticipantTag', 'a leg')} disconnected")
     if data.get("ReceivedDigits"):
-        bits.append(f"digits {data['ReceivedDigits']}")
+        bits.append(f"digits {shown_digits(data)}")
     if data.get("ErrorType") or data.get("Error"):
         bits.append(str(data.get("ErrorType") or data.get("Error")))
     if event.get("ErrorType"):

@@ -4,7 +4,17 @@ A scenario scripts one call through the SIP media application. Every field, with
 
     name: owner-dial-out                 # required; letters, digits, '-' and '_'
     description: free text
-    owner: "+15555550100"                # required: OWNER_PHONE_NUMBER of the handler
+    owner: "+15555550100"                # OWNER_PHONE_NUMBER of the handler; required unless
+                                         #   owners: is given (then: the dialled number's owner)
+    owners:                              # an owner directory instead (chalicelib.owners)
+      alice:                             #   owner id
+        numbers: ["+15555550100"]        #   the owner's own phones (required)
+        sma_number: "+15555550199"       #   their SMA number (required)
+        pin: "4821"                      #   dial-out PIN (hashed into the directory)
+        allowed_prefixes: ["+1"]         #   default: the owner's country code
+        daily_call_limit: 50             #   dial-outs a day (default 50)
+        daily_minute_limit: 240          #   minutes a day (default 240)
+        calls_today: 0                   #   dial-outs already counted today (default 0)
     sma_number: "+15555550199"           # required: the SMA's phone number (To of LEG-A)
     caller: "+15555550100"               # required: who dials the SMA (From of LEG-A).
                                          #   caller == owner -> outbound (owner dials out)
@@ -46,6 +56,7 @@ A scenario scripts one call through the SIP media application. Every field, with
       prompts_include: [consent.wav]     # prompt keys played (any order)
       all_legs_disconnected: true        # nobody left on the line at the end
       record: {recording_state: stopped} # call record attributes (when call records are on)
+      notes_include: [refused]           # substrings of the call record's notes (records on)
 
 Unknown keys are errors, so a typo never silently weakens a scenario.
 """
@@ -135,6 +146,20 @@ class Utterance:
 
 
 @dataclass(frozen=True)
+class ScenarioOwner:
+    """An owner of the scenario's directory (``owners:``)."""
+
+    owner_id: str
+    numbers: tuple[str, ...]
+    sma_number: str
+    pin: str = ""
+    allowed_prefixes: tuple[str, ...] = ()
+    daily_call_limit: int = 50
+    daily_minute_limit: int = 240
+    calls_today: int = 0
+
+
+@dataclass(frozen=True)
 class RecordingExpectation:
     leg: str  # LEG-A / LEG-B or a party name
     track: str = "BOTH"
@@ -155,6 +180,7 @@ class Expectations:
     prompts_include: tuple[str, ...] = ()
     all_legs_disconnected: bool | None = None
     record: Mapping[str, Any] = field(default_factory=dict)
+    notes_include: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,6 +197,7 @@ class Scenario:
     rejections: tuple[ResponseRejection, ...] = ()
     utterances: tuple[Utterance, ...] = ()
     expect: Expectations = field(default_factory=Expectations)
+    owners: tuple[ScenarioOwner, ...] = ()
 
     @property
     def outbound(self) -> bool:
@@ -181,6 +208,7 @@ class Scenario:
 
 TOP_KEYS = {
     "name",
+    "owners",
     "description",
     "owner",
     "sma_number",
@@ -238,11 +266,15 @@ def parse(data: Any, *, source: str = "<scenario>") -> Scenario:
     )
     env = _mapping(doc.get("env", {}), source, "env")
     failures, rejections = _failures(doc.get("failures", []), source)
+    owners = _owners(doc.get("owners", {}), source)
+    owner = _phone(doc, "owner", source, "owner") if not owners or "owner" in doc else ""
+    sma_number = _phone(doc, "sma_number", source, "sma_number")
     return Scenario(
         name=name,
         description=str(doc.get("description") or ""),
-        owner=_phone(doc, "owner", source, "owner"),
-        sma_number=_phone(doc, "sma_number", source, "sma_number"),
+        owner=owner or _owner_number(owners, sma_number),
+        owners=owners,
+        sma_number=sma_number,
         caller=_phone(doc, "caller", source, "caller"),
         callee=callee,
         env={str(k): _env_value(v, source, f"env.{k}") for k, v in env.items()},
@@ -252,6 +284,57 @@ def parse(data: Any, *, source: str = "<scenario>") -> Scenario:
         utterances=_utterances(doc.get("utterances", []), source),
         expect=_expectations(doc.get("expect", {}), source),
     )
+
+
+OWNER_KEYS = {
+    "numbers",
+    "sma_number",
+    "pin",
+    "allowed_prefixes",
+    "daily_call_limit",
+    "daily_minute_limit",
+    "calls_today",
+}
+
+
+def _owners(raw: Any, source: str) -> tuple[ScenarioOwner, ...]:
+    owners = []
+    for owner_id, item in _mapping(raw, source, "owners").items():
+        where = f"owners.{owner_id}"
+        doc = _mapping(item, source, where)
+        _no_unknown(doc, OWNER_KEYS, source, where)
+        numbers = _list(doc.get("numbers"), source, f"{where}.numbers")
+        pin = str(doc.get("pin", ""))
+        if pin and not re.fullmatch(r"[0-9]{4,12}", pin):
+            raise ScenarioError(f"{source}: {where}.pin must be 4-12 digits (quote it in YAML)")
+        owners.append(
+            ScenarioOwner(
+                owner_id=str(owner_id),
+                numbers=tuple(_phone({"n": n}, "n", source, f"{where}.numbers") for n in numbers),
+                sma_number=_phone(doc, "sma_number", source, f"{where}.sma_number"),
+                pin=pin,
+                allowed_prefixes=tuple(
+                    str(p) for p in _list(doc.get("allowed_prefixes", []), source, where)
+                ),
+                daily_call_limit=_count(doc.get("daily_call_limit", 50), source, where),
+                daily_minute_limit=_count(doc.get("daily_minute_limit", 240), source, where),
+                calls_today=_count(doc.get("calls_today", 0), source, where),
+            )
+        )
+    return tuple(owners)
+
+
+def _owner_number(owners: tuple[ScenarioOwner, ...], sma_number: str) -> str:
+    """With ``owners:`` and no ``owner:``, the first number of the dialled number's owner (''
+    when the number is unassigned)."""
+    found = next((o for o in owners if o.sma_number == sma_number), None)
+    return found.numbers[0] if found else ""
+
+
+def _count(value: Any, source: str, label: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ScenarioError(f"{source}: {label}: counts must be whole numbers >= 0, got {value!r}")
+    return value
 
 
 def _timeline(raw: Any, source: str) -> tuple[TimelineEntry, ...]:
@@ -339,6 +422,7 @@ EXPECT_KEYS = {
     "prompts_include",
     "all_legs_disconnected",
     "record",
+    "notes_include",
 }
 
 
@@ -380,6 +464,7 @@ def _expectations(raw: Any, source: str) -> Expectations:
         prompts_include=strings("prompts_include"),
         all_legs_disconnected=optional_bool("all_legs_disconnected"),
         record=dict(_mapping(doc.get("record", {}), source, "expect.record")),
+        notes_include=strings("notes_include"),
     )
 
 

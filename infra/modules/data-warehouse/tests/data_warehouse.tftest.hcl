@@ -70,3 +70,15 @@ run "create_false_creates_nothing" {
     error_message = "create = false must not create any resource."
   }
 }
+
+# Firehose delivery stream names are at most 64 characters ("NAME_PREFIX-media-insights-
+# metadata-warehouse"): a longer prefix must fail the plan, not CreateDeliveryStream.
+run "a_prefix_too_long_for_the_delivery_stream_names_is_refused" {
+  command = plan
+
+  variables {
+    name_prefix = "a-prefix-of-thirty-one-letters1"
+  }
+
+  expect_failures = [var.name_prefix]
+}

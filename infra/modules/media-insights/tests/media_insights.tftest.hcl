@@ -251,3 +251,73 @@ run "pipeline_actions_name_the_media_pipeline_resource_type" {
     error_message = "DeleteMediaPipeline must be granted on this account's media-pipeline/* in this Region."
   }
 }
+
+run "pipeline_creator_may_describe_the_voice_connector_streams" {
+  command = plan
+
+  # Service Authorization Reference (Amazon Chime): CreateMediaInsightsPipeline is authorized on
+  # the configuration alone and has kinesisvideo:DescribeStream as a dependent action of the caller.
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.function["media_insights_streaming_status"].statement :
+      contains(s.actions, "chime:CreateMediaInsightsPipeline") && toset(s.resources) == toset(["arn:aws:chime:us-east-1:111122223333:media-insights-pipeline-configuration/callrec-recording"])
+    ])
+    error_message = "CreateMediaInsightsPipeline must be granted on the pipeline configuration only (its one resource type)."
+  }
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.function["media_insights_streaming_status"].statement :
+      toset(s.actions) == toset(["kinesisvideo:DescribeStream"]) && toset(s.resources) == toset(["arn:aws:kinesisvideo:us-east-1:111122223333:stream/ChimeVoiceConnector-abcdef1ghij2klmno3pqr4-*/*"])
+    ])
+    error_message = "The function that creates pipelines needs kinesisvideo:DescribeStream on this Voice Connector's streams (a dependent action of CreateMediaInsightsPipeline)."
+  }
+}
+
+run "resource_access_role_has_the_documented_stream_reads" {
+  command = plan
+
+  # "Using the call analytics resource access role" (Chime SDK developer guide): the minimum
+  # policy reads the streams with GetDataEndpoint and GetMedia; the S3 recording sink adds
+  # ListFragments and GetMediaForFragmentList.
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.resource_access.statement :
+      toset(s.actions) == toset(["kinesisvideo:GetDataEndpoint", "kinesisvideo:GetMedia", "kinesisvideo:ListFragments", "kinesisvideo:GetMediaForFragmentList"])
+      && toset(s.resources) == toset(["arn:aws:kinesisvideo:us-east-1:111122223333:stream/ChimeVoiceConnector-abcdef1ghij2klmno3pqr4-*/*"])
+    ])
+    error_message = "The resource access role must read this Voice Connector's streams with the documented actions."
+  }
+}
+
+run "metadata_consumer_reads_its_stream_with_stream_level_actions_only" {
+  command = plan
+
+  # Service Authorization Reference (Amazon Kinesis Data Streams): kinesis:ListStreams has no
+  # resource type, so granting it on a stream ARN grants nothing; the event source mapping does
+  # not need it.
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.function["media_insights_recording_metadata"].statement :
+      !contains(s.actions, "kinesis:ListStreams")
+    ])
+    error_message = "kinesis:ListStreams has no resource type: it must not be granted on the stream ARN."
+  }
+}
+
+run "recording_sink_may_complete_multipart_uploads_under_the_bucket_key" {
+  command = plan
+
+  variables {
+    recordings_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  # S3 needs kms:Decrypt as well as kms:GenerateDataKey from whoever uploads an SSE-KMS object in
+  # parts (S3 User Guide, "Using server-side encryption with AWS KMS keys": multipart uploads).
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.resource_access.statement :
+      toset(s.actions) == toset(["kms:GenerateDataKey", "kms:Decrypt"]) && toset(s.resources) == toset(["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+    ])
+    error_message = "The recording sink must be able to GenerateDataKey and Decrypt with the recordings bucket key."
+  }
+}

@@ -382,7 +382,14 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     # Terraform's sort: strings only, lexicographic by Unicode code point.
     "sort": lambda lst: sorted(to_template_string(x) for x in lst),
     "reverse": lambda lst: list(reversed(lst)),
+    "substr": lambda s, offset, length: _substr(str(s), int(offset), int(length)),
 }
+
+
+def _substr(text: str, offset: int, length: int) -> str:
+    """Terraform's substr: ``length`` -1 means to the end; a negative offset counts from it."""
+    start = offset if offset >= 0 else max(0, len(text) + offset)
+    return text[start:] if length == -1 else text[start : start + length]
 
 
 # Functions that take apply-time arguments as a template does (the reference is kept in the

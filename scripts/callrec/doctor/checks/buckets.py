@@ -1,8 +1,10 @@
 """The recordings bucket (policy, through the auditor) and the prompts (present, 8 kHz mono 16-bit).
 
-AWS rules relied on (not verifiable offline): Chime writes a call recording with s3:PutObject as
+AWS rules relied on (not verifiable offline): Chime writes a call recording as
 ``voiceconnector.chime.amazonaws.com`` carrying ``aws:SourceAccount`` and ``aws:SourceArn`` = the
-SIP media application (developer guide, StartCallRecording, "bucket policy"), and reads prompts
+SIP media application, and the bucket policy must grant it both s3:PutObject and s3:PutObjectAcl
+(developer guide, StartCallRecording and RecordAudio: record-audio.html; so a Deny on either
+fails the recording), and reads prompts
 with s3:GetObject the same way, from a bucket in the SMA's account (developer guide, PlayAudio);
 PlayAudio plays WAV files that are mono, 8 kHz, 16-bit PCM (developer guide, PlayAudio and
 "Playing audio" in the PSTN audio service).
@@ -16,12 +18,14 @@ from typing import Any
 from callrec.doctor.checks.sma import resolve
 from callrec.doctor.context import DoctorContext, read
 from callrec.doctor.policies import decide, source_context
-from callrec.doctor.results import CannotCheckError, Status, Verdict, fail, ok
+from callrec.doctor.results import CannotCheckError, Status, Verdict, cannot_check, fail, ok
 from callrec.local.bucket_policy import CHIME_PRINCIPAL, Decision
 
 HEADER_BYTES = 512  # RIFF header, fmt chunk and any LIST chunk before it
 PCM, EXTENSIBLE = 1, 0xFFFE
 WANTED = {"rate": 8000, "channels": 1, "bits": 16}
+RECORDING_ACTIONS = ("s3:PutObject", "s3:PutObjectAcl")  # both, as the developer guide says
+UNREAD_RULE = "CR063"  # the live auditor could not read something (a KMS key policy)
 
 
 def _bucket(name: str | None, what: str) -> str:
@@ -52,39 +56,56 @@ def check_recordings_bucket(context: DoctorContext) -> Verdict:
             f"s3://{bucket}: {rules}",
             f"see `callrec audit --bucket {bucket} --explain RULE`; re-apply infra/",
         )
-    audited = ok(f"s3://{bucket}: no high or critical audit finding")
+    granted = _chime_grant(context, bucket)
+    if granted is not None and granted.status is not Status.OK:
+        return granted
+    unread = [f for f in findings if f.rule_id == UNREAD_RULE]
+    if unread:  # e.g. kms:GetKeyPolicy denied: CR033 (Chime and the bucket key) was not decided
+        return cannot_check(
+            f"s3://{bucket}: {unread[0].message}",
+            "let the doctor's credentials call kms:DescribeKey and kms:GetKeyPolicy",
+        )
+    return granted or ok(f"s3://{bucket}: no high or critical audit finding")
+
+
+def _chime_grant(context: DoctorContext, bucket: str) -> Verdict | None:
+    """Whether the policy admits Chime's recording writes; None where no SMA writes here."""
     if not context.deployment.sma_expected:
-        return audited
+        return None
     try:
         return _chime_may(
-            context, bucket, "s3:PutObject", f"{context.deployment.recordings_prefix}/"
+            context, bucket, RECORDING_ACTIONS, f"{context.deployment.recordings_prefix}/"
         )
     except CannotCheckError:
         if context.deployment.media_insights is None:
             raise
-        return audited  # a media insights stage without an SMA: the sink writes as its role
+        return None  # a media insights stage without an SMA: the sink writes as its role
 
 
-def _chime_may(context: DoctorContext, bucket: str, action: str, prefix: str) -> Verdict:
+def _chime_may(
+    context: DoctorContext, bucket: str, actions: tuple[str, ...], prefix: str
+) -> Verdict:
     sma_arn = str(resolve(context).get("SipMediaApplicationArn", ""))
     policy = read(
         f"s3 GetBucketPolicy {bucket}", context.client("s3").get_bucket_policy, Bucket=bucket
     )
-    decision = decide(
-        None if policy is None else policy["Policy"],
-        action=action,
-        resource=f"arn:{context.partition}:s3:::{bucket}/{prefix}probe.wav",
-        principal=CHIME_PRINCIPAL,
-        context=source_context(context.account, sma_arn),
-    )
-    if decision is not Decision.ALLOW:
-        return fail(
-            f"s3://{bucket} does not admit {action} by {CHIME_PRINCIPAL} for {sma_arn} "
-            f"({decision.value})",
-            "the bucket policy must allow the Chime principal with aws:SourceAccount and "
-            "aws:SourceArn of this SMA (re-apply infra/ so the policy lists the SMA's ARN)",
+    for action in actions:
+        decision = decide(
+            None if policy is None else policy["Policy"],
+            action=action,
+            resource=f"arn:{context.partition}:s3:::{bucket}/{prefix}probe.wav",
+            principal=CHIME_PRINCIPAL,
+            context=source_context(context.account, sma_arn),
         )
-    return ok(f"s3://{bucket} admits {action} by Chime for this account and this SMA")
+        if decision is not Decision.ALLOW:
+            return fail(
+                f"s3://{bucket} does not admit {action} by {CHIME_PRINCIPAL} for {sma_arn} "
+                f"({decision.value})",
+                f"the bucket policy must allow {' and '.join(actions)} to the Chime principal "
+                "with aws:SourceAccount and aws:SourceArn of this SMA, and deny neither "
+                "(re-apply infra/ so the policy lists the SMA's ARN)",
+            )
+    return ok(f"s3://{bucket} admits {' and '.join(actions)} by Chime for this account and SMA")
 
 
 def check_prompts(context: DoctorContext) -> Verdict:
@@ -97,7 +118,7 @@ def check_prompts(context: DoctorContext) -> Verdict:
             "; ".join(problems),
             "upload 8 kHz mono 16-bit PCM WAV prompts (infra/prompts, module prompts-bucket)",
         )
-    verdict = _chime_may(context, bucket, "s3:GetObject", "")
+    verdict = _chime_may(context, bucket, ("s3:GetObject",), "")
     if verdict.status is not Status.OK:
         return verdict
     return ok(f"{len(context.deployment.prompt_keys)} prompts in s3://{bucket}, 8 kHz mono 16-bit")

@@ -32,6 +32,9 @@ REPORT_EVENTS = {
     },
 }
 CREATED_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectCreated:Put")
+# A rule in the third state is enabled for all events, CloudTrail management events included
+# (EventBridge API reference, PutRule, State: API_PutRule.html).
+ENABLED_STATES = ("ENABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS")
 
 
 def check_recording_notification(context: DoctorContext) -> Verdict:
@@ -43,19 +46,18 @@ def check_recording_notification(context: DoctorContext) -> Verdict:
         context.client("s3").get_bucket_notification_configuration,
         Bucket=bucket,
     )
-    sample = f"{deployment.recordings_prefix}/2026/01/01/2026-01-01-00-00-00-000_t_c.wav"
-    matching = [
+    reaching = [
         c
         for c in (configuration or {}).get("LambdaFunctionConfigurations", [])
         if unqualified(c.get("LambdaFunctionArn", "")) == function
         and any(e in CREATED_EVENTS for e in c.get("Events", []))
-        and _key_matches(c, sample)
     ]
-    if not matching:
+    missed = [k for k in recording_keys(context) if not any(_key_matches(c, k) for c in reaching)]
+    if missed:
         return fail(
-            f"no object-created notification of s3://{bucket} sends {sample} to {function}",
+            f"no object-created notification of s3://{bucket} sends {missed[0]} to {function}",
             "deploy start_transcription with its S3 event source (callrec package + terraform "
-            "apply, or chalice deploy)",
+            "apply, or chalice deploy); a suffix filter must admit every recording format",
         )
     return _may_invoke(
         context,
@@ -64,6 +66,21 @@ def check_recording_notification(context: DoctorContext) -> Verdict:
         f"arn:{context.partition}:s3:::{bucket}",
         f"s3://{bucket} notifies {function}",
     )
+
+
+def recording_keys(context: DoctorContext) -> list[str]:
+    """A key of each shape the deployed paths write (chalicelib.recording_keys documents them)."""
+    deployment = context.deployment
+    prefix = deployment.recordings_prefix
+    keys = []
+    if deployment.sma_expected:
+        keys.append(f"{prefix}/2026/01/01/2026-01-01-00-00-00-000_t_c.wav")
+    media = deployment.media_insights
+    if media is not None:
+        extension = "ogg" if media.sink_format.lower() == "opus" else "wav"
+        vc = media.voice_connector_id or "abcdef1ghij2klmno3pqr4"
+        keys.append(f"{prefix}/{vc}/t_2026-01-01-00-00-00-000.{extension}")
+    return keys
 
 
 def _key_matches(configuration: Mapping[str, Any], key: str) -> bool:
@@ -157,7 +174,7 @@ def _event(context: DoctorContext, source: str, detail_type: str, detail: Mappin
 
 
 def _matches(context: DoctorContext, rule: Mapping[str, Any], event: str) -> bool:
-    if rule.get("State") != "ENABLED" or not rule.get("EventPattern"):
+    if rule.get("State") not in ENABLED_STATES or not rule.get("EventPattern"):
         return False
     response = read(
         f"events TestEventPattern {rule.get('Name')}",

@@ -4,8 +4,11 @@ AWS rules relied on (not verifiable offline): Chime invokes the endpoint as
 ``voiceconnector.chime.amazonaws.com`` with ``aws:SourceArn`` = the SIP media application's ARN
 and ``aws:SourceAccount`` = its account (PSTN audio developer guide, "Using the Amazon Chime SDK
 PSTN audio service"); the function must be in the application's Region (API reference,
-SipMediaApplicationEndpoint); a number routed by a ToPhoneNumber rule has product type
-SipMediaApplicationDialIn and status Assigned (API reference, PhoneNumber).
+SipMediaApplicationEndpoint); a SIP rule with several target applications tries them by Priority,
+lowest first, the others only on failure ("Understanding SIP applications and rules":
+understand-sip-data-models.html), so this SMA must be the first; a number routed by a
+ToPhoneNumber rule has product type SipMediaApplicationDialIn and status Assigned (API reference,
+PhoneNumber).
 """
 
 from __future__ import annotations
@@ -127,7 +130,11 @@ def _invoke_permission(context: DoctorContext, sma: dict[str, Any], endpoint: st
             f"any account's SIP media application may invoke {endpoint}",
             "confine the permission with source_arn (and source_account) to this SMA",
         )
-    return ok(f"SIP media application {sma.get('Name')} invokes {endpoint}; Chime may invoke it")
+    found = f"SIP media application {sma.get('Name')} invokes {endpoint}; Chime may invoke it"
+    qualifier = endpoint[len(unqualified(endpoint)) + 1 :]
+    if qualifier:  # Lambda runs what the alias or version names, which a deploy may not move
+        found += f" (alias or version {qualifier}: check it names the code last deployed)"
+    return ok(found)
 
 
 def check_sip_rules(context: DoctorContext) -> Verdict:
@@ -170,9 +177,20 @@ def _rule_problems(voice: Any, rule: dict[str, Any], sma: dict[str, Any], region
         problems.append(f"{label} does not target the SMA")
     elif any(t.get("AwsRegion") != sma_region(sma, region) for t in targets):
         problems.append(f"{label} targets the SMA in another Region")
+    elif (first := _first_target(rule)) not in targets:
+        problems.append(
+            f"{label} sends calls first to SIP media application "
+            f"{first.get('SipMediaApplicationId')} (Priority {first.get('Priority')}); "
+            "this SMA is only its failover"
+        )
     if rule.get("TriggerType") == "ToPhoneNumber":
         problems.extend(_number_problems(voice, str(rule.get("TriggerValue", ""))))
     return problems
+
+
+def _first_target(rule: dict[str, Any]) -> dict[str, Any]:
+    """The target PSTN audio tries first: the lowest Priority (the others are failover only)."""
+    return min(rule.get("TargetApplications", []), key=lambda t: int(t.get("Priority") or 1))
 
 
 def _number_problems(voice: Any, number: str) -> list[str]:

@@ -19,6 +19,9 @@ from callrec.doctor.results import CannotCheckError, Verdict, fail, ok
 
 TRANSCRIBE = "transcribe.amazonaws.com"
 ROLE_FIX = "re-apply infra/ (module call-analytics, aws_iam_role.transcribe)"
+# SimulatePrincipalPolicy sees the role's policies only: a key policy that neither names the role
+# nor delegates to the account's IAM policies still refuses it, and nothing here evaluates that.
+_KEY_CAVEAT = " (the KMS key policy is not evaluated: it must admit the role or the account)"
 
 
 def check_data_access_role(context: DoctorContext) -> Verdict:
@@ -41,7 +44,11 @@ def check_data_access_role(context: DoctorContext) -> Verdict:
     ]
     if denied:
         return fail(f"{role_arn} may not {'; '.join(denied)}", ROLE_FIX)
-    return ok(f"{role_arn} is trusted by Transcribe for this account and reads/writes enough")
+    caveat = _KEY_CAVEAT if context.deployment.kms_key_arn else ""
+    return ok(
+        f"{role_arn} is trusted by Transcribe for this account; its own policies let it read the "
+        f"recordings and write the transcripts{caveat}"
+    )
 
 
 def _needs(context: DoctorContext) -> list[tuple[str, str]]:

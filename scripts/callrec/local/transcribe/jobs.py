@@ -28,7 +28,7 @@ from chalicelib.report.locations import split_s3_uri
 
 JOB_NAME = re.compile(r"^[0-9a-zA-Z._-]+$")
 ROLES = ("AGENT", "CUSTOMER")
-SUPPORTED_FORMATS = {"wav"}
+SUPPORTED_FORMATS = {"wav", "ogg"}  # what audio.read_media decodes
 NOT_FOUND = "The requested job couldn't be found. Check the job name and try your request again."
 
 
@@ -236,7 +236,9 @@ class JobService:
             raise bad_request("Specify a LanguageCode or set IdentifyLanguage to true.")
         media_format = body.get("MediaFormat")
         if media_format is not None and media_format not in SUPPORTED_FORMATS:
-            raise bad_request(f"The local emulator decodes only WAV media, not {media_format}.")
+            raise bad_request(
+                f"The local emulator decodes only WAV and Ogg media, not {media_format}."
+            )
         bucket, key = parse_s3_uri(str(media["MediaFileUri"]))
         output_bucket = body.get("OutputBucketName")
         output_key = str(body.get("OutputKey") or "")
@@ -346,6 +348,9 @@ class JobService:
         timing: dict[str, float] = {}
         began = time.perf_counter()
         media = self._read_media(job)
+        # Transcribe reports the format it detected (MediaFormat "ogg" for Ogg/Opus), whatever
+        # the request said; Call Analytics requests carry no MediaFormat at all.
+        job.media_format = "ogg" if media[:4] == b"OggS" else "wav"
         try:
             frames, rate = audio.read_media(media)
         except (ValueError, EOFError) as error:

@@ -1,0 +1,35 @@
+"""The one DynamoDB call wrapper of the owners package: failures become StorageError."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from chalicelib import aws
+from chalicelib.errors import StorageError
+
+CONDITION_FAILED: Final = "ConditionalCheckFailedException"
+
+
+def call(table_name: str, env_name: str, operation: str, **params: Any) -> dict[str, Any]:
+    """Run ``operation`` on the DynamoDB client; any AWS failure is raised as StorageError."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        result: dict[str, Any] = getattr(aws.client("dynamodb"), operation)(**params)
+    except (ClientError, BotoCoreError) as error:
+        raise StorageError(
+            f"DynamoDB {operation} on {table_name} failed: {aws.error_code(error) or error}",
+            hint=f"check the table exists and the role may use it ({env_name})",
+        ) from error
+    return result
+
+
+def conditional(table_name: str, env_name: str, operation: str, **params: Any) -> bool:
+    """Like :func:`call` for a conditional write: False when its condition did not hold."""
+    try:
+        call(table_name, env_name, operation, **params)
+    except StorageError as error:
+        if aws.error_code(error.__cause__) == CONDITION_FAILED:
+            return False
+        raise
+    return True
