@@ -8,6 +8,10 @@ imports the handler and answers its first NEW_INBOUND_CALL with call records on 
 stand-in for DynamoDB), beside bare Python and the reference. Targets (issue 14): mean <= 1.0x
 the reference, CPU-time p99 <= 150 us, <= 3 writes per owner dial-out call, cold path <= the
 reference.
+
+Wall times on a shared machine move with its load (the ratio, measured interleaved, moves
+less); ``python -m bench.sma_instructions`` counts instructions per invocation on the same
+events with callgrind, a figure that does not move, for comparing two versions of the hot path.
 """
 
 from __future__ import annotations

@@ -70,8 +70,9 @@ def iso_utc(moment: datetime) -> str:
 
 
 def utc_now_iso() -> str:
-    """The current time in the records' format (see :func:`iso_utc`)."""
-    return iso_utc(datetime.now(UTC))
+    """The current time in the records' format (see :func:`iso_utc`); the SMA handler reads it on
+    every invocation, so the UTC offset is cut off rather than converted and replaced."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 class CallRecords:

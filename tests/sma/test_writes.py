@@ -74,3 +74,10 @@ def test_a_setting_set_while_another_variable_goes_is_noticed(
     monkeypatch.delenv("SOME_OTHER_VARIABLE")
     monkeypatch.setenv("RECORDING_AUTO_START", "false")
     assert sma_config.current().auto_start is False
+
+
+def test_a_setting_removed_is_noticed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECORDING_STOP_DIGIT", "9")
+    assert sma_config.current().stop_digit == "9"
+    monkeypatch.delenv("RECORDING_STOP_DIGIT")
+    assert sma_config.current().stop_digit == "7"

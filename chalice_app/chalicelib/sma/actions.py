@@ -39,6 +39,17 @@ DIAL_INTER_DIGIT_MS = 5_000
 CONTROL_INTER_DIGIT_MS = 1_000
 CONTROL_FLUSH_MS = 10_000
 
+# The action types as plain strings, read once (an Enum's ``.value`` is a descriptor call).
+_PLAY_AUDIO = ActionType.PLAY_AUDIO.value
+_PLAY_AUDIO_AND_GET_DIGITS = ActionType.PLAY_AUDIO_AND_GET_DIGITS.value
+_RECEIVE_DIGITS = ActionType.RECEIVE_DIGITS.value
+_CALL_AND_BRIDGE = ActionType.CALL_AND_BRIDGE.value
+_START_CALL_RECORDING = ActionType.START_CALL_RECORDING.value
+_PAUSE_CALL_RECORDING = ActionType.PAUSE_CALL_RECORDING.value
+_RESUME_CALL_RECORDING = ActionType.RESUME_CALL_RECORDING.value
+_STOP_CALL_RECORDING = ActionType.STOP_CALL_RECORDING.value
+_HANGUP = ActionType.HANGUP.value
+
 
 def _target(call_id: str | None, leg: Leg | None) -> dict[str, str]:
     if (call_id is None) == (leg is None):
@@ -55,10 +66,12 @@ def _audio(bucket: str, key: str) -> dict[str, str]:
 def play_audio(
     bucket: str, key: str, *, call_id: str | None = None, leg: Leg | None = None
 ) -> Action:
-    return {
-        "Type": ActionType.PLAY_AUDIO.value,
-        "Parameters": {**_target(call_id, leg), "AudioSource": _audio(bucket, key)},
-    }
+    if call_id and leg is None and bucket and key:  # the flow's case, without the checks' calls
+        target: dict[str, str] = {"CallId": call_id}
+        source = {"Type": "S3", "BucketName": bucket, "Key": key}
+    else:
+        target, source = _target(call_id, leg), _audio(bucket, key)
+    return {"Type": _PLAY_AUDIO, "Parameters": {**target, "AudioSource": source}}
 
 
 def play_audio_and_get_digits(
@@ -71,7 +84,7 @@ def play_audio_and_get_digits(
     digits: tuple[int, int] = (DIAL_MIN_DIGITS, DIAL_MAX_DIGITS),
 ) -> Action:
     return {
-        "Type": ActionType.PLAY_AUDIO_AND_GET_DIGITS.value,
+        "Type": _PLAY_AUDIO_AND_GET_DIGITS,
         "Parameters": {
             "CallId": call_id,
             "InputDigitsRegex": regex,
@@ -104,15 +117,22 @@ def pin_digits_regex() -> str:
     return r"^\d{4,12}#?$"
 
 
+# Control digits -> their ReceiveDigits regex (a configuration has one set of digits).
+_CONTROL_REGEX: dict[str, str] = {}
+
+
 def receive_digits(call_id: str, digits: str) -> Action:
     """Arm DTMF detection of the single control ``digits`` on ``call_id``."""
-    if not digits or not set(digits) <= DIGIT_CHARS:
-        raise ValueError(f"control digits {digits!r} are not keypad digits")
+    regex = _CONTROL_REGEX.get(digits)
+    if regex is None:
+        if not digits or not set(digits) <= DIGIT_CHARS:
+            raise ValueError(f"control digits {digits!r} are not keypad digits")
+        regex = _CONTROL_REGEX[digits] = "^[" + re.escape(digits) + "]$"
     return {
-        "Type": ActionType.RECEIVE_DIGITS.value,
+        "Type": _RECEIVE_DIGITS,
         "Parameters": {
             "CallId": call_id,
-            "InputDigitsRegex": "^[" + re.escape(digits) + "]$",
+            "InputDigitsRegex": regex,
             "InBetweenDigitsDurationInMilliseconds": CONTROL_INTER_DIGIT_MS,
             "FlushDigitsDurationInMilliseconds": CONTROL_FLUSH_MS,
         },
@@ -125,7 +145,7 @@ def call_and_bridge(caller_id: str, uri: str, timeout_seconds: int) -> Action:
     if not 1 <= timeout_seconds <= 120:
         raise ValueError(f"CallTimeoutSeconds {timeout_seconds} is outside 1-120")
     return {
-        "Type": ActionType.CALL_AND_BRIDGE.value,
+        "Type": _CALL_AND_BRIDGE,
         "Parameters": {
             "CallTimeoutSeconds": timeout_seconds,
             "CallerIdNumber": caller_id,
@@ -140,7 +160,7 @@ def start_call_recording(call_id: str, location: str, track: str = "BOTH") -> Ac
     if not location or location.startswith("/") or location.startswith("s3://"):
         raise ValueError(f"Destination.Location {location!r} must be bucket[/prefix]")
     return {
-        "Type": ActionType.START_CALL_RECORDING.value,
+        "Type": _START_CALL_RECORDING,
         "Parameters": {
             "CallId": call_id,
             "Track": track,
@@ -150,21 +170,21 @@ def start_call_recording(call_id: str, location: str, track: str = "BOTH") -> Ac
 
 
 def pause_call_recording(call_id: str) -> Action:
-    return {"Type": ActionType.PAUSE_CALL_RECORDING.value, "Parameters": {"CallId": call_id}}
+    return {"Type": _PAUSE_CALL_RECORDING, "Parameters": {"CallId": call_id}}
 
 
 def resume_call_recording(call_id: str) -> Action:
-    return {"Type": ActionType.RESUME_CALL_RECORDING.value, "Parameters": {"CallId": call_id}}
+    return {"Type": _RESUME_CALL_RECORDING, "Parameters": {"CallId": call_id}}
 
 
 def stop_call_recording(call_id: str) -> Action:
-    return {"Type": ActionType.STOP_CALL_RECORDING.value, "Parameters": {"CallId": call_id}}
+    return {"Type": _STOP_CALL_RECORDING, "Parameters": {"CallId": call_id}}
 
 
 def hangup(*, call_id: str | None = None, leg: Leg | None = None, code: str = "0") -> Action:
     if code not in HANGUP_CODES:
         raise ValueError(f"SipResponseCode {code!r} is not one of {HANGUP_CODES}")
     return {
-        "Type": ActionType.HANGUP.value,
+        "Type": _HANGUP,
         "Parameters": {**_target(call_id, leg), "SipResponseCode": code},
     }

@@ -8,7 +8,7 @@ bridged, LEG-A carries both parties, so it is the leg recorded, with ``Track: BO
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from chalicelib.channels import Direction, Leg
 from chalicelib.owners.security_events import Notice
@@ -17,8 +17,11 @@ from chalicelib.sma.actions import Action
 from chalicelib.sma.config import SmaConfig
 from chalicelib.sma.events import InvocationEvent
 from chalicelib.sma.prompts import Prompt
-from chalicelib.sma.records import RecordUpdate
+from chalicelib.sma.records import NO_RECORD, RecordUpdate
 from chalicelib.sma.state import CallState
+
+# Prompt -> its key (an Enum's ``.value`` is a descriptor call).
+_PROMPT_KEYS: dict[Prompt, str] = {p: p.value for p in Prompt}
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,10 @@ class Context:
     now: str
 
     def with_state(self, state: CallState) -> Context:
-        return Context(self.event, state, self.config, self.now)
+        # Copied like CallState.with_: a frozen __init__ costs four object.__setattr__ calls.
+        copy = object.__new__(Context)
+        copy.__dict__.update(self.__dict__, state=state)
+        return copy
 
     @property
     def owner_call_id(self) -> str:
@@ -49,7 +55,7 @@ class Context:
         return self.state.recorded_call_id or self.event.leg_a.call_id
 
     def prompt(self, prompt: Prompt, call_id: str) -> Action:
-        return act.play_audio(self.config.prompts_bucket, prompt.value, call_id=call_id)
+        return act.play_audio(self.config.prompts_bucket, _PROMPT_KEYS[prompt], call_id=call_id)
 
     def prompt_all(self, prompt: Prompt) -> list[Action]:
         return [self.prompt(prompt, p.call_id) for p in self.event.connected]
@@ -73,7 +79,7 @@ class TransitionResult:
 
     actions: list[Action]
     state: CallState
-    record: RecordUpdate = field(default_factory=RecordUpdate)
+    record: RecordUpdate = NO_RECORD
     log: str = ""
     # Published by the handler after the answer (chalicelib.sma.owner_effects): security
     # events, and the talk time of a finished dial-out for the owner's daily minutes.
@@ -83,4 +89,8 @@ class TransitionResult:
 
 def merge_records(first: RecordUpdate, second: RecordUpdate) -> RecordUpdate:
     """Both updates as one write (later values win; appends keep their order)."""
+    if not second:
+        return first
+    if not first:
+        return second
     return RecordUpdate({**first.values, **second.values}, [*first.appends, *second.appends])

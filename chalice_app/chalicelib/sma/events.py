@@ -60,6 +60,7 @@ _EVENT_TYPES = {e.value: e for e in EventType}
 _ACTION_TYPES = {a.value: a for a in ActionType}
 _LEGS = {leg.value: leg for leg in Leg}
 _STATUSES = {s.value: s for s in ParticipantStatus}
+_CONNECTED = ParticipantStatus.CONNECTED.value
 
 
 class Participant(NamedTuple):
@@ -75,6 +76,10 @@ class Participant(NamedTuple):
     @property
     def connected(self) -> bool:
         return self.status is ParticipantStatus.CONNECTED
+
+
+# A participant from its six fields in order, without the keyword-argument ``__new__``.
+_PARTICIPANT = Participant._make
 
 
 class ActionData(EventView):
@@ -143,7 +148,7 @@ class InvocationEvent(EventView):
     @classmethod
     def parse(cls, raw: Any) -> InvocationEvent:
         """Validate the documented shape; raise InvalidEventError naming what is wrong."""
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):
             raise InvalidEventError(
                 f"invocation event is a {type(raw).__name__}, not an object",
                 hint="the SMA handler must be invoked by a SIP media application",
@@ -156,31 +161,40 @@ class InvocationEvent(EventView):
                 hint="expected one of " + ", ".join(e.value for e in EventType),
             )
         details = raw.get("CallDetails")
-        if not isinstance(details, Mapping):
+        if type(details) is not dict and not isinstance(details, Mapping):
             raise InvalidEventError("event has no CallDetails object")
         transaction_id = details.get("TransactionId")
-        if not isinstance(transaction_id, str) or not transaction_id:
+        if type(transaction_id) is not str or not transaction_id:
             raise InvalidEventError("CallDetails.TransactionId is missing or empty")
         parts = details.get("Participants")
-        if not isinstance(parts, list) or not parts:
+        if type(parts) is not list or not parts:
             raise InvalidEventError("CallDetails.Participants is missing or empty")
-        participants = tuple(_participant(p, i) for i, p in enumerate(parts))
+        participants = tuple(map(_participant, parts, range(len(parts))))
         attrs = details.get("TransactionAttributes") or {}
-        if not isinstance(attrs, Mapping):
+        if type(attrs) is not dict and not isinstance(attrs, Mapping):
             raise InvalidEventError("CallDetails.TransactionAttributes is not an object")
         sequence = raw.get("Sequence", 0)
-        return cls(
+        # Built like CallState.with_: the frozen __init__ would cost six object.__setattr__.
+        event = object.__new__(cls)
+        event.__dict__.update(
             raw=raw,
             event_type=event_type,
             transaction_id=transaction_id,
             sequence=sequence if isinstance(sequence, int) else 0,
             participants=participants,
-            attributes={str(k): str(v) for k, v in attrs.items()},
+            attributes=_texts(attrs),
         )
+        return event
 
+    # Read on demand, once: most transitions look at the action data or the connected legs
+    # several times, some never (kept in the instance dict: functools.cached_property takes a
+    # lock on every read in Python 3.11).
     @property
     def action_data(self) -> ActionData:
-        return ActionData(self._object("ActionData"))
+        cached: ActionData | None = self.__dict__.get("_action_data")
+        if cached is None:
+            cached = self.__dict__["_action_data"] = ActionData(self._object("ActionData"))
+        return cached
 
     @property
     def action_type(self) -> ActionType | None:
@@ -200,7 +214,10 @@ class InvocationEvent(EventView):
         return self.action_data.error_message
 
     def leg(self, tag: Leg) -> Participant | None:
-        return next((p for p in self.participants if p.tag is tag), None)
+        for participant in self.participants:
+            if participant.tag is tag:
+                return participant
+        return None
 
     @property
     def leg_a(self) -> Participant:
@@ -211,32 +228,53 @@ class InvocationEvent(EventView):
 
     @property
     def connected(self) -> tuple[Participant, ...]:
-        return tuple(p for p in self.participants if p.connected)
+        cached: tuple[Participant, ...] | None = self.__dict__.get("_connected")
+        if cached is None:
+            cached = self.__dict__["_connected"] = tuple(
+                p for p in self.participants if p.status is ParticipantStatus.CONNECTED
+            )
+        return cached
+
+
+def _texts(attrs: Mapping[Any, Any]) -> Mapping[str, str]:
+    """The attributes as strings; Chime sends a dict of strings, which is kept as it came."""
+    if type(attrs) is dict and set(map(type, attrs)) | set(map(type, attrs.values())) <= {str}:
+        return attrs
+    return {str(k): str(v) for k, v in attrs.items()}
 
 
 def _participant(raw: Any, index: int) -> Participant:
+    if type(raw) is not dict and not isinstance(raw, Mapping):
+        raise InvalidEventError(f"CallDetails.Participants[{index}] is not an object")
+    get = raw.get
+    call_id = get("CallId")
+    # The guide's own HANGUP example of a bridged call spells the tags "Leg-A"/"Leg-B".
+    tag = _LEGS.get(str(get("ParticipantTag")).upper())
+    # Status is absent from some documented examples (e.g. NEW_OUTBOUND_CALL): the leg is live.
+    status = _STATUSES.get(str(get("Status") or _CONNECTED))
+    if type(call_id) is not str or not call_id or tag is None or status is None:
+        _refuse_participant(raw, index)
+    return _PARTICIPANT(
+        (
+            call_id,
+            tag,
+            str(get("To") or ""),
+            str(get("From") or ""),
+            str(get("Direction") or ""),
+            status,
+        )
+    )
+
+
+def _refuse_participant(raw: Mapping[str, Any], index: int) -> None:
+    """Raise InvalidEventError naming what is wrong with the participant."""
     where = f"CallDetails.Participants[{index}]"
-    if not isinstance(raw, Mapping):
-        raise InvalidEventError(f"{where} is not an object")
     call_id = raw.get("CallId")
     if not isinstance(call_id, str) or not call_id:
         raise InvalidEventError(f"{where}.CallId is missing or empty")
-    # The guide's own HANGUP example of a bridged call spells the tags "Leg-A"/"Leg-B".
-    tag = _LEGS.get(str(raw.get("ParticipantTag")).upper())
-    if tag is None:
+    if _LEGS.get(str(raw.get("ParticipantTag")).upper()) is None:
         raise InvalidEventError(
             f"{where}.ParticipantTag {raw.get('ParticipantTag')!r} is not LEG-A or LEG-B"
         )
-    # Status is absent from some documented examples (e.g. NEW_OUTBOUND_CALL): the leg is live.
-    raw_status = raw.get("Status") or ParticipantStatus.CONNECTED.value
-    status = _STATUSES.get(str(raw_status))
-    if status is None:
-        raise InvalidEventError(f"{where}.Status {raw_status!r} is not Connected/Disconnected")
-    return Participant(
-        call_id=call_id,
-        tag=tag,
-        to_number=str(raw.get("To") or ""),
-        from_number=str(raw.get("From") or ""),
-        direction=str(raw.get("Direction") or ""),
-        status=status,
-    )
+    raw_status = raw.get("Status") or _CONNECTED
+    raise InvalidEventError(f"{where}.Status {raw_status!r} is not Connected/Disconnected")

@@ -88,8 +88,9 @@ def _response(
     actions: list[Action], before: Mapping[str, str], after: dict[str, str]
 ) -> dict[str, Any]:
     response: dict[str, Any] = {"SchemaVersion": SCHEMA_VERSION, "Actions": actions}
-    # Empty values mean "not set": attributes written by an older version compare equal.
-    if {k: v for k, v in before.items() if v} != {k: v for k, v in after.items() if v}:
+    # Empty values mean "not set": attributes written by an older version compare equal
+    # (``after`` comes from CallState.to_attributes, which leaves empty values out).
+    if before != after and {k: v for k, v in before.items() if v} != after:
         response["TransactionAttributes"] = with_cleared_keys(before, after)
     return response
 
@@ -118,8 +119,10 @@ def failure_response(event: Any, reason: str) -> dict[str, Any]:
 
 
 def _details(event: Any) -> Mapping[str, Any]:
-    details = event.get("CallDetails") if isinstance(event, Mapping) else None
-    return details if isinstance(details, Mapping) else {}
+    if type(event) is not dict and not isinstance(event, Mapping):
+        return {}
+    details = event.get("CallDetails")
+    return details if type(details) is dict or isinstance(details, Mapping) else {}
 
 
 def _transaction_id(event: Any) -> str:

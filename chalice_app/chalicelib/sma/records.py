@@ -26,11 +26,17 @@ class RecordUpdate:
         return bool(self.values) or bool(self.appends)
 
 
+# Nothing to write: the one instance most transitions share (frozen, and nothing mutates
+# ``values``), instead of a new one per result.
+NO_RECORD = RecordUpdate()
+
+
 def apply(transaction_id: str, update: RecordUpdate) -> None:
     """Write ``update``; a storage problem is logged (the handler logs anything unexpected)."""
     if not update:
         return
-    if not settings.optional(TABLE_ENV):
+    table = settings.optional(TABLE_ENV)
+    if not table:
         logger.warning(
             "transaction %s: %s is not set; call record not written: %s",
             transaction_id,
@@ -43,7 +49,7 @@ def apply(transaction_id: str, update: RecordUpdate) -> None:
         appends.setdefault(attribute, []).append(entry)
     try:
         # One write per invocation: the handler answers Chime only after it.
-        CallRecords().update(transaction_id, update.values, appends)
+        CallRecords(table).update(transaction_id, update.values, appends)
     except CallRecError as error:
         logger.error(
             "transaction %s: call record not written, the call goes on: [%s] %s",

@@ -63,8 +63,8 @@ class CallState:
     def with_(self, **changes: object) -> CallState:
         """A copy with ``changes`` (a frozen dataclass copied without ``dataclasses.replace``,
         which re-runs ``__init__`` and costs a third of a transition; names are checked)."""
-        unknown = changes.keys() - self.__dict__.keys()
-        if unknown:
+        if not changes.keys() <= _FIELDS:
+            unknown = changes.keys() - _FIELDS
             raise TypeError(f"CallState has no field(s) {sorted(unknown)}")
         copy = object.__new__(CallState)
         copy.__dict__.update(self.__dict__)
@@ -74,12 +74,12 @@ class CallState:
     def to_attributes(self) -> dict[str, str]:
         """Encode; raise ValueError when the documented-by-us limits would be exceeded."""
         attrs = {
-            "phase": self.phase.value,
-            "dir": self.direction.value if self.direction else "",
+            "phase": _TEXT[self.phase],
+            "dir": _TEXT[self.direction] if self.direction else "",
             "owner": self.owner,
             "other": self.other,
             "sma": self.sma,
-            "rec": self.recording.value,
+            "rec": _TEXT[self.recording],
             "tries": str(self.tries),
             "recleg": self.recorded_call_id,
             "pending": self.pending,
@@ -95,25 +95,29 @@ class CallState:
     def from_attributes(cls, attrs: Mapping[str, str]) -> CallState:
         """Decode; no ``phase`` means a new transaction. Garbled values raise InvalidEventError."""
         if not attrs.get("phase"):
-            return cls()
+            return _NEW
+        get = attrs.get
         try:
-            return cls(
+            # Built like with_(): the values are decoded here, __init__ would only copy them.
+            state = object.__new__(cls)
+            state.__dict__.update(
                 phase=_PHASES[attrs["phase"]],
-                direction=_DIRECTIONS[attrs["dir"]] if attrs.get("dir") else None,
-                owner=attrs.get("owner", ""),
-                other=attrs.get("other", ""),
-                sma=attrs.get("sma", ""),
-                recording=_RECORDING[attrs.get("rec") or RecordingState.NOT_STARTED.value],
-                tries=int(attrs.get("tries") or 0),
-                recorded_call_id=attrs.get("recleg", ""),
-                pending=attrs.get("pending", ""),
-                call_owner=attrs.get("own", ""),
+                direction=_DIRECTIONS[attrs["dir"]] if get("dir") else None,
+                owner=get("owner", ""),
+                other=get("other", ""),
+                sma=get("sma", ""),
+                recording=_RECORDING[get("rec") or RecordingState.NOT_STARTED.value],
+                tries=int(get("tries") or 0),
+                recorded_call_id=get("recleg", ""),
+                pending=get("pending", ""),
+                call_owner=get("own", ""),
             )
         except (ValueError, KeyError) as error:
             raise InvalidEventError(
                 f"TransactionAttributes do not decode to a call state: {error}",
                 hint="the attributes were changed outside this handler",
             ) from error
+        return state
 
     def describe(self) -> dict[str, object]:
         """For logs: the call owner shown as set or not (it may hold a PIN hash)."""
@@ -127,6 +131,12 @@ class CallState:
 _PHASES: Final = {p.value: p for p in Phase}
 _DIRECTIONS: Final = {d.value: d for d in Direction}
 _RECORDING: Final = {r.value: r for r in RecordingState}
+# Member -> its plain value (an Enum's ``.value`` is a descriptor call, several per invocation).
+_TEXT: Final[dict[StrEnum, str]] = {
+    m: m.value for enum in (Phase, Direction, RecordingState) for m in enum
+}
+_NEW: Final = CallState()
+_FIELDS: Final = frozenset(_NEW.__dict__)
 
 ATTRIBUTE_KEYS: Final = (
     "phase",
@@ -158,6 +168,15 @@ def with_cleared_keys(before: Mapping[str, str], after: Mapping[str, str]) -> di
 def check_limits(attrs: Mapping[str, str]) -> None:
     if len(attrs) > MAX_KEYS:
         raise ValueError(f"{len(attrs)} TransactionAttributes keys; the limit is {MAX_KEYS}")
+    values = attrs.values()
+    # The common case in two C-level passes (join refuses a value that is not a string, as
+    # isinstance would); the loop below says which value is wrong.
+    try:
+        "".join(values)
+        if max(map(len, values), default=0) <= MAX_VALUE_CHARS:
+            return
+    except TypeError:
+        pass
     for key, value in attrs.items():
         if not isinstance(value, str):
             raise ValueError(f"TransactionAttributes[{key!r}] is not a string")
