@@ -120,6 +120,11 @@ def test_the_owner_is_asked_for_the_pin_first() -> None:
     assert record()["owner_id"] == "alice"
 
 
+def test_the_call_record_names_the_owner_for_the_report() -> None:
+    alice_calls_in()
+    assert record()["owner_name"] == "Alice"
+
+
 def test_the_right_pin_asks_for_the_number_and_drops_the_hash() -> None:
     _, attrs = alice_calls_in()
     response = handle(digits(f"{PIN}#", attrs))

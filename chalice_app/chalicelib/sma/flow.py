@@ -183,6 +183,8 @@ def start_call(ctx: Context) -> TransitionResult:
         return not_in_service(ctx)
     base = {
         "owner_id": owner.owner_id,
+        # The report names the owner by this (chalicelib.report.content.CallContext).
+        "owner_name": owner.display_name,
         "sma_number": owner.sma_number,
         "started_at": ctx.now,
         "recording_state": RecordingState.NOT_STARTED.value,
