@@ -58,10 +58,10 @@ provider-schema: $(STAMP)
 
 test: lint infra-check pytest
 
-# The inner loop: unit tests only (no Terraform, no checkov, no end-to-end, no browser), under a
-# minute. tests/conftest.py marks the slow ones by folder, so the split needs no upkeep.
+# The inner loop: unit tests only (no Terraform, no moto, no checkov, no end-to-end, no browser),
+# about a minute. tests/conftest.py marks the others by folder, so the split needs no upkeep.
 test-fast: $(STAMP)
-	bash scripts/run-pytest.sh $(BIN)/python -m "not slow and not infra" -q
+	bash scripts/run-pytest.sh $(BIN)/python -m "not slow and not infra and not integration" -q
 
 # Pin the development environment to what is installed now (after a dependency change).
 lock: $(STAMP)

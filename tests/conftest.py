@@ -15,7 +15,8 @@ EVENTS_DIR = Path(__file__).resolve().parent / "events"
 
 # What `make test-fast` leaves out, by place, so a new test in these folders is marked without
 # anyone remembering to: `slow` (end to end, a browser, a deployer, a second venv), `infra`
-# (embedded Terraform). A test elsewhere that is slow carries @pytest.mark.slow itself.
+# (embedded Terraform), `integration` (against moto or the emulators: the AWS side, not a unit).
+# A test elsewhere that is slow carries @pytest.mark.slow itself.
 MARKS_BY_PATH: tuple[tuple[str, str], ...] = (
     ("tests/e2e/", "slow"),
     ("tests/browser/", "slow"),
@@ -27,6 +28,18 @@ MARKS_BY_PATH: tuple[tuple[str, str], ...] = (
     ("tests/infra/", "infra"),
     ("tests/packaging/", "infra"),
     ("tests/tfdocs/", "infra"),
+    ("tests/audit/test_terraform.py", "infra"),
+    ("tests/audit/test_unresolved.py", "infra"),
+    ("tests/audit/test_security_md.py", "infra"),
+    ("tests/doctor/", "integration"),
+    ("tests/console/", "integration"),
+    ("tests/local/", "integration"),
+    ("tests/media_insights/", "integration"),
+    ("tests/transcription/", "integration"),
+    ("tests/owners/", "integration"),
+    ("tests/phone_number/", "integration"),
+    ("tests/report/test_report_handler.py", "integration"),
+    ("tests/audit/test_live.py", "integration"),
 )
 
 
