@@ -462,37 +462,48 @@ resource "aws_api_gateway_method_settings" "this" {
 # The api_handler function's role: only what the console's routes do
 ################################################################################
 
-# The role itself (trust with aws:SourceAccount, its own log group, X-Ray) is the shared
-# function-role module every function of the stack uses; this module adds what the routes do.
-module "api_handler_role" {
-  source = "../function-role"
+data "aws_iam_policy_document" "lambda_assume" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
 
-  create              = local.create
-  function_name       = var.api_handler_function_name
-  role_name           = substr("${var.name_prefix}-console-api", 0, 64)
-  policy_name         = "least-privilege"
-  policy_documents    = [data.aws_iam_policy_document.api_handler.json]
-  grant_failure_queue = false
-  failure_queue_arn   = null
-  # `callrec package` encrypts the functions' environment with the recordings bucket key.
-  environment_kms_key_arn = var.recordings_kms_key_arn
-  log_retention_days      = var.log_retention_days
-  tags                    = var.tags
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
 }
 
-moved {
-  from = aws_iam_role.api_handler
-  to   = module.api_handler_role.aws_iam_role.this
+resource "aws_cloudwatch_log_group" "api_handler" {
+  #checkov:skip=CKV_AWS_158:the handler logs ids, user names and error codes, never call content; CloudWatch Logs encrypts every log group at rest
+  #checkov:skip=CKV_AWS_338:retention is the operator's choice (var.log_retention_days); short by default to keep less personal data
+  count = local.create ? 1 : 0
+
+  name              = "/aws/lambda/${var.api_handler_function_name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
 }
 
-moved {
-  from = aws_cloudwatch_log_group.api_handler
-  to   = module.api_handler_role.aws_cloudwatch_log_group.this
+resource "aws_iam_role" "api_handler" {
+  count = local.create ? 1 : 0
+
+  name               = substr("${var.name_prefix}-console-api", 0, 64)
+  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
+  tags               = var.tags
 }
 
-moved {
-  from = aws_iam_role_policy.api_handler
-  to   = module.api_handler_role.aws_iam_role_policy.this
+data "aws_iam_policy_document" "logs" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${try(aws_cloudwatch_log_group.api_handler[0].arn, "")}:*"]
+  }
 }
 
 # Reads by key and by the owner index; no Scan. DeleteItem for DELETE /calls/{id}.
@@ -621,6 +632,7 @@ data "aws_iam_policy_document" "recording_control" {
 
 data "aws_iam_policy_document" "api_handler" {
   source_policy_documents = [
+    data.aws_iam_policy_document.logs.json,
     data.aws_iam_policy_document.call_records.json,
     data.aws_iam_policy_document.owner_directory.json,
     data.aws_iam_policy_document.trail.json,
@@ -628,4 +640,12 @@ data "aws_iam_policy_document" "api_handler" {
     data.aws_iam_policy_document.transcribe.json,
     data.aws_iam_policy_document.recording_control.json,
   ]
+}
+
+resource "aws_iam_role_policy" "api_handler" {
+  count = local.create ? 1 : 0
+
+  name   = "least-privilege"
+  role   = aws_iam_role.api_handler[0].id
+  policy = data.aws_iam_policy_document.api_handler.json
 }
