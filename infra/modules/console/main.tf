@@ -630,9 +630,24 @@ data "aws_iam_policy_document" "recording_control" {
   }
 }
 
+# `callrec package` turns on Active tracing for every function, api_handler included: Lambda
+# refuses Active tracing to a role that may not write traces. The two actions have no resource
+# type (Service Authorization Reference, AWS X-Ray), so "*" is the only form. The other roles get
+# this from modules/function-role; this role stays here because function-role's role_arn waits
+# for the policy, and this policy names the SMA, which would make a cycle with the packaged SMA
+# handler.
+data "aws_iam_policy_document" "tracing" {
+  statement {
+    sid       = "WriteTraces"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"]
+  }
+}
+
 data "aws_iam_policy_document" "api_handler" {
   source_policy_documents = [
     data.aws_iam_policy_document.logs.json,
+    data.aws_iam_policy_document.tracing.json,
     data.aws_iam_policy_document.call_records.json,
     data.aws_iam_policy_document.owner_directory.json,
     data.aws_iam_policy_document.trail.json,
