@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 100.0
 OWNERS = 5
 RECORDS_TABLE = "bench-call-records"
-TRAIL_TABLE = "bench-access-trail"
+TRAIL_TABLE = "callrec-access-trail"  # what callrec.local.console_tables.create_trail makes
 
 
 def _environment() -> None:
@@ -44,39 +44,11 @@ def _environment() -> None:
 
 
 def _tables(client: Any) -> None:
-    from chalicelib.call_records import OWNER_INDEX
+    from callrec.local.console_tables import create_trail
+    from callrec.local.resources import create_call_records_table
 
-    client.create_table(
-        TableName=RECORDS_TABLE,
-        KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
-        AttributeDefinitions=[
-            {"AttributeName": name, "AttributeType": "S"}
-            for name in ("transaction_id", "owner_id", "started_at")
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": OWNER_INDEX,
-                "KeySchema": [
-                    {"AttributeName": "owner_id", "KeyType": "HASH"},
-                    {"AttributeName": "started_at", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    client.create_table(
-        TableName=TRAIL_TABLE,
-        KeySchema=[
-            {"AttributeName": "trail", "KeyType": "HASH"},
-            {"AttributeName": "at_id", "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": "trail", "AttributeType": "S"},
-            {"AttributeName": "at_id", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_call_records_table(client, RECORDS_TABLE)
+    create_trail(client)
 
 
 def _record(index: int, now: datetime) -> dict[str, Any]:

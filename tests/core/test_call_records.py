@@ -5,8 +5,9 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
+from callrec.local.resources import create_call_records_table
 from chalicelib import aws
-from chalicelib.call_records import OWNER_INDEX, CallRecords
+from chalicelib.call_records import CallRecords
 from chalicelib.errors import StorageError
 
 TABLE = "callrec-test-records"
@@ -16,25 +17,7 @@ TABLE = "callrec-test-records"
 def records(monkeypatch: pytest.MonkeyPatch) -> Iterator[CallRecords]:
     monkeypatch.setenv("CALL_RECORDS_TABLE", TABLE)
     with mock_aws():
-        aws.client("dynamodb").create_table(
-            TableName=TABLE,
-            KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
-            AttributeDefinitions=[
-                {"AttributeName": name, "AttributeType": "S"}
-                for name in ("transaction_id", "owner_id", "started_at")
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": OWNER_INDEX,
-                    "KeySchema": [
-                        {"AttributeName": "owner_id", "KeyType": "HASH"},
-                        {"AttributeName": "started_at", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_call_records_table(aws.client("dynamodb"), TABLE)
         yield CallRecords()
 
 

@@ -56,25 +56,7 @@ def provision(definitions: Definitions, client: Any) -> Provisioned:
         )
         prompts.append(path.name)
     dynamodb = client("dynamodb")
-    dynamodb.create_table(
-        TableName=definitions.table_name,
-        KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
-        AttributeDefinitions=[
-            {"AttributeName": name, "AttributeType": "S"}
-            for name in ("transaction_id", "owner_id", "started_at")
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": OWNER_INDEX,
-                "KeySchema": [
-                    {"AttributeName": "owner_id", "KeyType": "HASH"},
-                    {"AttributeName": "started_at", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_call_records_table(dynamodb, definitions.table_name)
     dynamodb.update_time_to_live(
         TableName=definitions.table_name,
         TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires_at"},
@@ -148,3 +130,27 @@ def owner_environment() -> dict[str, str]:
     """The owner directory's part of the environment Terraform gives the SMA handler."""
     directory_table, usage_table = owner_table_names()
     return {"OWNER_DIRECTORY_TABLE": directory_table, "OWNER_USAGE_TABLE": usage_table}
+
+
+def create_call_records_table(dynamodb: Any, name: str) -> None:
+    """The call records table as infra/modules/call-analytics creates it: key transaction_id
+    and the owner_id-started_at index (OWNER_INDEX) the console lists from."""
+    dynamodb.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "transaction_id", "KeyType": "HASH"}],
+        AttributeDefinitions=[
+            {"AttributeName": key, "AttributeType": "S"}
+            for key in ("transaction_id", "owner_id", "started_at")
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": OWNER_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "owner_id", "KeyType": "HASH"},
+                    {"AttributeName": "started_at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
