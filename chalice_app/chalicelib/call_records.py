@@ -64,15 +64,33 @@ class RecordingState(StrEnum):
     FAILED = "failed"
 
 
+class RecordingSource(StrEnum):
+    """Which recording path produced the object (the ``source_path`` attribute)."""
+
+    SMA = "sma"
+    MEDIA_INSIGHTS = "media-insights"
+
+
 def iso_utc(moment: datetime) -> str:
     """``moment`` as ISO 8601 UTC with milliseconds and ``Z``, the format of every record time."""
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def utc_now_iso() -> str:
-    """The current time in the records' format (see :func:`iso_utc`); the SMA handler reads it on
-    every invocation, so the UTC offset is cut off rather than converted and replaced."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
+    """The current time in the records' format (see :func:`iso_utc`: milliseconds truncated, as
+    ``isoformat`` does). The SMA handler reads it on most invocations, so the part up to the
+    second is formatted once per second and only the milliseconds are added."""
+    now = time.time()
+    second = int(now)
+    cached, text = _LAST_SECOND[0]
+    if second != cached:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        _LAST_SECOND[0] = (second, text)
+    return f"{text}.{int((now - second) * 1000):03d}Z"
+
+
+# The second utc_now_iso formatted last and its text (one tuple: replaced whole).
+_LAST_SECOND: list[tuple[int, str]] = [(-1, "")]
 
 
 class CallRecords:

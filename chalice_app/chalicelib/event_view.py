@@ -39,7 +39,8 @@ class EventView:
 
     def _object(self, key: str, within: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
         value = (self.raw if within is None else within).get(key)
-        return value if isinstance(value, Mapping) else {}
+        # A dict (what json.loads gives) without the ABC check; any other Mapping with it.
+        return value if type(value) is dict or isinstance(value, Mapping) else {}
 
 
 class EventBridgeView(EventView):

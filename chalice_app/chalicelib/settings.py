@@ -12,7 +12,7 @@ from chalicelib.errors import ConfigurationError
 
 def require(name: str) -> str:
     """Return the non-empty value of environment variable ``name`` or raise ConfigurationError."""
-    value = os.environ.get(name, "").strip()
+    value = _read(name).strip()
     if not value:
         raise ConfigurationError(
             f"environment variable {name} is not set",
@@ -23,7 +23,7 @@ def require(name: str) -> str:
 
 def optional(name: str, default: str = "") -> str:
     """Return the value of ``name``, or ``default`` when it is unset or blank."""
-    value = os.environ.get(name, "").strip()
+    value = _read(name).strip()
     return value or default
 
 
@@ -82,6 +82,31 @@ _RAW: Mapping[Any, Any] = getattr(os.environ, "_data", os.environ)
 _ENCODE: Callable[[str], Any] = (
     getattr(os.environ, "encodekey", str) if _RAW is not os.environ else str
 )
+_DECODE: Callable[[Any], str] = (
+    getattr(os.environ, "decodevalue", str) if _RAW is not os.environ else str
+)
+# Names as os.environ spells them, and raw values decoded, both remembered: a read on the SMA
+# hot path is then two dict lookups. Values are few (a Lambda's environment is fixed); the
+# decoded-value memo is bounded for processes (tests) that set many.
+_KEYS: dict[str, Any] = {}
+_DECODED: dict[Any, str] = {}
+_DECODED_MAX = 512
+
+
+def _read(name: str) -> str:
+    """The value of ``name`` as ``os.environ.get(name, "")`` gives it."""
+    key = _KEYS.get(name)
+    if key is None:
+        key = _KEYS[name] = _ENCODE(name)
+    raw = _RAW.get(key)
+    if raw is None:
+        return ""
+    value = _DECODED.get(raw)
+    if value is None:
+        if len(_DECODED) >= _DECODED_MAX:
+            _DECODED.clear()
+        value = _DECODED[raw] = _DECODE(raw)
+    return value
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,22 @@ def test_flag_rejects_other_words(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CALLREC_TEST_FLAG", "maybe")
     with pytest.raises(ConfigurationError, match="not a boolean"):
         settings.flag("CALLREC_TEST_FLAG")
+
+
+def test_a_changed_value_is_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLREC_TEST_NAME", "first")
+    assert settings.optional("CALLREC_TEST_NAME") == "first"
+    monkeypatch.setenv("CALLREC_TEST_NAME", "second")
+    assert settings.optional("CALLREC_TEST_NAME") == "second"
+
+
+def test_a_removed_value_reads_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLREC_TEST_NAME", "set")
+    assert settings.optional("CALLREC_TEST_NAME", "fallback") == "set"
+    monkeypatch.delenv("CALLREC_TEST_NAME")
+    assert settings.optional("CALLREC_TEST_NAME", "fallback") == "fallback"
+
+
+def test_non_ascii_values_read_as_os_environ_gives_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CALLREC_TEST_NAME", "Zoë ☎")
+    assert settings.optional("CALLREC_TEST_NAME") == "Zoë ☎"

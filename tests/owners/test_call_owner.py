@@ -4,13 +4,8 @@ import pytest
 
 from chalicelib.errors import InvalidEventError
 from chalicelib.owners import pins
-from chalicelib.owners.call_owner import (
-    CallOwner,
-    PinOutcome,
-    Refusal,
-    authorize_dial_out,
-    check_pin,
-)
+from chalicelib.owners.call_owner import CallOwner
+from chalicelib.owners.dial_out import PinOutcome, Refusal, authorize_dial_out, check_pin
 from chalicelib.owners.usage import LockoutPolicy, UsageStore
 from tests.owners.conftest import TEST_COST, owner
 
@@ -146,3 +141,36 @@ def test_the_daily_limit_refuses_the_next_call() -> None:
 def test_a_zero_limit_refuses_without_a_usage_table() -> None:
     result = authorize_dial_out(verified(daily_call_limit=0), "+12065550123", usage=None, now=NOON)
     assert result.refusal is Refusal.LIMIT
+
+
+def test_the_encoding_is_compact_json_with_escaped_strings() -> None:
+    import json
+
+    call_owner = CallOwner('o"1é', ("+44", "+1"), 5, 60, pin_hash="scrypt$ab", bridged_at=7)
+    text = call_owner.encode()
+    assert " " not in text
+    assert json.loads(text) == {
+        "i": 'o"1é',
+        "a": ["+44", "+1"],
+        "c": 5,
+        "m": 60,
+        "h": "scrypt$ab",
+        "b": 7,
+    }
+    assert CallOwner.decode(text) == call_owner
+
+
+def test_a_decoded_value_encodes_back_to_the_text_it_came_from() -> None:
+    text = '{"a":["+1"],"i":"default","c":50,"m":240,"v":1}'  # another key order
+    decoded = CallOwner.decode(text)
+    assert decoded is not None
+    assert decoded.encode() == text
+    assert CallOwner.decode(text) is decoded
+
+
+def test_a_changed_value_gets_its_own_encoding() -> None:
+    decoded = CallOwner.decode('{"i":"default","a":["+1"],"c":50,"m":240,"v":1}')
+    assert decoded is not None
+    bridged = decoded.with_(bridged_at=1_764_590_400)
+    assert CallOwner.decode(bridged.encode()) == bridged
+    assert bridged.encode().endswith(',"b":1764590400}')

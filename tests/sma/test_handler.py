@@ -137,3 +137,27 @@ def test_response_carries_attributes_only_when_the_state_changes(
 ) -> None:
     unchanged = handle(load_event("action_interrupted", **outbound("bridged")))
     assert "TransactionAttributes" not in unchanged
+
+
+def test_the_clock_is_read_once_for_an_invocation_that_writes(
+    load_event: LoadEvent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+
+    def clock() -> str:
+        reads.append("read")
+        return "2024-03-01T17:10:00.000Z"
+
+    monkeypatch.setattr("chalicelib.sma.handler.clock", clock)
+    handle(load_event("new_inbound_call_from_owner"))
+    assert reads == ["read"]
+
+
+def test_the_clock_is_not_read_for_an_acknowledgement(
+    load_event: LoadEvent, outbound: Attrs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    monkeypatch.setattr("chalicelib.sma.handler.clock", lambda: reads.append("read") or "")
+    response = handle(load_event("action_interrupted", **outbound("bridged")))
+    assert response["Actions"] == []
+    assert reads == []

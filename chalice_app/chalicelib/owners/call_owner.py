@@ -1,4 +1,5 @@
-"""What a call keeps of its owner between invocations, and the dial-out checks made with it.
+"""What a call keeps of its owner between invocations (the dial-out checks made with it are
+in chalicelib.owners.dial_out).
 
 The directory is read once, on ``NEW_INBOUND_CALL``; what the rest of the call needs travels in
 one ``TransactionAttributes`` value (``own``), compact JSON:
@@ -20,21 +21,20 @@ for the seconds the PIN prompt takes, never logged, and dropped as soon as the P
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Final
 
 from chalicelib.errors import InvalidEventError
-from chalicelib.owners import destinations, pins
 from chalicelib.owners.model import Owner
-from chalicelib.owners.usage import LockoutPolicy, UsageStore
 
 ATTRIBUTE: Final = "own"
-MAX_WRONG_PINS_PER_CALL: Final = 3
 
 
 @dataclass(frozen=True)
 class CallOwner:
+    """What the call keeps of its owner (the ``own`` attribute; see the module doc)."""
+
     owner_id: str
     prefixes: tuple[str, ...]
     call_limit: int
@@ -43,50 +43,83 @@ class CallOwner:
     verified: bool = False
     bridged_at: int = 0
 
+    # Both are remembered on the (immutable) Owner, which the directory cache hands out again
+    # for every call of the cache period: the value and its encoding are built once per owner.
     @classmethod
     def for_owner_calling(cls, owner: Owner) -> CallOwner:
         """The owner dialled in from one of their numbers: verified unless a PIN is still due."""
-        return cls(
-            owner_id=owner.owner_id,
-            prefixes=owner.prefixes,
-            call_limit=owner.daily_call_limit,
-            minute_limit=owner.daily_minute_limit,
-            pin_hash=owner.pin_hash,
-            verified=not owner.has_pin,
-        )
+        known: CallOwner | None = owner.__dict__.get("_calling")
+        if known is None:
+            known = owner.__dict__["_calling"] = cls(
+                owner_id=owner.owner_id,
+                prefixes=owner.prefixes,
+                call_limit=owner.daily_call_limit,
+                minute_limit=owner.daily_minute_limit,
+                pin_hash=owner.pin_hash,
+                verified=not owner.has_pin,
+            )
+        return known
 
     @classmethod
     def for_inbound(cls, owner: Owner) -> CallOwner:
         """Someone else called the owner's number: the call belongs to the owner, never verified."""
-        return cls(owner.owner_id, (), owner.daily_call_limit, owner.daily_minute_limit)
+        known: CallOwner | None = owner.__dict__.get("_called")
+        if known is None:
+            known = owner.__dict__["_called"] = cls(
+                owner.owner_id, (), owner.daily_call_limit, owner.daily_minute_limit
+            )
+        return known
 
     @property
     def pin_due(self) -> bool:
         return bool(self.pin_hash) and not self.verified
 
     def with_(self, **changes: Any) -> CallOwner:
-        return replace(self, **changes)
+        fields = {name: self.__dict__[name] for name in _FIELD_NAMES}
+        return CallOwner(**{**fields, **changes})
 
     def encode(self) -> str:
-        data: dict[str, Any] = {
-            "i": self.owner_id,
-            "a": list(self.prefixes),
-            "c": self.call_limit,
-            "m": self.minute_limit,
-        }
+        """The attribute value (computed once per instance)."""
+        text: str | None = self.__dict__.get("_text")
+        if text is None:
+            text = self.__dict__["_text"] = self._json()
+        return text
+
+    def _json(self) -> str:
+        # Compact JSON written out by hand (json.dumps of the dict was a tenth of an invocation);
+        # strings go through the json module's own escaping, and decode reads it back with
+        # json.loads (tests/owners check the round trip).
+        parts = [
+            f'"i":{_json_text(self.owner_id)}',
+            '"a":[' + ",".join(map(_json_text, self.prefixes)) + "]",
+            f'"c":{int(self.call_limit)}',
+            f'"m":{int(self.minute_limit)}',
+        ]
         if self.pin_hash and not self.verified:
-            data["h"] = self.pin_hash
+            parts.append(f'"h":{_json_text(self.pin_hash)}')
         if self.verified:
-            data["v"] = 1
+            parts.append('"v":1')
         if self.bridged_at:
-            data["b"] = self.bridged_at
-        return json.dumps(data, separators=(",", ":"))
+            parts.append(f'"b":{int(self.bridged_at)}')
+        return "{" + ",".join(parts) + "}"
 
     @classmethod
     def decode(cls, text: str) -> CallOwner | None:
-        """The call's owner ('' decodes to None); a garbled value raises InvalidEventError."""
+        """The call's owner ('' decodes to None); a garbled value raises InvalidEventError.
+        The same (immutable) value for the same text, parsed once per container: a call's value
+        comes back with every event, and the flow reads it on several."""
         if not text:
             return None
+        known = _DECODED.get(text)
+        if known is None:
+            if len(_DECODED) >= _DECODED_MAX:
+                _DECODED.clear()
+            known = _DECODED[text] = cls._parse(text)
+            known.__dict__["_text"] = text  # encodes back to what it came from
+        return known
+
+    @classmethod
+    def _parse(cls, text: str) -> CallOwner:
         try:
             data = json.loads(text)
             return cls(
@@ -105,76 +138,8 @@ class CallOwner:
             ) from error
 
 
-# --- the checks -----------------------------------------------------------------------------
-
-
-class PinOutcome(StrEnum):
-    RIGHT = "right"
-    WRONG = "wrong"  # ask again
-    TOO_MANY = "too_many"  # third wrong PIN in this call: end it
-    LOCKED = "locked"  # the owner's dial-out is locked (now, or by this failure)
-
-
-@dataclass(frozen=True)
-class PinCheck:
-    outcome: PinOutcome
-    owner: CallOwner
-    locked_until: float | None = None
-    newly_locked: bool = False
-
-
-def check_pin(
-    owner: CallOwner,
-    digits: str,
-    *,
-    wrong_so_far: int,
-    usage: UsageStore | None,
-    policy: LockoutPolicy,
-    now: float,
-) -> PinCheck:
-    """Verify the PIN the caller keyed in (``#`` terminator ignored). A locked owner is refused
-    even with the right PIN; each wrong PIN counts towards the lockout."""
-    if usage is not None:
-        locked = usage.locked_until(owner.owner_id, now=now)
-        if locked is not None:
-            return PinCheck(PinOutcome.LOCKED, owner, locked)
-    if pins.verify_pin(digits.rstrip("#"), owner.pin_hash):
-        return PinCheck(PinOutcome.RIGHT, owner.with_(verified=True, pin_hash=""))
-    locked = usage.record_pin_failure(owner.owner_id, policy, now=now) if usage else None
-    if locked is not None:
-        return PinCheck(PinOutcome.LOCKED, owner, locked, newly_locked=True)
-    if wrong_so_far + 1 >= MAX_WRONG_PINS_PER_CALL:
-        return PinCheck(PinOutcome.TOO_MANY, owner)
-    return PinCheck(PinOutcome.WRONG, owner)
-
-
-class Refusal(StrEnum):
-    NOT_VERIFIED = "not_verified"
-    DESTINATION = "destination"
-    LIMIT = "limit"
-
-
-@dataclass(frozen=True)
-class DialOut:
-    """The answer to "may this call dial ``number``?": ``refusal`` is None when it may."""
-
-    refusal: Refusal | None
-    reason: str = ""
-
-
-def authorize_dial_out(
-    owner: CallOwner | None, number: str, *, usage: UsageStore | None, now: float
-) -> DialOut:
-    """Only a verified owner, to an allowed destination, under the daily limits (counted here)."""
-    if owner is None or not owner.verified:
-        return DialOut(Refusal.NOT_VERIFIED, "the caller has not been verified as the owner")
-    decision = destinations.decide(number, owner.prefixes)
-    if not decision.allowed:
-        return DialOut(Refusal.DESTINATION, decision.reason)
-    if owner.call_limit <= 0 or owner.minute_limit <= 0:
-        return DialOut(Refusal.LIMIT, "dial-out is disabled for this owner (daily limit 0)")
-    if usage is not None and not usage.reserve_call(
-        owner.owner_id, call_limit=owner.call_limit, minute_limit=owner.minute_limit, now=now
-    ):
-        return DialOut(Refusal.LIMIT, "daily dial-out limit reached")
-    return DialOut(None)
+# json's own string escaping (C-accelerated), as json.dumps applies it.
+_json_text: Callable[[str], str] = json.encoder.encode_basestring_ascii
+_FIELD_NAMES: Final = tuple(CallOwner.__dataclass_fields__)
+_DECODED: dict[str, CallOwner] = {}
+_DECODED_MAX: Final = 256

@@ -49,6 +49,8 @@ _DTMF = set("0123456789*#")
 
 @dataclass(frozen=True)
 class SmaConfig:
+    """The SMA handler's configuration, validated (see the module doc)."""
+
     owner_number: str
     sma_number_override: str
     recordings_bucket: str

@@ -8,10 +8,10 @@ bridged, LEG-A carries both parties, so it is the leg recorded, with ``Track: BO
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from chalicelib.channels import Direction, Leg
-from chalicelib.owners.security_events import Notice
 from chalicelib.sma import actions as act
 from chalicelib.sma.actions import Action
 from chalicelib.sma.config import SmaConfig
@@ -20,22 +20,49 @@ from chalicelib.sma.prompts import Prompt
 from chalicelib.sma.records import NO_RECORD, RecordUpdate
 from chalicelib.sma.state import CallState
 
+if TYPE_CHECKING:  # imported by the transitions that raise one, off the cold path
+    from chalicelib.owners.security_events import Notice
+
 # Prompt -> its key (an Enum's ``.value`` is a descriptor call).
 _PROMPT_KEYS: dict[Prompt, str] = {p: p.value for p in Prompt}
 
 
-@dataclass(frozen=True)
+class InvocationTime:
+    """The invocation's one time (ISO 8601 UTC), read from ``clock`` on first use only: most
+    transitions write nothing and never ask for it. Shared by every context of the invocation,
+    so all they write carries the same time."""
+
+    __slots__ = ("_clock", "_value")
+
+    def __init__(self, clock: Callable[[], str]) -> None:
+        self._clock = clock
+        self._value = ""
+
+    @property
+    def value(self) -> str:
+        if not self._value:
+            self._value = self._clock()
+        return self._value
+
+
 class Context:
-    event: InvocationEvent
-    state: CallState
-    config: SmaConfig
-    now: str
+    """One invocation as a transition sees it. Immutable by convention: a transition that moves
+    the state on makes a new one (:meth:`with_state`). A plain slotted class, not a frozen
+    dataclass: it is built several times per invocation, on the hot path of issue 14."""
+
+    __slots__ = ("config", "event", "state", "time")
+
+    def __init__(
+        self, event: InvocationEvent, state: CallState, config: SmaConfig, time: InvocationTime
+    ) -> None:
+        self.event, self.state, self.config, self.time = event, state, config, time
+
+    @property
+    def now(self) -> str:
+        return self.time.value
 
     def with_state(self, state: CallState) -> Context:
-        # Copied like CallState.with_: a frozen __init__ costs four object.__setattr__ calls.
-        copy = object.__new__(Context)
-        copy.__dict__.update(self.__dict__, state=state)
-        return copy
+        return Context(self.event, state, self.config, self.time)
 
     @property
     def owner_call_id(self) -> str:
@@ -72,19 +99,30 @@ class Context:
         return ("notes", {"at": self.now, "text": text})
 
 
-@dataclass(frozen=True)
 class TransitionResult:
     """What one transition answers: actions for Chime, the next state, the call-record update
-    and a line for the log."""
+    and a line for the log; for the handler to publish after the answer
+    (chalicelib.sma.owner_effects), security events and the talk time of a finished dial-out
+    for the owner's daily minutes. Immutable by convention, slotted like :class:`Context`
+    (several are built per invocation, and a class statement costs the cold start nothing)."""
 
-    actions: list[Action]
-    state: CallState
-    record: RecordUpdate = NO_RECORD
-    log: str = ""
-    # Published by the handler after the answer (chalicelib.sma.owner_effects): security
-    # events, and the talk time of a finished dial-out for the owner's daily minutes.
-    security: tuple[Notice, ...] = ()
-    talk_seconds: int = 0
+    __slots__ = ("actions", "log", "record", "security", "state", "talk_seconds")
+
+    def __init__(
+        self,
+        actions: list[Action],
+        state: CallState,
+        record: RecordUpdate = NO_RECORD,
+        log: str = "",
+        *,
+        security: tuple[Notice, ...] = (),
+        talk_seconds: int = 0,
+    ) -> None:
+        self.actions, self.state, self.record, self.log = actions, state, record, log
+        self.security, self.talk_seconds = security, talk_seconds
+
+    def __repr__(self) -> str:
+        return f"TransitionResult({self.actions!r}, {self.state!r}, log={self.log!r})"
 
 
 def merge_records(first: RecordUpdate, second: RecordUpdate) -> RecordUpdate:

@@ -18,21 +18,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Final
 
-from chalicelib.call_records import RecordingState, iso_utc
+from chalicelib.call_records import RecordingSource, RecordingState, iso_utc
 from chalicelib.channels import Direction, Leg
 from chalicelib.errors import InvalidEventError
 from chalicelib.owners import directory
-from chalicelib.owners.call_owner import (
-    CallOwner,
-    PinOutcome,
-    Refusal,
-    authorize_dial_out,
-    check_pin,
-)
+from chalicelib.owners.call_owner import CallOwner
 from chalicelib.owners.model import Owner
-from chalicelib.owners.security_events import Kind, Notice
-from chalicelib.owners.usage import LockoutPolicy, UsageStore
-from chalicelib.recording_keys import RecordingSource
 from chalicelib.sma import actions as act
 from chalicelib.sma import recording
 from chalicelib.sma.actions import Action
@@ -255,6 +246,8 @@ def not_in_service(ctx: Context) -> TransitionResult:
         "recording_state": RecordingState.NOT_STARTED.value,
         "source_path": RecordingSource.SMA.value,
     }
+    from chalicelib.owners.security_events import Kind, Notice
+
     notice = Notice(
         Kind.UNKNOWN_NUMBER, reason, {"sma_number": leg_a.to_number, "caller": leg_a.from_number}
     )
@@ -287,6 +280,9 @@ def _epoch(now: str) -> float:
 
 def pin_entered(ctx: Context) -> TransitionResult:
     """Check the PIN (the digits are never logged or recorded); right: ask for the number."""
+    from chalicelib.owners.dial_out import PinOutcome, check_pin
+    from chalicelib.owners.usage import LockoutPolicy, UsageStore
+
     call_owner = CallOwner.decode(ctx.state.call_owner)
     if call_owner is None or not call_owner.pin_due:
         return end_politely(ctx, "PIN digits without a PIN due in this call")
@@ -322,11 +318,13 @@ def pin_entered(ctx: Context) -> TransitionResult:
 
 
 def _locked(ctx: Context, until: float, *, newly: bool) -> TransitionResult:
+    from chalicelib.owners.security_events import Kind, Notice
+
     when = iso_utc(datetime.fromtimestamp(until, UTC))
     reason = f"dial-out locked after repeated wrong PINs, until {when}"
     ended = end_politely(ctx, reason, prompt=Prompt.DIAL_OUT_LOCKED)
     notices = (Notice(Kind.PIN_LOCKOUT, reason, {"locked_until": when}),) if newly else ()
-    return TransitionResult(ended.actions, ended.state, ended.record, ended.log, notices)
+    return TransitionResult(ended.actions, ended.state, ended.record, ended.log, security=notices)
 
 
 def pin_failed(ctx: Context) -> TransitionResult:
@@ -382,11 +380,17 @@ def digits_entered(ctx: Context) -> TransitionResult:
 def _refused_dial_out(ctx: Context, number: str) -> TransitionResult | None:
     """None when this call may dial ``number``: only an owner verified in this call (caller id,
     and PIN when set), to an allowed destination, under the daily limits."""
+    from chalicelib.owners.dial_out import Refusal, authorize_dial_out
+    from chalicelib.owners.security_events import Kind, Notice
+    from chalicelib.owners.usage import UsageStore
+
+    usage = UsageStore.configured()
     decision = authorize_dial_out(
         CallOwner.decode(ctx.state.call_owner),
         number,
-        usage=UsageStore.configured(),
-        now=_epoch(ctx.now),
+        usage=usage,
+        # The time only counts against the daily limits, which need the usage store.
+        now=_epoch(ctx.now) if usage is not None else 0.0,
     )
     if decision.refusal is None:
         return None
@@ -396,13 +400,15 @@ def _refused_dial_out(ctx: Context, number: str) -> TransitionResult | None:
     if decision.refusal is Refusal.LIMIT:
         ended = end_politely(ctx, reason, prompt=Prompt.LIMIT_REACHED)
         notice = Notice(Kind.LIMIT_REACHED, reason, {"destination": number})
-        return TransitionResult(ended.actions, ended.state, ended.record, ended.log, (notice,))
+        return TransitionResult(
+            ended.actions, ended.state, ended.record, ended.log, security=(notice,)
+        )
     retry = _retry_or_give_up(ctx, Prompt.DESTINATION_REFUSED, reason)
     notice = Notice(Kind.DESTINATION_REFUSED, reason, {"destination": number})
     record = retry.record
     if retry.state.phase is not Phase.ENDING:  # giving up notes the reason already
         record = merge_records(record, RecordUpdate(appends=[ctx.note(reason)]))
-    return TransitionResult(retry.actions, retry.state, record, retry.log, (notice,))
+    return TransitionResult(retry.actions, retry.state, record, retry.log, security=(notice,))
 
 
 # Documented validation errors of PlayAudioAndGetDigits: asking again would fail again.
@@ -573,8 +579,9 @@ TRANSITIONS: Final[dict[Key, Handler]] = {
 }
 
 
-def lookup(phase: Phase, event_type: EventType, action_type: ActionType | None) -> Handler | None:
-    """The most specific transition for the combination, or None."""
+def _most_specific(
+    phase: Phase, event_type: EventType, action_type: ActionType | None
+) -> Handler | None:
     for key in (
         (phase, event_type, action_type),
         (phase, event_type, ANY),
@@ -585,6 +592,21 @@ def lookup(phase: Phase, event_type: EventType, action_type: ActionType | None) 
         if handler is not None:
             return handler
     return None
+
+
+# Each combination resolved once per container, on first use: a step is then one lookup, not
+# up to four (and the import does not resolve the hundreds of combinations no call sends).
+_RESOLVED: dict[tuple[Phase, EventType, ActionType | None], Handler | None] = {}
+
+
+def lookup(phase: Phase, event_type: EventType, action_type: ActionType | None) -> Handler | None:
+    """The most specific transition for the combination, or None."""
+    key = (phase, event_type, action_type)
+    try:
+        return _RESOLVED[key]
+    except KeyError:
+        handler = _RESOLVED[key] = _most_specific(phase, event_type, action_type)
+        return handler
 
 
 def step(ctx: Context) -> TransitionResult:

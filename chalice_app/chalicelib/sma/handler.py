@@ -22,7 +22,7 @@ from chalicelib.sma import config as sma_config
 from chalicelib.sma import flow, owner_effects, records, recovery
 from chalicelib.sma.actions import Action
 from chalicelib.sma.config import PROMPTS_BUCKET
-from chalicelib.sma.context import Context
+from chalicelib.sma.context import Context, InvocationTime
 from chalicelib.sma.events import InvocationEvent
 from chalicelib.sma.prompts import Prompt
 from chalicelib.sma.state import CallState, Phase, check_limits, with_cleared_keys
@@ -39,7 +39,6 @@ clock: Callable[[], str] = utc_now_iso
 
 def handle(event: Any, context: Any = None) -> dict[str, Any]:
     """Answer one SMA invocation. Never raises."""
-    transaction_id = _transaction_id(event)
     try:
         parsed = InvocationEvent.parse(event)
         config = sma_config.current()
@@ -47,15 +46,16 @@ def handle(event: Any, context: Any = None) -> dict[str, Any]:
             state = recovery.recover(parsed, config)
         else:
             state = CallState.from_attributes(parsed.attributes)
-        ctx = Context(event=parsed, state=state, config=config, now=clock())
+        ctx = Context(parsed, state, config, InvocationTime(clock))
         outcome = flow.step(ctx)
         response = _response(outcome.actions, parsed.attributes, outcome.state.to_attributes())
     except CallRecError as error:
-        logger.error("transaction %s: [%s] %s", transaction_id, error.code, error)
+        logger.error("transaction %s: [%s] %s", _transaction_id(event), error.code, error)
         return failure_response(event, f"[{error.code}] {error}")
     except Exception as error:
-        logger.exception("transaction %s: unexpected error", transaction_id)
+        logger.exception("transaction %s: unexpected error", _transaction_id(event))
         return failure_response(event, f"unexpected {type(error).__name__}: {error}")
+    transaction_id = parsed.transaction_id
     if logger.isEnabledFor(logging.INFO):  # nothing computed for a log line that is off
         logger.info(
             "transaction %s seq %s: %s %s in %s -> %s, %d action(s): %s",

@@ -36,7 +36,6 @@ why (unless the prompt is what failed), the failure is recorded, and the owner m
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, Final
 
 from chalicelib.call_records import RecordingState
@@ -45,8 +44,8 @@ from chalicelib.sma.actions import Action
 from chalicelib.sma.context import Context, TransitionResult, merge_records
 from chalicelib.sma.events import ActionType, EventType
 from chalicelib.sma.prompts import Prompt
-from chalicelib.sma.records import RecordUpdate
-from chalicelib.sma.requests import Command, Pending, Request
+from chalicelib.sma.records import NO_RECORD, RecordUpdate
+from chalicelib.sma.requests import NOTHING_PENDING, Command, Pending, Request
 from chalicelib.sma.state import Phase
 
 logger = logging.getLogger(__name__)
@@ -94,8 +93,11 @@ def pending_of(ctx: Context) -> Pending:
     return pending
 
 
-def _with_pending(ctx: Context, pending: Pending, **changes: Any) -> Context:
-    return ctx.with_state(ctx.state.with_(pending=pending.encode(), **changes))
+def _with_pending(ctx: Context, pending: Pending) -> Context:
+    encoded = pending.encode()
+    if encoded == ctx.state.pending:
+        return ctx
+    return ctx.with_state(ctx.state.with_(pending=encoded))
 
 
 def _event(
@@ -118,13 +120,14 @@ def _event(
 # --- settling what is in flight ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Settled:
-    """The context once the in-flight request is settled, and what to write about it."""
+    """The context once the in-flight request is settled, what to write about it, and the
+    request Chime refused or never ran (if any). Slotted, like Context."""
 
-    ctx: Context
-    record: RecordUpdate
-    failed: Request | None = None  # the request Chime refused or never ran
+    __slots__ = ("ctx", "failed", "record")
+
+    def __init__(self, ctx: Context, record: RecordUpdate, failed: Request | None = None) -> None:
+        self.ctx, self.record, self.failed = ctx, record, failed
 
 
 def settle(ctx: Context) -> Settled:
@@ -132,10 +135,10 @@ def settle(ctx: Context) -> Settled:
     pending = pending_of(ctx)
     request = pending.inflight
     if request is None:
-        return Settled(_with_pending(ctx, pending), RecordUpdate())
+        return Settled(_with_pending(ctx, pending), NO_RECORD)
     verdict = _verdict(ctx, request)
     if verdict is None:  # StartCallRecording still queued behind the consent prompt
-        return Settled(_with_pending(ctx, pending), RecordUpdate())
+        return Settled(_with_pending(ctx, pending), NO_RECORD)
     rest = pending.with_inflight(None)
     if verdict == SUCCEEDED:
         return _succeeded(_with_pending(ctx, rest), request)
@@ -315,8 +318,10 @@ def drop_pending(ctx: Context, why: str) -> tuple[Context, RecordUpdate]:
     """The call is ending: whatever is still pending is refused, each with a note."""
     pending = pending_of(ctx)
     dropped = [r for r in (pending.inflight, *pending.queued) if r is not None]
+    if not dropped:
+        return _with_pending(ctx, NOTHING_PENDING), NO_RECORD
     notes = [ctx.note(f"{r.describe()} not carried out: {why}") for r in dropped]
-    return _with_pending(ctx, Pending()), RecordUpdate(appends=notes)
+    return _with_pending(ctx, NOTHING_PENDING), RecordUpdate(appends=notes)
 
 
 # --- the transitions of a bridged call -----------------------------------------------------------

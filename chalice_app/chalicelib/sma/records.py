@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib import settings
@@ -15,15 +14,31 @@ from chalicelib.errors import CallRecError
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
 class RecordUpdate:
-    """What one transition wants written: attributes to set and entries to append to lists."""
+    """What one transition wants written: attributes to set and entries to append to lists.
+    Immutable by convention; a slotted class rather than a dataclass (built on most
+    invocations, and the dataclass's generated methods cost the cold start)."""
 
-    values: Mapping[str, Any] = field(default_factory=dict)
-    appends: Sequence[tuple[str, Any]] = ()
+    __slots__ = ("appends", "values")
+
+    def __init__(
+        self, values: Mapping[str, Any] | None = None, appends: Sequence[tuple[str, Any]] = ()
+    ) -> None:
+        self.values: Mapping[str, Any] = {} if values is None else values
+        self.appends = appends
 
     def __bool__(self) -> bool:
         return bool(self.values) or bool(self.appends)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RecordUpdate):
+            return NotImplemented
+        return dict(self.values) == dict(other.values) and list(self.appends) == list(other.appends)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable contents, like the dataclass it was
+
+    def __repr__(self) -> str:
+        return f"RecordUpdate(values={dict(self.values)!r}, appends={list(self.appends)!r})"
 
 
 # Nothing to write: the one instance most transitions share (frozen, and nothing mutates

@@ -30,15 +30,20 @@ _RECORDING_ACTIONS = {
 }
 
 
-def needs_recovery(event: InvocationEvent) -> bool:
-    """True when a mid-call event carries no state (the first event never has any)."""
-    stateless = {
+# The events that open a transaction: they never carry state.
+_STATELESS = frozenset(
+    {
         EventType.NEW_INBOUND_CALL,
         EventType.NEW_OUTBOUND_CALL,
         EventType.RINGING,
         EventType.CALL_ANSWERED,
     }
-    return event.event_type not in stateless and not event.attributes.get("phase")
+)
+
+
+def needs_recovery(event: InvocationEvent) -> bool:
+    """True when a mid-call event carries no state (the first event never has any)."""
+    return event.event_type not in _STATELESS and not event.attributes.get("phase")
 
 
 def recover(event: InvocationEvent, config: SmaConfig) -> CallState:

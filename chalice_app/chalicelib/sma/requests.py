@@ -14,8 +14,9 @@ start) decode as one queued request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 
 class Command(StrEnum):
@@ -38,6 +39,8 @@ ACTION_OF: dict[Command, str] = {
 
 @dataclass(frozen=True)
 class Request:
+    """One recording command: what, asked by whom, in which event."""
+
     command: Command
     by: str
     sequence: int = 0  # of the event that asked for it; 0 when unknown
@@ -69,31 +72,47 @@ class Request:
 
 @dataclass(frozen=True)
 class Pending:
+    """The request in flight and those queued behind it."""
+
     inflight: Request | None = None
     queued: tuple[Request, ...] = ()
     # Parts of the attribute that did not decode (kept for the log, never re-encoded).
     ignored: tuple[str, ...] = ()
 
     def encode(self) -> str:
-        queued = ",".join(r.encode() for r in self.queued)
-        if self.inflight is None:
-            return f";{queued}" if queued else ""
-        return self.inflight.encode() + (f";{queued}" if queued else "")
+        """The attribute value (computed once per instance: the flow asks again and again)."""
+        text: str | None = self.__dict__.get("_text")
+        if text is None:
+            queued = ",".join(r.encode() for r in self.queued)
+            head = "" if self.inflight is None else self.inflight.encode()
+            text = self.__dict__["_text"] = head + (f";{queued}" if queued else "")
+        return text
 
     def with_inflight(self, request: Request | None) -> Pending:
-        return replace(self, inflight=request, ignored=())
+        return Pending(request, self.queued)
 
     def enqueue(self, request: Request) -> Pending:
-        return replace(self, queued=(*self.queued, request), ignored=())
+        return Pending(self.inflight, (*self.queued, request))
 
     def pop(self) -> tuple[Request | None, Pending]:
         """The next queued request and what is left."""
         if not self.queued:
-            return None, replace(self, ignored=())
-        return self.queued[0], replace(self, queued=self.queued[1:], ignored=())
+            return None, Pending(self.inflight) if self.ignored else self
+        return self.queued[0], Pending(self.inflight, self.queued[1:])
 
     @classmethod
     def decode(cls, text: str) -> Pending:
+        """The requests ``text`` holds; the same (immutable) value for the same text, decoded once
+        per container: a call's few distinct values come back with every event."""
+        known = _DECODED.get(text)
+        if known is None:
+            if len(_DECODED) >= _DECODED_MAX:
+                _DECODED.clear()
+            known = _DECODED[text] = cls._parse(text)
+        return known
+
+    @classmethod
+    def _parse(cls, text: str) -> Pending:
         if not text:
             return cls()
         if ";" not in text and "|" not in text:
@@ -110,3 +129,8 @@ class Pending:
             else:
                 queued.append(request)
         return cls(inflight, tuple(queued), tuple(ignored))
+
+
+NOTHING_PENDING: Final = Pending()
+_DECODED: dict[str, Pending] = {"": NOTHING_PENDING}
+_DECODED_MAX = 256

@@ -49,6 +49,8 @@ class Phase(StrEnum):
 
 @dataclass(frozen=True)
 class CallState:
+    """The call's state between invocations (the table in the module doc)."""
+
     phase: Phase = Phase.NEW
     direction: Direction | None = None
     owner: str = ""
@@ -72,22 +74,29 @@ class CallState:
         return copy
 
     def to_attributes(self) -> dict[str, str]:
-        """Encode; raise ValueError when the documented-by-us limits would be exceeded."""
-        attrs = {
-            "phase": _TEXT[self.phase],
-            "dir": _TEXT[self.direction] if self.direction else "",
-            "owner": self.owner,
-            "other": self.other,
-            "sma": self.sma,
-            "rec": _TEXT[self.recording],
-            "tries": str(self.tries),
-            "recleg": self.recorded_call_id,
-            "pending": self.pending,
-            "own": self.call_owner,
-        }
-        # Empty values are left out; the handler sends a key that was set before and is now
-        # empty as "" (see with_cleared_keys), since leaving a key out does not clear it.
-        attrs = {key: value for key, value in attrs.items() if value}
+        """Encode; raise ValueError when the documented-by-us limits would be exceeded.
+
+        Empty values are left out; the handler sends a key that was set before and is now empty
+        as "" (see with_cleared_keys), since leaving a key out does not clear it."""
+        attrs = {"phase": _TEXT[self.phase]}
+        if self.direction is not None:
+            attrs["dir"] = _TEXT[self.direction]
+        for key, value in (
+            ("owner", self.owner),
+            ("other", self.other),
+            ("sma", self.sma),
+        ):
+            if value:
+                attrs[key] = value
+        attrs["rec"] = _TEXT[self.recording]
+        attrs["tries"] = str(self.tries)
+        for key, value in (
+            ("recleg", self.recorded_call_id),
+            ("pending", self.pending),
+            ("own", self.call_owner),
+        ):
+            if value:
+                attrs[key] = value
         check_limits(attrs)
         return attrs
 
