@@ -1,8 +1,12 @@
-"""Lazily created, cached boto3 clients, and how this app reads AWS failures.
+"""Lazily created, cached AWS clients, and how this app reads AWS failures.
 
-boto3 is imported on first use only, so the SMA handler's cold start does not pay for it until
-it writes a call record. Endpoints come from the standard AWS_ENDPOINT_URL_<SERVICE> variables,
-which is how the offline stack and moto are reached without any local-only branch here.
+Clients come from one botocore session, created on first use: the SMA handler's cold start pays
+for botocore only when it writes a call record, and never for boto3 itself (boto3's session adds
+S3 transfer helpers and resource classes, which nothing here uses, and its import costs a
+Lambda cold start tens of milliseconds). The session reads what boto3's would: credentials,
+Region and profile from the standard variables and files, and endpoints from the standard
+AWS_ENDPOINT_URL_<SERVICE> variables, which is how the offline stack and moto are reached
+without any local-only branch here.
 """
 
 from __future__ import annotations
@@ -16,33 +20,42 @@ from chalicelib.errors import TransientAwsError
 T = TypeVar("T")
 
 _clients: dict[tuple[str, str | None], Any] = {}
+_sessions: list[Any] = []  # the botocore session, once created
 _lock = threading.Lock()
 
 
 def client(service: str, *, signature_version: str | None = None) -> Any:
-    """Return the process-wide boto3 client for ``service``, creating it on first use.
+    """Return the process-wide client for ``service``, creating it on first use.
 
     ``signature_version`` (e.g. ``s3v4`` for presigned S3 URLs) gets a client of its own.
     """
     with _lock:
         existing = _clients.get((service, signature_version))
         if existing is None:
-            import boto3  # deferred: keeps boto3 off the SMA handler's cold path
-
-            if signature_version is None:
-                existing = boto3.client(service)
-            else:
+            config = None
+            if signature_version is not None:
                 from botocore.config import Config
 
-                existing = boto3.client(service, config=Config(signature_version=signature_version))
+                config = Config(signature_version=signature_version)
+            existing = _session().create_client(service, config=config)
             _clients[(service, signature_version)] = existing
         return existing
 
 
+def _session() -> Any:
+    if not _sessions:
+        import botocore.session  # deferred: keeps botocore off the SMA handler's cold path
+
+        _sessions.append(botocore.session.get_session())
+    return _sessions[0]
+
+
 def reset_clients() -> None:
-    """Forget every cached client (tests and the local stack call this when endpoints change)."""
+    """Forget every cached client and the session (tests, the local stack and the CLI's
+    --profile/--region call this when endpoints or credentials change)."""
     with _lock:
         _clients.clear()
+        _sessions.clear()
 
 
 # --- failures: transient (retry via Lambda) or permanent (record and stop) ----------------------

@@ -25,6 +25,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 from urllib.parse import unquote_plus
 
+from chalicelib.call_records import RecordingSource
 from chalicelib.errors import RecordingKeyError
 
 _STAMP = r"(?P<stamp>\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3})"
@@ -42,13 +43,6 @@ _MEDIA_INSIGHTS_KEY = re.compile(
     + r"\.(?P<ext>(?i:wav|ogg))$"
 )
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-
-
-class RecordingSource(StrEnum):
-    """Which recording path produced the object (the ``source_path`` call record attribute)."""
-
-    SMA = "sma"
-    MEDIA_INSIGHTS = "media-insights"
 
 
 class AudioFormat(StrEnum):

@@ -58,8 +58,9 @@ def configure(args: argparse.Namespace) -> AwsSettings:
         os.environ[name] = region
     if profile:
         os.environ["AWS_PROFILE"] = profile
-    # The next boto3 client builds its default session from these variables. Commands call this
-    # before their first client, so chalicelib.aws has cached none with other settings.
+    # The next client builds its session from these variables: boto3's default session for the
+    # CLI's own clients, chalicelib.aws's botocore session (created with its first client) for
+    # the app's. Commands call this before their first client, so neither has cached another.
     boto3.DEFAULT_SESSION = None
     return AwsSettings(region=region, profile=profile)
 

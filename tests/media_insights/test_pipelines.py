@@ -270,7 +270,8 @@ def test_recording_is_accepted_by_the_transcription_stage(
     backends: Backends, monkeypatch: pytest.MonkeyPatch, file_format: str
 ) -> None:
     """Both recording paths flow into the same pipeline: key form and audio header check out."""
-    from chalicelib.recording_keys import RecordingSource, parse_recording_key
+    from chalicelib.call_records import RecordingSource
+    from chalicelib.recording_keys import parse_recording_key
     from chalicelib.transcription.audio_probe import probe
 
     monkeypatch.setenv("MEDIA_INSIGHTS_SINK_DESTINATION", f"arn:aws:s3:::{BUCKET}/recordings")

@@ -25,7 +25,13 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import aws
-from chalicelib.call_records import CallRecords, RecordingState, iso_utc, utc_now_iso
+from chalicelib.call_records import (
+    CallRecords,
+    RecordingSource,
+    RecordingState,
+    iso_utc,
+    utc_now_iso,
+)
 from chalicelib.channels import Direction, Leg
 from chalicelib.errors import InvalidEventError, MediaPipelineError
 from chalicelib.media_insights.events import (
@@ -40,7 +46,6 @@ from chalicelib.media_insights.request import (
     StartMode,
     build_create_request,
 )
-from chalicelib.recording_keys import RecordingSource
 
 logger = logging.getLogger(__name__)
 

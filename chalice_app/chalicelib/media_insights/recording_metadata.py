@@ -30,10 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, unquote, unquote_plus, urlparse
 
-from chalicelib.call_records import CallRecords, RecordingState
+from chalicelib.call_records import CallRecords, RecordingSource, RecordingState
 from chalicelib.errors import CallRecError, InvalidEventError
 from chalicelib.event_view import EventView
-from chalicelib.recording_keys import RecordingSource
 
 logger = logging.getLogger(__name__)
 

@@ -38,6 +38,8 @@ _NANP_OTHER_COUNTRIES: Final = (
 
 @dataclass(frozen=True)
 class RefusedRange:
+    """A range of numbers dial-out never calls, and why."""
+
     pattern: str
     reason: str
 
@@ -85,6 +87,8 @@ _TWO_DIGIT: Final = frozenset(_TWO_DIGIT_CODES.split())
 
 @dataclass(frozen=True)
 class Decision:
+    """Whether a destination may be dialled, and why not."""
+
     allowed: bool
     reason: str = ""
 

@@ -31,6 +31,8 @@ class InvalidPinError(CallRecError):
 
 @dataclass(frozen=True)
 class ScryptCost:
+    """The scrypt parameters of a PIN hash."""
+
     n: int = 2**14
     r: int = 8
     p: int = 5

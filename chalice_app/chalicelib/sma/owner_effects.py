@@ -7,12 +7,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from chalicelib.errors import InvalidEventError
-from chalicelib.owners import security_events
 from chalicelib.owners.call_owner import CallOwner
-from chalicelib.owners.security_events import Notice
-from chalicelib.owners.usage import UsageStore
+
+if TYPE_CHECKING:  # imported when there is something to publish, off the cold path
+    from chalicelib.owners.security_events import Notice
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ def apply(
 ) -> None:
     if not notices and not talk_seconds:
         return
+    from chalicelib.owners import security_events
+
     try:
         owner = CallOwner.decode(call_owner)
     except InvalidEventError:
@@ -41,6 +44,8 @@ def apply(
 
 
 def _add_minutes(transaction_id: str, owner: CallOwner, seconds: int) -> None:
+    from chalicelib.owners.usage import UsageStore
+
     usage = UsageStore.configured()
     if usage is None:
         return
