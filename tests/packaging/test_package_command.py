@@ -55,6 +55,8 @@ def test_package_writes_the_fragment_override_and_zip(tmp_path: Path) -> None:
         names = archive.namelist()
     assert "app.py" in names
     assert any(name.startswith("chalicelib/") for name in names)
+    tag = sys.implementation.cache_tag
+    assert f"chalicelib/sma/__pycache__/handler.{tag}.pyc" in names
     override = json.loads((infra / "chalice_override.tf.json").read_text())
     assert override["locals"]["functions_packaged"] is True
 

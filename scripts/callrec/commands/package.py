@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from callrec import aws_options
+from callrec import aws_options, bytecode
 from callrec.terraform import chalice_tf
 from callrec.terraform.chalice_tf import PackageError
 
@@ -146,7 +146,11 @@ def run(args: argparse.Namespace) -> int:
         for name, text in packaged.files().items():
             (out_dir / name).write_text(text)
         shutil.copyfile(generated_dir / "deployment.zip", out_dir / chalice_tf.ZIP_NAME)
-    print(f"packaged {', '.join(packaged.functions)} into {out_dir}")
+        compiled = bytecode.add_to_zip(out_dir / chalice_tf.ZIP_NAME)
+    print(
+        f"packaged {', '.join(packaged.functions)} into {out_dir} "
+        f"(with the bytecode of {compiled} modules)"
+    )
     if apply_options is not None:
         return apply(out_dir, apply_options)
     return 0

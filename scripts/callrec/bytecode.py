@@ -1,0 +1,58 @@
+"""Compiled bytecode in the Lambda deployment package (``callrec package``).
+
+Lambda runs a function's code from ``/var/task``, which is read-only (only ``/tmp`` is
+writable): a package without ``__pycache__`` entries makes CPython compile every module of the
+app from source on every cold start, and it cannot keep the result. Compiling the SMA handler's
+modules was a quarter of its cold start here (bench/sma.py). So every ``.py`` in the zip gets its
+bytecode beside it, in the ``__pycache__/<name>.<tag>.pyc`` form the runtime looks for.
+
+The pycs are *unchecked-hash* pycs (PEP 552): the runtime uses them without comparing source
+timestamps (which a zip does not carry reliably), and they hold no timestamp of their own, so
+the same sources give the same bytes and Terraform's ``source_code_hash`` moves only when the
+code does. They are compiled by this interpreter, whose version is the runtime Chalice packages
+for (``chalice package`` takes the Lambda runtime from the Python it runs under); a runtime of
+another version ignores pycs tagged for this one, so they can never be wrong, only unused.
+Not verified offline: that the Lambda python3.11 runtime honours ``__pycache__`` in
+``/var/task`` like any CPython (nothing in the Lambda documentation says otherwise).
+"""
+
+from __future__ import annotations
+
+import compileall
+import py_compile
+import tempfile
+import zipfile
+from pathlib import Path
+
+# Lambda mounts the package here: tracebacks name the files where they are.
+LAMBDA_TASK_ROOT = "/var/task"
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def add_to_zip(package: Path) -> int:
+    """Add the bytecode of every ``.py`` in ``package`` that has none; return how many."""
+    with tempfile.TemporaryDirectory(prefix="callrec-bytecode-") as temp:
+        root = Path(temp)
+        with zipfile.ZipFile(package) as archive:
+            names = set(archive.namelist())
+            for name in sorted(n for n in names if n.endswith(".py")):
+                archive.extract(name, root)
+        compileall.compile_dir(
+            root,
+            ddir=LAMBDA_TASK_ROOT,
+            quiet=2,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+        # A vendored file that does not compile (Python 2 leftovers) simply stays source-only.
+        compiled = sorted(
+            (path.relative_to(root).as_posix(), path)
+            for path in root.rglob("*.pyc")
+            if path.relative_to(root).as_posix() not in names
+        )
+        with zipfile.ZipFile(package, "a") as archive:
+            for name, path in compiled:
+                info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes())
+    return len(compiled)
