@@ -191,7 +191,8 @@ def iam_permissions(targets: Targets) -> str:
         policies = [
             p
             for p in targets.policies
-            if p.kind is PolicyKind.IDENTITY and _role_of(p.resource) == _role_key(role)
+            if p.kind is PolicyKind.IDENTITY
+            and (p.role == role or _role_of(p.resource) == _role_key(role))
         ]
         for policy in policies:
             out += [

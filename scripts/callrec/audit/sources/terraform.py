@@ -566,6 +566,7 @@ class TerraformReader:
         resource: str,
         *,
         bucket: str | None = None,
+        role: str | None = None,
     ) -> PolicyTarget | None:
         block, attribute, raw, scope = site.block, site.attribute, site.raw, site.scope
         ev = instance.evaluator
@@ -612,6 +613,7 @@ class TerraformReader:
             location,
             bucket=bucket,
             unresolved=unresolved,
+            role=role,
         )
         self.targets.policies.append(target)
         return target
@@ -679,7 +681,8 @@ class TerraformReader:
                         self.policy(instance, site, PolicyKind.IDENTITY, f"{address}/{name}")
             elif block.type in _IDENTITY_POLICY_TYPES and "policy" in body:
                 site = _Site(block, "policy", body["policy"], scope)
-                self.policy(instance, site, PolicyKind.IDENTITY, address)
+                role = _attached_role(instance, body, scope)
+                self.policy(instance, site, PolicyKind.IDENTITY, address, role=role)
             elif block.type.startswith("aws_s3_bucket_"):
                 self._collect_bucket_part(instance, block, address, scope)
 
@@ -708,6 +711,20 @@ class TerraformReader:
             )
             return
         _apply_bucket_setting(parts, block.type, instance.value(block.body, scope))
+
+
+def _attached_role(
+    instance: Instance, body: Mapping[str, Any], scope: Sequence[Mapping[str, Any]]
+) -> str | None:
+    """The aws_iam_role an aws_iam_role_policy names (role = aws_iam_role.this[0].id), or None
+    for a role it gets by name from elsewhere. Its gaps are not the policy's."""
+    ev = instance.evaluator
+    saved, ev.unresolved = ev.unresolved, []
+    value = instance.value(body.get("role"), scope)
+    ev.unresolved = saved
+    if isinstance(value, Unknown) and ".aws_iam_role." in f".{value.address}":
+        return value.address
+    return None
 
 
 def _apply_bucket_setting(parts: bm.BucketParts, type_: str, values: Any) -> None:
