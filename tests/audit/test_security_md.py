@@ -39,3 +39,12 @@ def test_check_mode_fails_on_a_stale_copy(tmp_path: Path, monkeypatch: pytest.Mo
     assert guide.main(["--check"]) == 1
     assert guide.main(["--write"]) == 0
     assert guide.main(["--check"]) == 0
+
+
+def test_a_roles_second_inline_policy_is_listed_under_that_role() -> None:
+    # function-role attaches runtime_policy_documents as aws_iam_role_policy.runtime: matched to
+    # its role by `role = aws_iam_role.this[0].id`, not by sharing the role's resource name.
+    section = guide.iam_permissions(guide.load_targets())
+    console = section.split("#### api_handler_role: aws_iam_role.this", 1)[1].split("####", 1)[0]
+    assert "| WriteTraces |" in console
+    assert "| ControlLiveRecordings |" in console

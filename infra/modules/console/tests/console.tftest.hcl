@@ -27,6 +27,9 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/callrec-dev-api_handler" }
   }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/callrec-console-api" }
+  }
   mock_resource "aws_cognito_user_pool" {
     defaults = { id = "eu-west-1_Example" }
   }
@@ -76,6 +79,21 @@ run "recording_control_is_confined_to_this_sma" {
   assert {
     condition     = flatten([for s in data.aws_iam_policy_document.recording_control.statement : s.resources]) == [var.sip_media_application_arn]
     error_message = "UpdateSipMediaApplicationCall is granted on this SIP media application only."
+  }
+}
+
+run "the_api_handler_role_is_the_shared_function_role_under_its_old_names" {
+  command = plan
+
+  # The role and its routes' policy keep the names the hand-written ones had: the moved blocks
+  # then update them in place instead of replacing the role an existing function runs as.
+  assert {
+    condition     = module.api_handler_role.role_name == "callrec-console-api"
+    error_message = "The api_handler role keeps its name (callrec-console-api)."
+  }
+  assert {
+    condition     = length(output.function_role_arns) == 1 && output.function_role_arns["api_handler"] == "arn:aws:iam::111122223333:role/callrec-console-api"
+    error_message = "The role the packaged api_handler runs as is the function-role module's."
   }
 }
 
