@@ -363,6 +363,9 @@ class TerraformReader:
         self.instances: list[Instance] = []
         self.gaps = Gaps()
         self.statement_origins: dict[tuple[str, str], int] = {}
+        # Statement JSON -> the first file and line it is written at: a document merged from
+        # another module's source_policy_documents finds its statements' comments there.
+        self.statement_files: dict[str, tuple[str, int]] = {}
         # For a caller that renders one module with values of its own (the local stack): what
         # an apply-time reference is (full-match pattern -> value), and who evaluates functions
         # the static evaluator lacks. The auditor sets neither.
@@ -478,16 +481,23 @@ class TerraformReader:
         self, statement: Any, path: str, lines: list[int], index: int, default: int
     ) -> None:
         line = lines[index] if index < len(lines) else (lines[-1] if lines else default)
-        self.statement_origins.setdefault((path, json.dumps(statement, sort_keys=True)), line)
+        key = json.dumps(statement, sort_keys=True)
+        self.statement_origins.setdefault((path, key), line)
+        self.statement_files.setdefault(key, (path, line))
 
-    def _lines_of(self, policy: str, path: str) -> dict[int, int]:
+    def _lines_of(self, policy: str, path: str) -> tuple[dict[int, int], dict[int, str]]:
+        """Each statement's line in ``path``, or its file and line elsewhere (paths)."""
         statements = _decoded_statements(policy)
-        out: dict[int, int] = {}
+        lines: dict[int, int] = {}
+        paths: dict[int, str] = {}
         for index, statement in enumerate(statements if isinstance(statements, list) else []):
-            line = self.statement_origins.get((path, json.dumps(statement, sort_keys=True)))
+            key = json.dumps(statement, sort_keys=True)
+            line = self.statement_origins.get((path, key))
             if line is not None:
-                out[index] = line
-        return out
+                lines[index] = line
+            elif key in self.statement_files:
+                paths[index], lines[index] = self.statement_files[key]
+        return lines, paths
 
     def _merge_documents(
         self, instance: Instance, statements: list[dict[str, Any]], source: Any
@@ -594,11 +604,12 @@ class TerraformReader:
         origin = self.origins.get(value)
         if origin is not None:
             location = origin.location
-            lines = self._lines_of(value, location.path)
+            lines, paths = self._lines_of(value, location.path)
             incomplete = incomplete or origin.incomplete
         else:
             location = Location(path, attribute_line)
             lines = _sid_lines(text, value, block.line, block.end_line, attribute_line)
+            paths = {}
         if isinstance(_decoded_statements(value), str):  # Statement is itself unresolved
             incomplete = True
         target = PolicyTarget(
@@ -608,6 +619,7 @@ class TerraformReader:
                 value,
                 resource_policy=kind.is_resource_policy,
                 statement_lines=lines,
+                statement_paths=paths,
                 incomplete=incomplete,
             ),
             location,
