@@ -444,7 +444,7 @@ resource "aws_cloudfront_distribution" "this" {
 
 resource "aws_api_gateway_method_settings" "this" {
   #checkov:skip=CKV_AWS_225:every answer is per user and carries short-lived links; caching would serve one user's answer to another
-  count = local.create && var.rest_api_id != null ? 1 : 0
+  count = local.create && coalesce(var.throttle_api_stage, var.rest_api_id != null) ? 1 : 0
 
   rest_api_id = var.rest_api_id
   stage_name  = var.api_stage_name

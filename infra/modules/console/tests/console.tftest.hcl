@@ -97,6 +97,34 @@ run "the_api_handler_role_is_the_shared_function_role_under_its_old_names" {
   }
 }
 
+run "the_stage_is_throttled_once_there_is_a_rest_api" {
+  command = plan
+
+  variables {
+    rest_api_id = "a1b2c3d4e5"
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_method_settings.this) == 1 && aws_api_gateway_method_settings.this[0].settings[0].throttling_burst_limit == var.throttling_burst_limit
+    error_message = "With a REST API (throttle_api_stage left null) its stage gets the throttling limits."
+  }
+}
+
+run "throttle_api_stage_decides_without_the_rest_api_id" {
+  command = plan
+
+  # The root module passes a bool known at plan time: the packaged REST API's id is not.
+  variables {
+    rest_api_id        = "a1b2c3d4e5"
+    throttle_api_stage = false
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_method_settings.this) == 0
+    error_message = "throttle_api_stage, when set, decides whether the stage settings exist."
+  }
+}
+
 run "legal_holds_only_with_object_lock" {
   command = plan
 
