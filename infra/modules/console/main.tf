@@ -467,9 +467,10 @@ resource "aws_api_gateway_method_settings" "this" {
 # routes do, as the role's runtime policy. Not as policy_documents, which role_arn waits for: the
 # routes' grants name the SIP media application (ControlLiveRecordings), the SIP media
 # application waits for the packaged SMA handler, and that handler takes its role from the same
-# root map (function_role_arns) as api_handler: a cycle. Lambda checks none of the routes' grants
-# at CreateFunction (it checks the X-Ray grant for Active tracing, which stays in the policy
-# role_arn waits for), so api_handler may be created before them.
+# root map (function_role_arns) as api_handler: a cycle. CreateFunction checks what Lambda itself
+# does with the role (assume it, send to a dead-letter target, write traces for Active tracing:
+# the X-Ray grant stays in the policy role_arn waits for), never what the function's code calls,
+# so api_handler may be created before the routes' grants. Nothing offline verifies this rule.
 module "api_handler_role" {
   source = "../function-role"
 

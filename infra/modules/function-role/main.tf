@@ -153,8 +153,8 @@ resource "aws_iam_role_policy" "runtime" {
   policy = data.aws_iam_policy_document.runtime.json
 
   lifecycle {
-    # PutRolePolicy with a name the role already has replaces that policy: the two resources
-    # would overwrite each other on every apply instead of failing.
+    # PutRolePolicy with a name the role already has replaces that policy (IAM API Reference,
+    # PutRolePolicy): the two resources would overwrite each other on every apply, not fail.
     precondition {
       condition     = var.runtime_policy_name != var.policy_name
       error_message = "runtime_policy_name must differ from policy_name: IAM keeps one inline policy per name."
