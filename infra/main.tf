@@ -166,6 +166,8 @@ module "console" {
   api_handler_function_name = "${var.chalice_app_name}-${var.chalice_stage}-api_handler"
   api_base_url              = var.console_api_base_url
   rest_api_id               = local.packaged_rest_api_id
+  # Known at plan time (the stage's name is configuration), unlike the REST API's id.
+  throttle_api_stage        = local.packaged_api_stage_name != null
   api_stage_name            = coalesce(local.packaged_api_stage_name, "api")
   call_records_table_arn    = module.call_analytics.call_records_table_arn
   owner_directory_table_arn = local.console_owner_directory_table_arn

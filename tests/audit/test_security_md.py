@@ -39,3 +39,20 @@ def test_check_mode_fails_on_a_stale_copy(tmp_path: Path, monkeypatch: pytest.Mo
     assert guide.main(["--check"]) == 1
     assert guide.main(["--write"]) == 0
     assert guide.main(["--check"]) == 0
+
+
+def test_a_roles_second_inline_policy_is_listed_under_that_role() -> None:
+    # function-role attaches runtime_policy_documents as aws_iam_role_policy.runtime: matched to
+    # its role by `role = aws_iam_role.this[0].id`, not by sharing the role's resource name.
+    section = guide.iam_permissions(guide.load_targets())
+    console = section.split("#### api_handler_role: aws_iam_role.this", 1)[1].split("####", 1)[0]
+    assert "| WriteTraces |" in console
+    assert "| ControlLiveRecordings |" in console
+
+
+def test_a_statement_merged_from_another_module_keeps_the_comment_above_it() -> None:
+    # The console's ControlLiveRecordings is written in modules/console and reaches the role
+    # through function-role's runtime_policy_documents: its "why" is the console's comment.
+    section = guide.iam_permissions(guide.load_targets())
+    (row,) = [line for line in section.splitlines() if line.startswith("| ControlLiveRecordings |")]
+    assert row.rstrip(" |").endswith("resource type sip-media-application).")

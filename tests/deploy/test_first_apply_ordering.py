@@ -34,8 +34,29 @@ def _depends_on(body: dict[str, Any]) -> list[str]:
 
 
 def test_a_function_role_is_handed_out_only_once_its_policy_exists() -> None:
+    # Exactly this policy, not the runtime one: its grants may name what waits for the function.
     outputs = _blocks(MODULES / "function-role" / "outputs.tf", "output")
     assert _depends_on(outputs["role_arn"]) == ["aws_iam_role_policy.this"]
+
+
+def _console_role() -> dict[str, Any]:
+    role: dict[str, Any] = _blocks(MODULES / "console" / "main.tf", "module")["api_handler_role"]
+    assert role["source"].strip('"') == "../function-role"
+    return role
+
+
+def test_the_console_role_is_handed_out_only_once_it_may_write_traces() -> None:
+    # `callrec package` creates api_handler with Active tracing, which CreateFunction refuses to
+    # a role without the X-Ray writes: they must be in the policy role_arn waits for.
+    assert _console_role().get("enable_tracing", True) is True
+
+
+def test_the_console_routes_grants_are_not_waited_for() -> None:
+    # They name the SIP media application, which waits for the packaged SMA handler, whose role
+    # comes from the same map as api_handler's: waiting for them is a Terraform cycle.
+    role = _console_role()
+    assert "policy_documents" not in role
+    assert role["runtime_policy_documents"] == ["${data.aws_iam_policy_document.api_handler.json}"]
 
 
 def test_media_insights_targets_wait_for_their_invoke_permission() -> None:

@@ -444,7 +444,7 @@ resource "aws_cloudfront_distribution" "this" {
 
 resource "aws_api_gateway_method_settings" "this" {
   #checkov:skip=CKV_AWS_225:every answer is per user and carries short-lived links; caching would serve one user's answer to another
-  count = local.create && var.rest_api_id != null ? 1 : 0
+  count = local.create && coalesce(var.throttle_api_stage, var.rest_api_id != null) ? 1 : 0
 
   rest_api_id = var.rest_api_id
   stage_name  = var.api_stage_name
@@ -462,48 +462,49 @@ resource "aws_api_gateway_method_settings" "this" {
 # The api_handler function's role: only what the console's routes do
 ################################################################################
 
-data "aws_iam_policy_document" "lambda_assume" {
-  statement {
-    effect  = "Allow"
-    actions = ["sts:AssumeRole"]
+# The role itself (trust with aws:SourceAccount, its own log group, X-Ray, the environment key)
+# is the shared function-role module every function of the stack uses; this module adds what the
+# routes do, as the role's runtime policy. Not as policy_documents, which role_arn waits for: the
+# routes' grants name the SIP media application (ControlLiveRecordings), the SIP media
+# application waits for the packaged SMA handler, and that handler takes its role from the same
+# root map (function_role_arns) as api_handler: a cycle. CreateFunction checks what Lambda itself
+# does with the role (assume it, send to a dead-letter target, write traces for Active tracing:
+# the X-Ray grant stays in the policy role_arn waits for), never what the function's code calls,
+# so api_handler may be created before the routes' grants. Nothing offline verifies this rule.
+module "api_handler_role" {
+  source = "../function-role"
 
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
+  create        = local.create
+  function_name = var.api_handler_function_name
+  role_name     = substr("${var.name_prefix}-console-api", 0, 64)
+  # The routes' policy keeps the name the hand-written role's one policy had, so an existing
+  # deployment updates it in place and its routes never lose a grant.
+  policy_name              = "execution"
+  runtime_policy_name      = "least-privilege"
+  runtime_policy_documents = [data.aws_iam_policy_document.api_handler.json]
+  # API Gateway invokes api_handler synchronously: no failed-event queue.
+  grant_failure_queue = false
+  # `callrec package` encrypts the functions' environment with the recordings bucket key.
+  environment_kms_key_arn = var.recordings_kms_key_arn
+  log_retention_days      = var.log_retention_days
+  tags                    = var.tags
 }
 
-resource "aws_cloudwatch_log_group" "api_handler" {
-  #checkov:skip=CKV_AWS_158:the handler logs ids, user names and error codes, never call content; CloudWatch Logs encrypts every log group at rest
-  #checkov:skip=CKV_AWS_338:retention is the operator's choice (var.log_retention_days); short by default to keep less personal data
-  count = local.create ? 1 : 0
-
-  name              = "/aws/lambda/${var.api_handler_function_name}"
-  retention_in_days = var.log_retention_days
-  tags              = var.tags
+# The role and its log group were written out here; they moved into the function-role module
+# (issue 16) without being replaced.
+moved {
+  from = aws_iam_role.api_handler
+  to   = module.api_handler_role.aws_iam_role.this
 }
 
-resource "aws_iam_role" "api_handler" {
-  count = local.create ? 1 : 0
-
-  name               = substr("${var.name_prefix}-console-api", 0, 64)
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
-  tags               = var.tags
+moved {
+  from = aws_cloudwatch_log_group.api_handler
+  to   = module.api_handler_role.aws_cloudwatch_log_group.this
 }
 
-data "aws_iam_policy_document" "logs" {
-  statement {
-    sid       = "WriteOwnLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${try(aws_cloudwatch_log_group.api_handler[0].arn, "")}:*"]
-  }
+moved {
+  from = aws_iam_role_policy.api_handler
+  to   = module.api_handler_role.aws_iam_role_policy.runtime
 }
 
 # Reads by key and by the owner index; no Scan. DeleteItem for DELETE /calls/{id}.
@@ -630,24 +631,8 @@ data "aws_iam_policy_document" "recording_control" {
   }
 }
 
-# `callrec package` turns on Active tracing for every function, api_handler included: Lambda
-# refuses Active tracing to a role that may not write traces. The two actions have no resource
-# type (Service Authorization Reference, AWS X-Ray), so "*" is the only form. The other roles get
-# this from modules/function-role; this role stays here because function-role's role_arn waits
-# for the policy, and this policy names the SMA, which would make a cycle with the packaged SMA
-# handler.
-data "aws_iam_policy_document" "tracing" {
-  statement {
-    sid       = "WriteTraces"
-    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
-    resources = ["*"]
-  }
-}
-
 data "aws_iam_policy_document" "api_handler" {
   source_policy_documents = [
-    data.aws_iam_policy_document.logs.json,
-    data.aws_iam_policy_document.tracing.json,
     data.aws_iam_policy_document.call_records.json,
     data.aws_iam_policy_document.owner_directory.json,
     data.aws_iam_policy_document.trail.json,
@@ -655,12 +640,4 @@ data "aws_iam_policy_document" "api_handler" {
     data.aws_iam_policy_document.transcribe.json,
     data.aws_iam_policy_document.recording_control.json,
   ]
-}
-
-resource "aws_iam_role_policy" "api_handler" {
-  count = local.create ? 1 : 0
-
-  name   = "least-privilege"
-  role   = aws_iam_role.api_handler[0].id
-  policy = data.aws_iam_policy_document.api_handler.json
 }

@@ -50,12 +50,12 @@ output "owner_console_usernames" {
 
 output "function_role_arns" {
   description = "Role of the function that serves the console's routes, keyed by Chalice function name (api_handler)."
-  value       = local.create ? { api_handler = aws_iam_role.api_handler[0].arn } : {}
+  value       = local.create ? { api_handler = module.api_handler_role.role_arn } : {}
 }
 
 output "function_policy_json" {
-  description = "The api_handler role's inline policy document."
-  value       = local.create ? data.aws_iam_policy_document.api_handler.json : null
+  description = "Everything the api_handler role's inline policies grant, in one document."
+  value       = local.create ? module.api_handler_role.policy_json : null
 }
 
 output "lambda_environment" {

@@ -42,6 +42,12 @@ variable "rest_api_id" {
   default     = null
 }
 
+variable "throttle_api_stage" {
+  description = "Whether to apply the throttling limits to rest_api_id's stage; null: whether rest_api_id is set. A bool known at plan time, because the packaged REST API's id is not on a first apply and a count may not depend on it."
+  type        = bool
+  default     = null
+}
+
 variable "api_stage_name" {
   description = "Stage of rest_api_id the throttling limits apply to (Chalice deploys stage \"api\")."
   type        = string

@@ -2,6 +2,9 @@
 # to write to it, X-Ray segments, the grant on the queue it sends failed events to, and the
 # policy documents of what the function itself does. Every module that makes function roles uses
 # this module, so the trust policy and the log, tracing and dead-letter grants cannot drift.
+# role_arn waits for the first inline policy (what Lambda checks at CreateFunction goes there),
+# not for the second (runtime_policy_documents), which may name resources created after the
+# function.
 
 data "aws_caller_identity" "current" {}
 
@@ -130,4 +133,38 @@ resource "aws_iam_role_policy" "this" {
   name   = var.policy_name
   role   = aws_iam_role.this[0].id
   policy = data.aws_iam_policy_document.this.json
+}
+
+# What the function does once it runs and Lambda never checks when it creates the function: a
+# second inline policy that the role_arn output does not wait for. Its documents may therefore
+# name a resource that itself waits for a function whose role comes from the same root map
+# (function_role_arns): the console's grant on the SIP media application, which waits for the
+# packaged SMA handler. The count is known at plan time because the list's length is, even while
+# the documents are not (an empty policy is not a valid IAM policy).
+data "aws_iam_policy_document" "runtime" {
+  source_policy_documents = var.runtime_policy_documents
+}
+
+resource "aws_iam_role_policy" "runtime" {
+  count = local.create && length(var.runtime_policy_documents) > 0 ? 1 : 0
+
+  name   = var.runtime_policy_name
+  role   = aws_iam_role.this[0].id
+  policy = data.aws_iam_policy_document.runtime.json
+
+  lifecycle {
+    # PutRolePolicy with a name the role already has replaces that policy (IAM API Reference,
+    # PutRolePolicy): the two resources would overwrite each other on every apply, not fail.
+    precondition {
+      condition     = var.runtime_policy_name != var.policy_name
+      error_message = "runtime_policy_name must differ from policy_name: IAM keeps one inline policy per name."
+    }
+  }
+}
+
+data "aws_iam_policy_document" "granted" {
+  source_policy_documents = [
+    data.aws_iam_policy_document.this.json,
+    data.aws_iam_policy_document.runtime.json,
+  ]
 }

@@ -1,10 +1,12 @@
 output "role_arn" {
-  description = "ARN of the execution role (the function's role / iam_role_arn); known only once the role's policy exists."
+  description = "ARN of the execution role (the function's role / iam_role_arn); known only once the role's policy (policy_name) exists, not waiting for the runtime policy."
   value       = try(aws_iam_role.this[0].arn, null)
 
   # Lambda checks the role when the function is created: that it may send to the
-  # dead_letter_config queue, and (CreateEventSourceMapping) that it may read the stream. A
-  # function that takes its role from this output is therefore created after the policy.
+  # dead_letter_config queue, that it may write traces (Active tracing), and
+  # (CreateEventSourceMapping) that it may read the stream. A function that takes its role from
+  # this output is therefore created after the policy. Not after the runtime policy: its grants
+  # may name what waits for the function (a cycle otherwise), and Lambda checks none of them.
   depends_on = [aws_iam_role_policy.this]
 }
 
@@ -19,8 +21,8 @@ output "log_group_arn" {
 }
 
 output "policy_json" {
-  description = "The role's inline policy document (logs, tracing, failure queue and the given documents)."
-  value       = data.aws_iam_policy_document.this.json
+  description = "Everything the role's inline policies grant, in one document: logs, tracing, failure queue, environment key, policy_documents and runtime_policy_documents."
+  value       = data.aws_iam_policy_document.granted.json
 }
 
 output "failure_queue_arn" {

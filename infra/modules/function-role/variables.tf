@@ -36,7 +36,7 @@ variable "policy_name" {
 }
 
 variable "policy_documents" {
-  description = "JSON policy documents of what the function does, merged into the role's one inline policy."
+  description = "JSON policy documents of what the function does, merged into the role's inline policy (policy_name), which role_arn waits for: grants Lambda checks at create (a stream the function's event source mapping reads) belong here."
   type        = list(string)
   default     = []
 
@@ -44,6 +44,29 @@ variable "policy_documents" {
     # Not jsondecode: the documents are only known after the data sources are read.
     condition     = alltrue([for doc in var.policy_documents : trimspace(doc) != ""])
     error_message = "Every entry of policy_documents must be a non-empty JSON policy document (aws_iam_policy_document.json)."
+  }
+}
+
+variable "runtime_policy_documents" {
+  description = "JSON policy documents of what the function does once it runs, none of which Lambda checks when it creates the function or its event source mappings. They form a second inline policy (runtime_policy_name) that role_arn does not wait for, so they may name resources that wait for the function, or for another function whose role is in the same map."
+  type        = list(string)
+  default     = []
+
+  validation {
+    # Not jsondecode: the documents are only known after the data sources are read.
+    condition     = alltrue([for doc in var.runtime_policy_documents : trimspace(doc) != ""])
+    error_message = "Every entry of runtime_policy_documents must be a non-empty JSON policy document (aws_iam_policy_document.json)."
+  }
+}
+
+variable "runtime_policy_name" {
+  description = "Name of the inline policy made of runtime_policy_documents (created only when there are any); must differ from policy_name."
+  type        = string
+  default     = "runtime"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,128}$", var.runtime_policy_name))
+    error_message = "runtime_policy_name must be 1-128 characters of letters, digits and +=,.@_-."
   }
 }
 

@@ -106,7 +106,7 @@ def _why(statement: Statement, policy: PolicyTarget) -> str:
     """The comment lines right above the statement (or its document) in the Terraform."""
     if policy.location is None or statement.line is None:
         return ""
-    path = REPO_ROOT / policy.location.path
+    path = REPO_ROOT / (statement.path or policy.location.path)
     lines = path.read_text(encoding="utf-8").splitlines()
     comments = _comments_above(lines, statement.line - 2)
     if not comments:  # fall back to the comment on the enclosing policy document
@@ -191,7 +191,8 @@ def iam_permissions(targets: Targets) -> str:
         policies = [
             p
             for p in targets.policies
-            if p.kind is PolicyKind.IDENTITY and _role_of(p.resource) == _role_key(role)
+            if p.kind is PolicyKind.IDENTITY
+            and (p.role == role or _role_of(p.resource) == _role_key(role))
         ]
         for policy in policies:
             out += [

@@ -100,6 +100,9 @@ class Statement:
     not_resources: tuple[str, ...]
     conditions: tuple[ConditionClause, ...]
     line: int | None = None
+    # The file the statement is written in when it is not the policy's own (a Terraform
+    # document merged from another module's source_policy_documents); ``line`` is in it.
+    path: str | None = None
 
     @property
     def label(self) -> str:
@@ -255,7 +258,13 @@ def _element(
 
 
 def _statement(
-    index: int, raw: Any, problems: list[Problem], *, resource_policy: bool, line: int | None
+    index: int,
+    raw: Any,
+    problems: list[Problem],
+    *,
+    resource_policy: bool,
+    line: int | None,
+    path: str | None = None,
 ) -> Statement | None:
     label = f"Statement[{index}]"
     if not isinstance(raw, Mapping):
@@ -291,6 +300,7 @@ def _statement(
         not_resources=not_resources,
         conditions=_conditions(raw.get("Condition"), label, problems),
         line=line,
+        path=path,
     )
 
 
@@ -349,6 +359,7 @@ def parse_policy(
     *,
     resource_policy: bool,
     statement_lines: Mapping[int, int] | None = None,
+    statement_paths: Mapping[int, str] | None = None,
     incomplete: bool = False,
 ) -> Policy:
     """Build the model from a JSON text or an already-decoded object."""
@@ -366,9 +377,15 @@ def parse_policy(
     statements_raw = _statement_list(raw.get("Statement"), problems)
     statements: list[Statement] = []
     lines = statement_lines or {}
+    paths = statement_paths or {}
     for index, item in enumerate(statements_raw):
         statement = _statement(
-            index, item, problems, resource_policy=resource_policy, line=lines.get(index)
+            index,
+            item,
+            problems,
+            resource_policy=resource_policy,
+            line=lines.get(index),
+            path=paths.get(index),
         )
         if statement is not None:
             statements.append(statement)

@@ -101,7 +101,7 @@ class _Emitter:
         if base is None:
             return None
         if statement is not None and statement.line is not None:
-            return Location(base.path, statement.line)
+            return Location(statement.path or base.path, statement.line)
         return base
 
     def add(self, rule_id: str, message: str, statement: Statement | None = None) -> None:

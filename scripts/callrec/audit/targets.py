@@ -32,6 +32,7 @@ class PolicyTarget:
     location: Location | None = None
     bucket: str | None = None  # the bucket a bucket policy is attached to (name or reference)
     unresolved: tuple[str, ...] = ()  # Terraform expressions that could not be evaluated
+    role: str | None = None  # the aws_iam_role an inline policy is attached to, when known
 
 
 @dataclass(frozen=True)

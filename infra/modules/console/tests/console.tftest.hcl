@@ -27,6 +27,9 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/callrec-dev-api_handler" }
   }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/callrec-console-api" }
+  }
   mock_resource "aws_cognito_user_pool" {
     defaults = { id = "eu-west-1_Example" }
   }
@@ -76,6 +79,49 @@ run "recording_control_is_confined_to_this_sma" {
   assert {
     condition     = flatten([for s in data.aws_iam_policy_document.recording_control.statement : s.resources]) == [var.sip_media_application_arn]
     error_message = "UpdateSipMediaApplicationCall is granted on this SIP media application only."
+  }
+}
+
+run "the_api_handler_role_is_the_shared_function_role_under_its_old_names" {
+  command = plan
+
+  # The role and its routes' policy keep the names the hand-written ones had: the moved blocks
+  # then update them in place instead of replacing the role an existing function runs as.
+  assert {
+    condition     = module.api_handler_role.role_name == "callrec-console-api"
+    error_message = "The api_handler role keeps its name (callrec-console-api)."
+  }
+  assert {
+    condition     = length(output.function_role_arns) == 1 && output.function_role_arns["api_handler"] == "arn:aws:iam::111122223333:role/callrec-console-api"
+    error_message = "The role the packaged api_handler runs as is the function-role module's."
+  }
+}
+
+run "the_stage_is_throttled_once_there_is_a_rest_api" {
+  command = plan
+
+  variables {
+    rest_api_id = "a1b2c3d4e5"
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_method_settings.this) == 1 && aws_api_gateway_method_settings.this[0].settings[0].throttling_burst_limit == var.throttling_burst_limit
+    error_message = "With a REST API (throttle_api_stage left null) its stage gets the throttling limits."
+  }
+}
+
+run "throttle_api_stage_decides_without_the_rest_api_id" {
+  command = plan
+
+  # The root module passes a bool known at plan time: the packaged REST API's id is not.
+  variables {
+    rest_api_id        = "a1b2c3d4e5"
+    throttle_api_stage = false
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_method_settings.this) == 0
+    error_message = "throttle_api_stage, when set, decides whether the stage settings exist."
   }
 }
 

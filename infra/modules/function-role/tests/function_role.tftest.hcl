@@ -112,15 +112,61 @@ run "an_encrypted_environment_can_be_decrypted" {
   }
 }
 
+run "runtime_documents_form_their_own_policy" {
+  command = plan
+
+  variables {
+    policy_documents         = ["{\"Version\":\"2012-10-17\",\"Statement\":[]}"]
+    runtime_policy_documents = ["{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Routes\",\"Effect\":\"Allow\",\"Action\":\"dynamodb:GetItem\",\"Resource\":\"*\"}]}"]
+    runtime_policy_name      = "routes"
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.runtime) == 1 && aws_iam_role_policy.runtime[0].name == "routes"
+    error_message = "runtime_policy_documents must become an inline policy of their own, named runtime_policy_name."
+  }
+  assert {
+    condition     = data.aws_iam_policy_document.runtime.source_policy_documents == var.runtime_policy_documents
+    error_message = "The runtime policy must be made of runtime_policy_documents."
+  }
+  assert {
+    # The module's own four documents (logs, tracing, failure queue, environment key), then
+    # policy_documents: nothing else.
+    condition     = length(data.aws_iam_policy_document.this.source_policy_documents) == 5 && data.aws_iam_policy_document.this.source_policy_documents[4] == var.policy_documents[0]
+    error_message = "The runtime documents must stay out of the policy role_arn waits for (a cycle when they name what waits for the function)."
+  }
+}
+
+run "no_runtime_documents_no_runtime_policy" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_role_policy.runtime) == 0
+    error_message = "Without runtime_policy_documents there is no second inline policy (an empty policy is not a valid IAM policy)."
+  }
+}
+
+run "the_runtime_policy_may_not_take_the_first_policys_name" {
+  command = plan
+
+  variables {
+    runtime_policy_documents = ["{\"Version\":\"2012-10-17\",\"Statement\":[]}"]
+    runtime_policy_name      = "least-privilege"
+  }
+
+  expect_failures = [aws_iam_role_policy.runtime]
+}
+
 run "create_false_creates_nothing" {
   command = plan
 
   variables {
-    create = false
+    create                   = false
+    runtime_policy_documents = ["{\"Version\":\"2012-10-17\",\"Statement\":[]}"]
   }
 
   assert {
-    condition     = length(aws_iam_role.this) == 0 && length(aws_iam_role_policy.this) == 0 && length(aws_cloudwatch_log_group.this) == 0
+    condition     = length(aws_iam_role.this) == 0 && length(aws_iam_role_policy.this) == 0 && length(aws_iam_role_policy.runtime) == 0 && length(aws_cloudwatch_log_group.this) == 0
     error_message = "create = false must not create any resource."
   }
 }

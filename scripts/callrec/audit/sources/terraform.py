@@ -363,6 +363,9 @@ class TerraformReader:
         self.instances: list[Instance] = []
         self.gaps = Gaps()
         self.statement_origins: dict[tuple[str, str], int] = {}
+        # Statement JSON -> the first file and line it is written at: a document merged from
+        # another module's source_policy_documents finds its statements' comments there.
+        self.statement_files: dict[str, tuple[str, int]] = {}
         # For a caller that renders one module with values of its own (the local stack): what
         # an apply-time reference is (full-match pattern -> value), and who evaluates functions
         # the static evaluator lacks. The auditor sets neither.
@@ -478,16 +481,23 @@ class TerraformReader:
         self, statement: Any, path: str, lines: list[int], index: int, default: int
     ) -> None:
         line = lines[index] if index < len(lines) else (lines[-1] if lines else default)
-        self.statement_origins.setdefault((path, json.dumps(statement, sort_keys=True)), line)
+        key = json.dumps(statement, sort_keys=True)
+        self.statement_origins.setdefault((path, key), line)
+        self.statement_files.setdefault(key, (path, line))
 
-    def _lines_of(self, policy: str, path: str) -> dict[int, int]:
+    def _lines_of(self, policy: str, path: str) -> tuple[dict[int, int], dict[int, str]]:
+        """Each statement's line in ``path``, or its file and line elsewhere (paths)."""
         statements = _decoded_statements(policy)
-        out: dict[int, int] = {}
+        lines: dict[int, int] = {}
+        paths: dict[int, str] = {}
         for index, statement in enumerate(statements if isinstance(statements, list) else []):
-            line = self.statement_origins.get((path, json.dumps(statement, sort_keys=True)))
+            key = json.dumps(statement, sort_keys=True)
+            line = self.statement_origins.get((path, key))
             if line is not None:
-                out[index] = line
-        return out
+                lines[index] = line
+            elif key in self.statement_files:
+                paths[index], lines[index] = self.statement_files[key]
+        return lines, paths
 
     def _merge_documents(
         self, instance: Instance, statements: list[dict[str, Any]], source: Any
@@ -566,6 +576,7 @@ class TerraformReader:
         resource: str,
         *,
         bucket: str | None = None,
+        role: str | None = None,
     ) -> PolicyTarget | None:
         block, attribute, raw, scope = site.block, site.attribute, site.raw, site.scope
         ev = instance.evaluator
@@ -593,11 +604,12 @@ class TerraformReader:
         origin = self.origins.get(value)
         if origin is not None:
             location = origin.location
-            lines = self._lines_of(value, location.path)
+            lines, paths = self._lines_of(value, location.path)
             incomplete = incomplete or origin.incomplete
         else:
             location = Location(path, attribute_line)
             lines = _sid_lines(text, value, block.line, block.end_line, attribute_line)
+            paths = {}
         if isinstance(_decoded_statements(value), str):  # Statement is itself unresolved
             incomplete = True
         target = PolicyTarget(
@@ -607,11 +619,13 @@ class TerraformReader:
                 value,
                 resource_policy=kind.is_resource_policy,
                 statement_lines=lines,
+                statement_paths=paths,
                 incomplete=incomplete,
             ),
             location,
             bucket=bucket,
             unresolved=unresolved,
+            role=role,
         )
         self.targets.policies.append(target)
         return target
@@ -679,7 +693,8 @@ class TerraformReader:
                         self.policy(instance, site, PolicyKind.IDENTITY, f"{address}/{name}")
             elif block.type in _IDENTITY_POLICY_TYPES and "policy" in body:
                 site = _Site(block, "policy", body["policy"], scope)
-                self.policy(instance, site, PolicyKind.IDENTITY, address)
+                role = _attached_role(instance, body, scope)
+                self.policy(instance, site, PolicyKind.IDENTITY, address, role=role)
             elif block.type.startswith("aws_s3_bucket_"):
                 self._collect_bucket_part(instance, block, address, scope)
 
@@ -708,6 +723,20 @@ class TerraformReader:
             )
             return
         _apply_bucket_setting(parts, block.type, instance.value(block.body, scope))
+
+
+def _attached_role(
+    instance: Instance, body: Mapping[str, Any], scope: Sequence[Mapping[str, Any]]
+) -> str | None:
+    """The aws_iam_role an aws_iam_role_policy names (role = aws_iam_role.this[0].id), or None
+    for a role it gets by name from elsewhere. Its gaps are not the policy's."""
+    ev = instance.evaluator
+    saved, ev.unresolved = ev.unresolved, []
+    value = instance.value(body.get("role"), scope)
+    ev.unresolved = saved
+    if isinstance(value, Unknown) and ".aws_iam_role." in f".{value.address}":
+        return value.address
+    return None
 
 
 def _apply_bucket_setting(parts: bm.BucketParts, type_: str, values: Any) -> None:
