@@ -18,11 +18,13 @@ Not verified offline: that the Lambda python3.11 runtime honours ``__pycache__``
 
 from __future__ import annotations
 
-import compileall
-import py_compile
+import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from callrec.terraform.chalice_tf import PackageError
 
 # Lambda mounts the package here: tracebacks name the files where they are.
 LAMBDA_TASK_ROOT = "/var/task"
@@ -37,12 +39,7 @@ def add_to_zip(package: Path) -> int:
             names = set(archive.namelist())
             for name in sorted(n for n in names if n.endswith(".py")):
                 archive.extract(name, root)
-        compileall.compile_dir(
-            root,
-            ddir=LAMBDA_TASK_ROOT,
-            quiet=2,
-            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-        )
+        _compile(root)
         # A vendored file that does not compile (Python 2 leftovers) simply stays source-only.
         compiled = sorted(
             (path.relative_to(root).as_posix(), path)
@@ -56,3 +53,15 @@ def add_to_zip(package: Path) -> int:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, path.read_bytes())
     return len(compiled)
+
+
+def _compile(root: Path) -> None:
+    """Compile every ``.py`` under ``root`` in a fresh interpreter (see the module doc)."""
+    command = [sys.executable, "-I", "-S", "-m", "compileall", "-qq", "-d", LAMBDA_TASK_ROOT]
+    command += ["--invalidation-mode", "unchecked-hash", str(root)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1):  # 1: some file did not compile, which is allowed
+        raise PackageError(
+            f"compiling the package's bytecode failed: {done.stderr.strip()[-2000:]}",
+            hint=f"run {sys.executable} -m compileall on chalice_app/ to see the details",
+        )
