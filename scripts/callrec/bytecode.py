@@ -9,11 +9,19 @@ bytecode beside it, in the ``__pycache__/<name>.<tag>.pyc`` form the runtime loo
 The pycs are *unchecked-hash* pycs (PEP 552): the runtime uses them without comparing source
 timestamps (which a zip does not carry reliably), and they hold no timestamp of their own, so
 the same sources give the same bytes and Terraform's ``source_code_hash`` moves only when the
-code does. They are compiled by this interpreter, whose version is the runtime Chalice packages
-for (``chalice package`` takes the Lambda runtime from the Python it runs under); a runtime of
-another version ignores pycs tagged for this one, so they can never be wrong, only unused.
-Not verified offline: that the Lambda python3.11 runtime honours ``__pycache__`` in
-``/var/task`` like any CPython (nothing in the Lambda documentation says otherwise).
+code does. The price: a source changed inside the deployed package (the Lambda console's code
+editor) is never read while its pyc is there, so such an edit does nothing; change the code
+here and package again. (Checked-hash pycs would notice the edit, at the cost of reading and
+hashing every source: about 5% of importing the SMA handler's modules, measured.) They are
+compiled by this interpreter (``sys.executable``), whose version is the
+runtime Chalice packages for: ``chalice package`` takes the Lambda runtime from the Python it
+runs under and offers no setting for it (Chalice 1.34's ``Config.lambda_python_version``: the
+same version for Python 3.10 to 3.15, python3.10 below and python3.15 above, so a Python newer
+than the Chalice installed gets an older runtime). A runtime of another version looks only for
+pycs with its own cache tag (``<name>.cpython-3XY.pyc``) and compiles the source as if there
+were none, so they can never be wrong, only unused.
+Not verified offline: that the Lambda Python runtimes honour ``__pycache__`` in ``/var/task``
+like any CPython (nothing in the Lambda documentation says otherwise).
 """
 
 from __future__ import annotations
