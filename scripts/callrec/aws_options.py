@@ -61,11 +61,12 @@ def configure(args: argparse.Namespace) -> AwsSettings:
     if profile:
         os.environ["AWS_PROFILE"] = profile
     # The next client builds its session from these variables: boto3's default session for the
-    # CLI's own clients, chalicelib.aws's botocore session for the app's. Both are dropped here:
-    # a botocore session keeps the credentials and config files it loaded first, so an app
-    # client made before this call would leave every later one on the old settings.
+    # CLI's own clients, chalicelib.aws's botocore session for the app's. Both are dropped here
+    # (clients already made are kept, as tests' stubbed ones must be): a botocore session keeps
+    # the credentials and config files it loaded first, so an app client made before this call
+    # would otherwise leave every later one on the old settings.
     boto3.DEFAULT_SESSION = None
-    aws.reset_clients()
+    aws.reset_session()
     return AwsSettings(region=region, profile=profile)
 
 

@@ -165,4 +165,4 @@ def test_the_apps_clients_use_the_profile_even_after_an_earlier_client(
     _configure(region="eu-west-1", profile="ops")
     signer = aws.client("sqs")._request_signer  # what signs the client's requests
     assert signer._credentials.access_key == "AKIDOPS"
-    assert aws.client("sts").meta.region_name == "eu-west-1"
+    assert signer.region_name == "eu-west-1"
