@@ -50,9 +50,17 @@ def _session() -> Any:
     return _sessions[0]
 
 
+def reset_session() -> None:
+    """Forget the session but keep the clients made from it: the next new client reads
+    credentials, Region and profile afresh (what ``boto3.DEFAULT_SESSION = None`` did when the
+    clients came from boto3; the CLI's --profile/--region call this)."""
+    with _lock:
+        _sessions.clear()
+
+
 def reset_clients() -> None:
-    """Forget every cached client and the session (tests, the local stack and the CLI's
-    --profile/--region call this when endpoints or credentials change)."""
+    """Forget every cached client and the session (tests and the local stack call this when
+    endpoints or credentials change)."""
     with _lock:
         _clients.clear()
         _sessions.clear()

@@ -5,7 +5,7 @@ One place decides which Region and credentials a command uses, so ``doctor``, ``
 else ``AWS_DEFAULT_REGION``, else the profile's ``region`` (``AWS_REGION`` wins over
 ``AWS_DEFAULT_REGION``, as in the AWS CLI v2; botocore itself reads only ``AWS_DEFAULT_REGION``).
 ``configure`` checks them and then sets ``AWS_REGION``, ``AWS_DEFAULT_REGION`` and
-``AWS_PROFILE`` for the rest of the process, so every boto3 client (``chalicelib.aws``, the
+``AWS_PROFILE`` for the rest of the process, so every AWS client (``chalicelib.aws``, the
 handlers ``replay --target local`` runs) and every child process (Terraform's AWS provider reads
 the same variables) uses that choice. A missing Region, an unknown profile or absent credentials
 is one line (exit 2), never a traceback.
@@ -50,6 +50,8 @@ def configure(args: argparse.Namespace) -> AwsSettings:
     """Check the Region and credentials of ``args`` and make them the default for boto3."""
     import boto3
 
+    from chalicelib import aws
+
     profile = getattr(args, "profile", None) or None
     session = _session(profile)
     region = resolve_region(getattr(args, "region", None), session)
@@ -59,9 +61,12 @@ def configure(args: argparse.Namespace) -> AwsSettings:
     if profile:
         os.environ["AWS_PROFILE"] = profile
     # The next client builds its session from these variables: boto3's default session for the
-    # CLI's own clients, chalicelib.aws's botocore session (created with its first client) for
-    # the app's. Commands call this before their first client, so neither has cached another.
+    # CLI's own clients, chalicelib.aws's botocore session for the app's. Both are dropped here
+    # (clients already made are kept, as tests' stubbed ones must be): a botocore session keeps
+    # the credentials and config files it loaded first, so an app client made before this call
+    # would otherwise leave every later one on the old settings.
     boto3.DEFAULT_SESSION = None
+    aws.reset_session()
     return AwsSettings(region=region, profile=profile)
 
 

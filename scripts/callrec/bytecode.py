@@ -9,20 +9,30 @@ bytecode beside it, in the ``__pycache__/<name>.<tag>.pyc`` form the runtime loo
 The pycs are *unchecked-hash* pycs (PEP 552): the runtime uses them without comparing source
 timestamps (which a zip does not carry reliably), and they hold no timestamp of their own, so
 the same sources give the same bytes and Terraform's ``source_code_hash`` moves only when the
-code does. They are compiled by this interpreter, whose version is the runtime Chalice packages
-for (``chalice package`` takes the Lambda runtime from the Python it runs under); a runtime of
-another version ignores pycs tagged for this one, so they can never be wrong, only unused.
-Not verified offline: that the Lambda python3.11 runtime honours ``__pycache__`` in
-``/var/task`` like any CPython (nothing in the Lambda documentation says otherwise).
+code does. The price: a source changed inside the deployed package (the Lambda console's code
+editor) is never read while its pyc is there, so such an edit does nothing; change the code
+here and package again. (Checked-hash pycs would notice the edit, at the cost of reading and
+hashing every source: about 5% of importing the SMA handler's modules, measured.) They are
+compiled by this interpreter (``sys.executable``), whose version is the
+runtime Chalice packages for: ``chalice package`` takes the Lambda runtime from the Python it
+runs under and offers no setting for it (Chalice 1.34's ``Config.lambda_python_version``: the
+same version for Python 3.10 to 3.15, python3.10 below and python3.15 above, so a Python newer
+than the Chalice installed gets an older runtime). A runtime of another version looks only for
+pycs with its own cache tag (``<name>.cpython-3XY.pyc``) and compiles the source as if there
+were none, so they can never be wrong, only unused.
+Not verified offline: that the Lambda Python runtimes honour ``__pycache__`` in ``/var/task``
+like any CPython (nothing in the Lambda documentation says otherwise).
 """
 
 from __future__ import annotations
 
-import compileall
-import py_compile
+import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from callrec.terraform.chalice_tf import PackageError
 
 # Lambda mounts the package here: tracebacks name the files where they are.
 LAMBDA_TASK_ROOT = "/var/task"
@@ -37,12 +47,7 @@ def add_to_zip(package: Path) -> int:
             names = set(archive.namelist())
             for name in sorted(n for n in names if n.endswith(".py")):
                 archive.extract(name, root)
-        compileall.compile_dir(
-            root,
-            ddir=LAMBDA_TASK_ROOT,
-            quiet=2,
-            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-        )
+        _compile(root)
         # A vendored file that does not compile (Python 2 leftovers) simply stays source-only.
         compiled = sorted(
             (path.relative_to(root).as_posix(), path)
@@ -56,3 +61,15 @@ def add_to_zip(package: Path) -> int:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, path.read_bytes())
     return len(compiled)
+
+
+def _compile(root: Path) -> None:
+    """Compile every ``.py`` under ``root`` in a fresh interpreter (see the module doc)."""
+    command = [sys.executable, "-I", "-S", "-m", "compileall", "-qq", "-d", LAMBDA_TASK_ROOT]
+    command += ["--invalidation-mode", "unchecked-hash", str(root)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1):  # 1: some file did not compile, which is allowed
+        raise PackageError(
+            f"compiling the package's bytecode failed: {done.stderr.strip()[-2000:]}",
+            hint=f"run {sys.executable} -m compileall on chalice_app/ to see the details",
+        )

@@ -151,3 +151,18 @@ def test_a_profile_supplies_region_and_credentials(
     credentials = boto3.session.Session().get_credentials()  # what every later client builds on
     assert credentials is not None
     assert credentials.access_key == "AKIDOPS"
+
+
+def test_the_apps_clients_use_the_profile_even_after_an_earlier_client(
+    no_aws_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aws.client("sts")  # made from the environment's credentials, before the options are read
+    for name in CREDENTIAL_VARIABLES:
+        monkeypatch.delenv(name)
+    config = no_aws_files / "config"
+    config.write_text("[profile ops]\naws_access_key_id = AKIDOPS\naws_secret_access_key = s\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    _configure(region="eu-west-1", profile="ops")
+    signer = aws.client("sqs")._request_signer  # what signs the client's requests
+    assert signer._credentials.access_key == "AKIDOPS"
+    assert signer.region_name == "eu-west-1"

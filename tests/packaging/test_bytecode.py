@@ -59,3 +59,36 @@ def test_a_file_that_does_not_compile_stays_source_only(tmp_path: Path) -> None:
     assert add_to_zip(package) == 1
     with zipfile.ZipFile(package) as archive:
         assert f"__pycache__/old.{TAG}.pyc" not in archive.namelist()
+
+
+PACKAGE_IN_A_PROCESS = """
+import sys, zipfile
+from pathlib import Path
+if sys.argv[2:] == ["intern"]:
+    sys.intern("{")
+from callrec.bytecode import add_to_zip
+path = Path(sys.argv[1])
+info = zipfile.ZipInfo("mod.py", date_time=(1980, 1, 1, 0, 0, 0))
+with zipfile.ZipFile(path, "w") as archive:
+    archive.writestr(info, 'OPEN = "{"\\n')
+add_to_zip(path)
+"""
+
+
+def test_the_bytecode_does_not_depend_on_what_the_packaging_process_loaded(
+    tmp_path: Path,
+) -> None:
+    # marshal marks a string the process has interned (importing boto3, as ``package --apply``
+    # does first, interns the one-character "{" CallOwner's encoding uses): compiled in the
+    # packaging process, the bytes would depend on what it had loaded, and source_code_hash
+    # would move for nothing.
+    scripts = Path(__file__).resolve().parents[2] / "scripts"
+    packages = []
+    for name, preload in (("plain.zip", []), ("interned.zip", ["intern"])):
+        subprocess.run(
+            [sys.executable, "-c", PACKAGE_IN_A_PROCESS, str(tmp_path / name), *preload],
+            env={"PYTHONPATH": str(scripts), "PATH": ""},
+            check=True,
+        )
+        packages.append((tmp_path / name).read_bytes())
+    assert packages[0] == packages[1]

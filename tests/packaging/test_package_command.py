@@ -142,3 +142,14 @@ def test_vendor_of_a_missing_distribution_is_an_error(tmp_path: Path) -> None:
 
     with pytest.raises(PackageError, match="not installed"):
         vendor(["no-such-distribution-callrec"], tmp_path)
+
+
+def test_a_deployment_package_above_the_direct_upload_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from callrec.commands import package
+
+    infra = _infra_copy(tmp_path / "infra")
+    monkeypatch.setattr(package, "DIRECT_UPLOAD_LIMIT", 100_000)  # the app's zip is larger
+    assert main(["package", "--out", str(infra), "--no-layer"]) == 2
+    assert "the deployment package is" in capsys.readouterr().err

@@ -33,3 +33,9 @@ def test_unknown_parts_are_dropped_once_the_requests_change() -> None:
     _, rest = pending.pop()
     assert rest.ignored == ()
     assert rest.inflight == pending.inflight
+
+
+def test_nothing_pending_stays_the_empty_texts_value_once_the_memo_is_full() -> None:
+    for number in range(300):  # more distinct values than the memo keeps
+        Pending.decode(f"start|auto|{number}")
+    assert Pending.decode("") is NOTHING_PENDING

@@ -114,7 +114,7 @@ class Pending:
     @classmethod
     def _parse(cls, text: str) -> Pending:
         if not text:
-            return cls()
+            return NOTHING_PENDING  # the one empty value, also once the memo has been cleared
         if ";" not in text and "|" not in text:
             legacy = Request.decode(text)
             return cls(queued=(legacy,)) if legacy else cls(ignored=(text,))

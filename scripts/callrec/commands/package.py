@@ -147,6 +147,12 @@ def run(args: argparse.Namespace) -> int:
             (out_dir / name).write_text(text)
         shutil.copyfile(generated_dir / "deployment.zip", out_dir / chalice_tf.ZIP_NAME)
         compiled = bytecode.add_to_zip(out_dir / chalice_tf.ZIP_NAME)
+        # Checked with the bytecode in, which about doubles what the app's sources weigh.
+        check_upload_size(
+            out_dir / chalice_tf.ZIP_NAME,
+            "the deployment package",
+            "vendor less into it (--vendor); large dependencies belong in the layer (--layer)",
+        )
     print(
         f"packaged {', '.join(packaged.functions)} into {out_dir} "
         f"(with the bytecode of {compiled} modules)"
@@ -219,11 +225,19 @@ def build_layer(distributions: list[str], work_dir: Path, target: Path) -> None:
             info.external_attr = (0o755 if os.access(path, os.X_OK) else 0o644) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
-    if target.stat().st_size > DIRECT_UPLOAD_LIMIT:
+    check_upload_size(
+        target, "the dependency layer", "put fewer distributions in the layer (--layer) or split it"
+    )
+
+
+def check_upload_size(zip_path: Path, what: str, hint: str) -> None:
+    """Refuse a zip above what Lambda accepts in a direct upload (Terraform's ``filename``)."""
+    size = zip_path.stat().st_size
+    if size > DIRECT_UPLOAD_LIMIT:
         raise PackageError(
-            f"the dependency layer is {target.stat().st_size / 1e6:.1f} MB zipped, above the "
-            "50 MB Lambda accepts in a direct upload",
-            hint="put fewer distributions in the layer (--layer) or split it",
+            f"{what} is {size / 1e6:.1f} MB zipped, above the 50 MB Lambda accepts in a direct "
+            "upload",
+            hint=hint,
         )
 
 
