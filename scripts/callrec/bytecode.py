@@ -6,15 +6,16 @@ app from source on every cold start, and it cannot keep the result. Compiling th
 modules was a quarter of its cold start here (bench/sma.py). So every ``.py`` in the zip gets its
 bytecode beside it, in the ``__pycache__/<name>.<tag>.pyc`` form the runtime looks for.
 
-The pycs are *unchecked-hash* pycs (PEP 552): the runtime uses them without comparing source
-timestamps (which a zip does not carry reliably), and they hold no timestamp of their own, so
-the same sources give the same bytes and Terraform's ``source_code_hash`` moves only when the
-code does. The price: a source changed inside the deployed package (the Lambda console's code
-editor) is never read while its pyc is there, so such an edit does nothing; change the code
-here and package again. (Checked-hash pycs would notice the edit, at the cost of reading and
-hashing every source: about 5% of importing the SMA handler's modules, measured.) They are
-compiled by this interpreter (``sys.executable``), whose version is the
-runtime Chalice packages for: ``chalice package`` takes the Lambda runtime from the Python it
+The pycs are *checked-hash* pycs (PEP 552): they hold a hash of their source instead of its
+timestamp (which a zip does not carry reliably), so the same sources give the same bytes and
+Terraform's ``source_code_hash`` moves only when the code does. The runtime reads and hashes
+each source before using its pyc (about 5% of importing the SMA handler's modules, measured),
+so a source edited in the deployed package (the Lambda console's code editor) takes effect, as
+an operator debugging a function expects; it is then compiled on every cold start until the
+package is built again. (Unchecked-hash pycs would skip that check and ignore such an edit.)
+
+They are compiled by this interpreter (``sys.executable``), whose version is the runtime
+Chalice packages for: ``chalice package`` takes the Lambda runtime from the Python it
 runs under and offers no setting for it (Chalice 1.34's ``Config.lambda_python_version``: the
 same version for Python 3.10 to 3.15, python3.10 below and python3.15 above, so a Python newer
 than the Chalice installed gets an older runtime). A runtime of another version looks only for
@@ -66,7 +67,7 @@ def add_to_zip(package: Path) -> int:
 def _compile(root: Path) -> None:
     """Compile every ``.py`` under ``root`` in a fresh interpreter (see the module doc)."""
     command = [sys.executable, "-I", "-S", "-m", "compileall", "-qq", "-d", LAMBDA_TASK_ROOT]
-    command += ["--invalidation-mode", "unchecked-hash", str(root)]
+    command += ["--invalidation-mode", "checked-hash", str(root)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1):  # 1: some file did not compile, which is allowed
         raise PackageError(

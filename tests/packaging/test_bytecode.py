@@ -34,24 +34,46 @@ def test_the_same_sources_give_the_same_package(tmp_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()
 
 
-def test_the_runtime_uses_the_bytecode_without_checking_the_source(tmp_path: Path) -> None:
-    package = _package(tmp_path / "p.zip", {"mod.py": "VALUE = 'compiled'\n"})
+# Counts the sources the import system compiles, then imports ``mod`` and prints both.
+IMPORT_PROBE = """
+import importlib.machinery as m
+compiled = []
+original = m.SourceFileLoader.source_to_code
+def counting(self, data, path, **kw):
+    compiled.append(path)
+    return original(self, data, path, **kw)
+m.SourceFileLoader.source_to_code = counting
+import mod
+print(mod.VALUE, len(compiled))
+"""
+
+
+def _import_from_package(tmp_path: Path, source: str, edited: str | None = None) -> str:
+    package = _package(tmp_path / "p.zip", {"mod.py": source})
     add_to_zip(package)
     task = tmp_path / "task"
     with zipfile.ZipFile(package) as archive:
-        archive.extractall(task)
-    # A changed source with a newer timestamp: a timestamp pyc would be recompiled, an
-    # unchecked-hash one is used as it is (what Lambda's read-only /var/task needs).
-    (task / "mod.py").write_text("VALUE = 'source'\n")
+        archive.extractall(task)  # fresh timestamps, as on Lambda: only the hash can match
+    if edited is not None:
+        (task / "mod.py").write_text(edited)
     done = subprocess.run(
-        [sys.executable, "-c", "import mod; print(mod.VALUE)"],
+        [sys.executable, "-c", IMPORT_PROBE],
         cwd=task,
         capture_output=True,
         text=True,
         check=True,
-        env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": ""},
+        env={"PYTHONDONTWRITEBYTECODE": "1", "PATH": ""},  # /var/task cannot be written
     )
-    assert done.stdout.strip() == "compiled"
+    return done.stdout.strip()
+
+
+def test_the_runtime_uses_the_bytecode_instead_of_compiling(tmp_path: Path) -> None:
+    assert _import_from_package(tmp_path, "VALUE = 'packaged'\n") == "packaged 0"
+
+
+def test_a_source_edited_in_the_deployed_package_takes_effect(tmp_path: Path) -> None:
+    result = _import_from_package(tmp_path, "VALUE = 'packaged'\n", edited="VALUE = 'edited'\n")
+    assert result == "edited 1"
 
 
 def test_a_file_that_does_not_compile_stays_source_only(tmp_path: Path) -> None:
