@@ -22,8 +22,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check chalice_app scripts tests bench
 	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib scripts/callrec
 
+# pytest-xdist: a worker per core (at most 4), each taking whole files, so a module's fixtures
+# (the browser suite's console stack, a Terraform build folder) are set up once.
+# `make pytest PYTEST_WORKERS=0` runs everything in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4 --dist=loadfile
+PYTEST_ARGS ?=
+
 pytest: $(STAMP) checkov-venv browser-deps
-	bash scripts/run-pytest.sh $(BIN)/python
+	bash scripts/run-pytest.sh $(BIN)/python $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # checkov pins an older boto3 than the app: it lives in its own venv. A failed install does not
 # stop `make test`; tests/audit/test_checkov.py then skips and says why.
@@ -56,7 +63,13 @@ provider-schema: $(STAMP)
 	$(BIN)/python -m callrec.infra_check.regenerate \
 		--wheel build/cdktn/cdktn_provider_aws-$(CDKTN_PROVIDER_AWS)-py3-none-any.whl
 
-test: lint infra-check pytest
+# lint and infra-check side by side (-O prints each one's output whole, as it ends), then pytest.
+# infra-check is the project check tests/infra/test_terraform_check.py runs as
+# test_project_infra_passes, so `make test` leaves that copy out (`make pytest` keeps it).
+PROJECT_INFRA_TEST := tests/infra/test_terraform_check.py::test_project_infra_passes
+test: $(STAMP)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint infra-check checkov-venv browser-deps
+	@$(MAKE) --no-print-directory pytest PYTEST_ARGS="--deselect $(PROJECT_INFRA_TEST) $(PYTEST_ARGS)"
 
 # The inner loop: unit tests only (no Terraform, no moto, no checkov, no end-to-end, no browser),
 # about a minute. tests/conftest.py marks the others by folder, so the split needs no upkeep.
