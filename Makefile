@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := dev,report,local,infra,browser
 
-.PHONY: venv demo test test-fast lint pytest infra-check provider-schema bench clean checkov checkov-venv lock browser-deps
+.PHONY: venv demo test test-fast lint pytest pytest-beside-infra-check infra-check provider-schema bench clean checkov checkov-venv lock browser-deps
 
 venv: $(STAMP)
 
@@ -63,13 +63,16 @@ provider-schema: $(STAMP)
 	$(BIN)/python -m callrec.infra_check.regenerate \
 		--wheel build/cdktn/cdktn_provider_aws-$(CDKTN_PROVIDER_AWS)-py3-none-any.whl
 
-# lint and infra-check side by side (-O prints each one's output whole, as it ends), then pytest.
-# infra-check is the project check tests/infra/test_terraform_check.py runs as
-# test_project_infra_passes, so `make test` leaves that copy out (`make pytest` keeps it).
+# lint (the checkov and browser installs beside it), then infra-check beside pytest. -O prints
+# infra-check's output whole when it ends; pytest's streams (-Onone for its own make). infra-check is the project check tests/infra/test_terraform_check.py runs as
+# test_project_infra_passes, so this pytest leaves that copy out (`make pytest` keeps it).
 PROJECT_INFRA_TEST := tests/infra/test_terraform_check.py::test_project_infra_passes
 test: $(STAMP)
-	@$(MAKE) --no-print-directory -j2 --output-sync=target lint infra-check checkov-venv browser-deps
-	@$(MAKE) --no-print-directory pytest PYTEST_ARGS="--deselect $(PROJECT_INFRA_TEST) $(PYTEST_ARGS)"
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint checkov-venv browser-deps
+	@$(MAKE) --no-print-directory -j2 --output-sync=target infra-check pytest-beside-infra-check
+
+pytest-beside-infra-check:
+	@$(MAKE) --no-print-directory --output-sync=none pytest PYTEST_ARGS="--deselect $(PROJECT_INFRA_TEST) $(PYTEST_ARGS)"
 
 # The inner loop: unit tests only (no Terraform, no moto, no checkov, no end-to-end, no browser),
 # about a minute. tests/conftest.py marks the others by folder, so the split needs no upkeep.
