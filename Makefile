@@ -63,8 +63,9 @@ provider-schema: $(STAMP)
 	$(BIN)/python -m callrec.infra_check.regenerate \
 		--wheel build/cdktn/cdktn_provider_aws-$(CDKTN_PROVIDER_AWS)-py3-none-any.whl
 
-# lint (the checkov and browser installs beside it), then infra-check beside pytest. -O prints
-# infra-check's output whole when it ends; pytest's streams (-Onone for its own make). infra-check is the project check tests/infra/test_terraform_check.py runs as
+# lint (the checkov and browser installs beside it), then infra-check beside pytest: -O prints
+# infra-check's output whole when it ends, and pytest's streams (-Onone for its own make).
+# infra-check is the project check tests/infra/test_terraform_check.py runs as
 # test_project_infra_passes, so this pytest leaves that copy out (`make pytest` keeps it).
 PROJECT_INFRA_TEST := tests/infra/test_terraform_check.py::test_project_infra_passes
 test: $(STAMP)
