@@ -51,6 +51,7 @@ checkov: checkov-venv
 # Terraform fmt, init + validate of every configuration, terraform test: offline, against the
 # committed hashicorp/aws schema (see "Offline Terraform validation" in the README).
 infra-check: $(STAMP)
+	@echo  # in make test its output lands amid pytest's dots: start it on a line of its own
 	$(BIN)/callrec infra check infra
 
 # Rebuild infra/provider-schema/ from the cdktn-provider-aws wheel (read as a zip, not installed:
