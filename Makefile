@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXTRAS := dev,report,local,infra,browser
 
-.PHONY: venv demo test test-fast lint pytest infra-check provider-schema bench clean checkov checkov-venv lock browser-deps
+.PHONY: venv demo test test-fast lint pytest pytest-beside-infra-check infra-check provider-schema bench clean checkov checkov-venv lock browser-deps
 
 venv: $(STAMP)
 
@@ -22,8 +22,15 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check chalice_app scripts tests bench
 	$(BIN)/mypy chalice_app/app.py chalice_app/chalicelib scripts/callrec
 
+# pytest-xdist: a worker per core (at most 4), each taking whole files, so a module's fixtures
+# (the browser suite's console stack, a Terraform build folder) are set up once.
+# `make pytest PYTEST_WORKERS=0` runs everything in one process.
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL = --numprocesses=$(PYTEST_WORKERS) --maxprocesses=4 --dist=loadfile
+PYTEST_ARGS ?=
+
 pytest: $(STAMP) checkov-venv browser-deps
-	bash scripts/run-pytest.sh $(BIN)/python
+	bash scripts/run-pytest.sh $(BIN)/python $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 # checkov pins an older boto3 than the app: it lives in its own venv. A failed install does not
 # stop `make test`; tests/audit/test_checkov.py then skips and says why.
@@ -44,6 +51,7 @@ checkov: checkov-venv
 # Terraform fmt, init + validate of every configuration, terraform test: offline, against the
 # committed hashicorp/aws schema (see "Offline Terraform validation" in the README).
 infra-check: $(STAMP)
+	@echo  # in make test its output lands amid pytest's dots: start it on a line of its own
 	$(BIN)/callrec infra check infra
 
 # Rebuild infra/provider-schema/ from the cdktn-provider-aws wheel (read as a zip, not installed:
@@ -56,7 +64,17 @@ provider-schema: $(STAMP)
 	$(BIN)/python -m callrec.infra_check.regenerate \
 		--wheel build/cdktn/cdktn_provider_aws-$(CDKTN_PROVIDER_AWS)-py3-none-any.whl
 
-test: lint infra-check pytest
+# lint (the checkov and browser installs beside it), then infra-check beside pytest: -O prints
+# infra-check's output whole when it ends, and pytest's streams (-Onone for its own make).
+# infra-check is the project check tests/infra/test_terraform_check.py runs as
+# test_project_infra_passes, so this pytest leaves that copy out (`make pytest` keeps it).
+PROJECT_INFRA_TEST := tests/infra/test_terraform_check.py::test_project_infra_passes
+test: $(STAMP)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint checkov-venv browser-deps
+	@$(MAKE) --no-print-directory -j2 --output-sync=target infra-check pytest-beside-infra-check
+
+pytest-beside-infra-check:
+	@$(MAKE) --no-print-directory --output-sync=none pytest PYTEST_ARGS="--deselect $(PROJECT_INFRA_TEST) $(PYTEST_ARGS)"
 
 # The inner loop: unit tests only (no Terraform, no moto, no checkov, no end-to-end, no browser),
 # about a minute. tests/conftest.py marks the others by folder, so the split needs no upkeep.

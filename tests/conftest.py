@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from botocore.loaders import JSONFileLoader
 
 from chalicelib import aws
 
@@ -49,6 +52,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for prefix, mark in MARKS_BY_PATH:
             if where.startswith(prefix):
                 item.add_marker(getattr(pytest.mark, mark))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def parsed_botocore_models() -> Iterator[None]:
+    """Parse each of botocore's model files once per test process, not once per test.
+
+    moto gives every ``mock_aws()`` a fresh boto3 default session (its ``reset_boto3_session``),
+    and a fresh session has a fresh loader that decodes botocore's JSON models again: a quarter
+    of the suite's time went on that. Sessions stay fresh (credentials, profile and Region are
+    still resolved per test); only the decoded files are shared, as one session shares them
+    between its clients. botocore's only change to a loaded model, merging the sdk-extras
+    files, writes the same values each time.
+    """
+    load = functools.cache(JSONFileLoader().load_file)
+
+    def load_file(self: JSONFileLoader, file_path: str) -> Any:
+        return load(file_path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(JSONFileLoader, "load_file", load_file)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,20 @@ def test_no_tests_collected_is_a_failure(tmp_path: Path) -> None:
     assert "collected no tests" in result.stderr
 
 
+def test_no_tests_collected_by_parallel_workers_is_a_failure(tmp_path: Path) -> None:
+    """`make pytest` runs pytest-xdist workers; their "nothing collected" must fail the same."""
+    result = subprocess.run(
+        ["bash", str(RUNNER), sys.executable, "-p", "no:cacheprovider", "-n", "2", str(tmp_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "2 workers [0 items]" in result.stdout
+    assert result.returncode == 1
+    assert "collected no tests" in result.stderr
+
+
 def test_a_failing_test_keeps_its_exit_code(tmp_path: Path) -> None:
     (tmp_path / "test_fails.py").write_text("def test_fails():\n    assert False\n")
     result = subprocess.run(

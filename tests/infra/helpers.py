@@ -13,7 +13,9 @@ SCHEMA_DIR = INFRA / "provider-schema"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def check(root: Path, build_dir: Path, *, run_tests: bool = True) -> tuple[Report, str]:
+def check(
+    root: Path, build_dir: Path, *, run_tests: bool = True, recursive: bool = True
+) -> tuple[Report, str]:
     """Run the whole check on ``root``; return the report and everything it printed."""
     lines: list[str] = []
     report = run_check(
@@ -21,6 +23,7 @@ def check(root: Path, build_dir: Path, *, run_tests: bool = True) -> tuple[Repor
         schema=ProviderSchema.load(SCHEMA_DIR),
         build_dir=build_dir,
         run_tests=run_tests,
+        recursive=recursive,
         printer=lines.append,
     )
     return report, "\n".join(lines)

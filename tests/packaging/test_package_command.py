@@ -99,9 +99,11 @@ def test_packaged_output_validates_and_plans_with_the_root_module(tmp_path: Path
     assert (infra / "chalice-layer.zip").is_file()
     (infra / "tests").mkdir()
     shutil.copy(FIXTURES / "packaged.tftest.hcl", infra / "tests" / "packaged.tftest.hcl")
-    report, printed = check(infra, tmp_path / "build")
+    # The root only: validating it loads every module it calls; each module on its own is
+    # unchanged by packaging, and infra-check (test_project_infra_passes) checks those.
+    report, printed = check(infra, tmp_path / "build", recursive=False)
     assert report.ok, printed
-    assert [step.name for step in report.steps if step.directory == infra] == [
+    assert [step.name for step in report.steps] == [
         "fmt",
         "init",
         "validate",

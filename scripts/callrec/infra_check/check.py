@@ -167,8 +167,11 @@ def run_check(
     build_dir: Path,
     python: str | None = None,
     run_tests: bool = True,
+    recursive: bool = True,
     printer: Printer = _print,
 ) -> Report:
+    """The check of ``root``; with ``recursive=False`` only ``root`` itself is initialised,
+    validated and tested (its module calls are still loaded and validated through it)."""
     installation = install(schema, build_dir, python or sys.executable)
     terraform = Terraform(installation.environment)
     base = root.parent if root.name else root
@@ -190,7 +193,7 @@ def run_check(
         root,
         terraform.run(["fmt", "-check", "-recursive", "-no-color"], root, data_dir=None),
     )
-    for directory in configuration_dirs(root):
+    for directory in configuration_dirs(root) if recursive else [root]:
         data_dir = data_dir_for(build_dir, directory)
         with exclusive(directory), preserved_lock_file(directory):
             init = record(

@@ -11,6 +11,8 @@ by name (rule CR063) instead of being guessed.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -83,13 +85,21 @@ def _block_lines(text: str, kind: str, labels: Sequence[str]) -> tuple[int, int]
     return start, end
 
 
-def load_module(directory: Path) -> Module:
+@functools.lru_cache(maxsize=512)
+def _parsed_hcl(text: str) -> Mapping[str, Any]:
+    """python-hcl2's reading of one file's text, parsed once per process: a module called N
+    times (function-role) is loaded N times, and its parse was most of an audit's time."""
     import hcl2
     from hcl2.utils import SerializationOptions
 
     options = SerializationOptions(
         with_comments=False, strip_string_quotes=True, preserve_heredocs=False
     )
+    parsed: Mapping[str, Any] = hcl2.loads(text, serialization_options=options)
+    return parsed
+
+
+def load_module(directory: Path) -> Module:
     module = Module(directory)
     for path in sorted(directory.glob("*.tf")):
         try:
@@ -98,7 +108,8 @@ def load_module(directory: Path) -> Module:
             raise AuditInputError(f"cannot read {path}: {error}") from None
         module.texts[path] = text
         try:
-            parsed = hcl2.loads(text, serialization_options=options)
+            # A copy: the reader keeps block bodies, and nothing may change the cached parse.
+            parsed = copy.deepcopy(_parsed_hcl(text))
         except Exception as error:  # noqa: BLE001 - lark raises many types; each is a finding
             module.syntax_errors.append((path, str(error).splitlines()[0] if str(error) else ""))
             continue
