@@ -81,16 +81,13 @@ class CallState:
         attrs = {"phase": _TEXT[self.phase]}
         if self.direction is not None:
             attrs["dir"] = _TEXT[self.direction]
+        # In the documented key order; ``rec`` and ``tries`` ("0" included) are never empty.
         for key, value in (
             ("owner", self.owner),
             ("other", self.other),
             ("sma", self.sma),
-        ):
-            if value:
-                attrs[key] = value
-        attrs["rec"] = _TEXT[self.recording]
-        attrs["tries"] = str(self.tries)
-        for key, value in (
+            ("rec", _TEXT[self.recording]),
+            ("tries", str(self.tries)),
             ("recleg", self.recorded_call_id),
             ("pending", self.pending),
             ("own", self.call_owner),
