@@ -3,8 +3,8 @@
 Lambda runs a function's code from ``/var/task``, which is read-only (only ``/tmp`` is
 writable): a package without ``__pycache__`` entries makes CPython compile every module of the
 app from source on every cold start, and it cannot keep the result. Compiling the SMA handler's
-modules was a quarter of its cold start here (bench/sma.py). So every ``.py`` in the zip gets its
-bytecode beside it, in the ``__pycache__/<name>.<tag>.pyc`` form the runtime looks for.
+modules was about a fifth of its cold start here (bench/sma.py). So every ``.py`` in the zip gets
+its bytecode beside it, in the ``__pycache__/<name>.<tag>.pyc`` form the runtime looks for.
 
 The pycs are *checked-hash* pycs (PEP 552): they hold a hash of their source instead of its
 timestamp (which a zip does not carry reliably), so the same sources give the same bytes and
