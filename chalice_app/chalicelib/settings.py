@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -89,8 +90,7 @@ _DECODE: Callable[[Any], str] = (
 # hot path is then two dict lookups. Values are few (a Lambda's environment is fixed); the
 # decoded-value memo is bounded for processes (tests) that set many.
 _KEYS: dict[str, Any] = {}
-_DECODED: dict[Any, str] = {}
-_DECODED_MAX = 512
+_decoded: Callable[[Any], str] = functools.lru_cache(maxsize=512)(_DECODE)
 
 
 def _read(name: str) -> str:
@@ -101,12 +101,7 @@ def _read(name: str) -> str:
     raw = _RAW.get(key)
     if raw is None:
         return ""
-    value = _DECODED.get(raw)
-    if value is None:
-        if len(_DECODED) >= _DECODED_MAX:
-            _DECODED.clear()
-        value = _DECODED[raw] = _DECODE(raw)
-    return value
+    return _decoded(raw)
 
 
 @dataclass(frozen=True)

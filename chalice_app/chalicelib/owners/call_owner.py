@@ -20,6 +20,7 @@ for the seconds the PIN prompt takes, never logged, and dropped as soon as the P
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -110,13 +111,7 @@ class CallOwner:
         comes back with every event, and the flow reads it on several."""
         if not text:
             return None
-        known = _DECODED.get(text)
-        if known is None:
-            if len(_DECODED) >= _DECODED_MAX:
-                _DECODED.clear()
-            known = _DECODED[text] = cls._parse(text)
-            known.__dict__["_text"] = text  # encodes back to what it came from
-        return known
+        return _decoded(text)
 
     @classmethod
     def _parse(cls, text: str) -> CallOwner:
@@ -141,5 +136,12 @@ class CallOwner:
 # json's own string escaping (C-accelerated), as json.dumps applies it.
 _json_text: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _FIELD_NAMES: Final = tuple(CallOwner.__dataclass_fields__)
-_DECODED: dict[str, CallOwner] = {}
-_DECODED_MAX: Final = 256
+
+
+@functools.lru_cache(maxsize=256)
+def _decoded(text: str) -> CallOwner:
+    """The value of ``text``, parsed once per container (values are immutable; a garbled text
+    raises every time, lru_cache keeps no exception)."""
+    owner = CallOwner._parse(text)
+    owner.__dict__["_text"] = text  # encodes back to what it came from
+    return owner

@@ -14,6 +14,7 @@ start) decode as one queued request.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -104,12 +105,7 @@ class Pending:
     def decode(cls, text: str) -> Pending:
         """The requests ``text`` holds; the same (immutable) value for the same text, decoded once
         per container: a call's few distinct values come back with every event."""
-        known = _DECODED.get(text)
-        if known is None:
-            if len(_DECODED) >= _DECODED_MAX:
-                _DECODED.clear()
-            known = _DECODED[text] = cls._parse(text)
-        return known
+        return _decoded(text)
 
     @classmethod
     def _parse(cls, text: str) -> Pending:
@@ -132,5 +128,5 @@ class Pending:
 
 
 NOTHING_PENDING: Final = Pending()
-_DECODED: dict[str, Pending] = {"": NOTHING_PENDING}
-_DECODED_MAX = 256
+# The few distinct values a container sees, decoded once each (the values are immutable).
+_decoded: Final = functools.lru_cache(maxsize=256)(Pending._parse)
