@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from botocore.stub import Stubber
 
+from chalicelib import aws
 from chalicelib.call_records import CallRecords
 from tests.console.conftest import Console, add_call, body, store_recording, trail_entries
 
@@ -124,3 +126,27 @@ def test_a_bucket_without_object_lock_has_no_legal_hold(
     response = http.put(f"/calls/{TX}/legal-hold", headers=console.headers("ada"))
     assert response.status_code == 409
     assert "no Object Lock" in body(response)["message"]
+
+
+def test_deletion_removes_the_transcript_after_transcribe_has_forgotten_the_job(
+    http: Any, console: Console, call: dict[str, str]
+) -> None:
+    """Transcribe forgets jobs after 90 days: the transcript is found where this app put it."""
+    job = "callrec-forgotten-0123456789abcdef"
+    date_path = "/".join(call["recording"].split("/")[1:4])
+    transcript = f"transcriptions/{date_path}/{job}.json"
+    console.boto("s3").put_object(Bucket=console.bucket, Key=transcript, Body=b"{}")
+    CallRecords().update(
+        TX,
+        {
+            "transcription_job": job,
+            "transcription_kind": "call-analytics",
+            "transcription_status": "COMPLETED",
+        },
+    )
+    with Stubber(aws.client("transcribe")) as transcribe:
+        transcribe.add_client_error("get_call_analytics_job", "NotFoundException")
+        response = http.delete(f"/calls/{TX}", headers=console.headers("olive"))
+    assert response.status_code == 200
+    assert body(response)["deleted"]["objects"] == 4
+    assert versions(console) == []

@@ -9,6 +9,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+import app as chalice_app
 from chalicelib.console import auth
 from tests.console.conftest import Console, body
 
@@ -164,3 +165,25 @@ def _moto_private_key() -> Any:
 
     packed = (files("moto.cognitoidp") / "resources" / "jwks-private.json.gz").read_bytes()
     return jwt.PyJWK(json.loads(gzip.decompress(packed))).key
+
+
+ROUTES = sorted(
+    (path.replace("{transaction_id}", "c1c1c1c1-0000-4000-8000-000000000001"), method)
+    for path, methods in chalice_app.app.routes.items()
+    for method in methods
+    if method != "OPTIONS"
+)
+
+
+def test_the_route_list_is_the_whole_console() -> None:
+    assert len(ROUTES) == 12  # a new route joins the check below by itself
+
+
+@pytest.mark.parametrize(("path", "method"), ROUTES)
+def test_every_route_without_a_token_is_401(
+    http: Any, console: Console, path: str, method: str
+) -> None:
+    """Authorization is server-side on every request: no route answers before the token check."""
+    response = http.request(method, path, headers={"Content-Type": "application/json"}, body=b"{}")
+    assert response.status_code == 401
+    assert body(response)["error"] == "unauthenticated"

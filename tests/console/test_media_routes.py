@@ -179,3 +179,63 @@ def test_no_link_is_given_when_the_trail_cannot_be_written(
     response = http.get(f"/calls/{TX}/recording", headers=console.headers("olive"))
     assert response.status_code == 503
     assert "url" not in body(response)
+
+
+def test_a_standard_job_transcript_is_found_through_get_transcription_job(
+    http: Any, console: Console, call: Any
+) -> None:
+    """The mono fallback's job is a standard one: asking Call Analytics would not find it."""
+    console.boto("s3").put_object(
+        Bucket=console.bucket, Key=TRANSCRIPT_KEY, Body=FIXTURE.read_bytes()
+    )
+    CallRecords().update(
+        TX,
+        {
+            "transcription_job": JOB,
+            "transcription_kind": "standard",
+            "transcription_status": "COMPLETED",
+        },
+    )
+    location = f"https://s3.us-east-1.amazonaws.com/{console.bucket}/{TRANSCRIPT_KEY}"
+    with Stubber(aws.client("transcribe")) as stubber:
+        stubber.add_response(
+            "get_transcription_job",
+            {"TranscriptionJob": {"Transcript": {"TranscriptFileUri": location}}},
+            {"TranscriptionJobName": JOB},
+        )
+        response = http.get(f"/calls/{TX}/transcript", headers=console.headers("olive"))
+        stubber.assert_no_pending_responses()
+    assert response.status_code == 200
+    assert len(body(response)["turns"]) == len(json.loads(FIXTURE.read_text())["Transcript"])
+
+
+def test_the_redacted_transcript_is_the_one_shown(http: Any, console: Console, call: Any) -> None:
+    redacted_key = f"transcriptions/redacted/{JOB}.json"
+    console.boto("s3").put_object(
+        Bucket=console.bucket, Key=redacted_key, Body=FIXTURE.read_bytes()
+    )
+    CallRecords().update(
+        TX,
+        {
+            "transcription_job": JOB,
+            "transcription_kind": "call-analytics",
+            "transcription_status": "COMPLETED",
+        },
+    )
+    base = f"https://s3.us-east-1.amazonaws.com/{console.bucket}"
+    with Stubber(aws.client("transcribe")) as stubber:
+        stubber.add_response(
+            "get_call_analytics_job",
+            {
+                "CallAnalyticsJob": {
+                    "Transcript": {
+                        "TranscriptFileUri": f"{base}/{TRANSCRIPT_KEY}",  # not stored: unredacted
+                        "RedactedTranscriptFileUri": f"{base}/{redacted_key}",
+                    }
+                }
+            },
+            {"CallAnalyticsJobName": JOB},
+        )
+        response = http.get(f"/calls/{TX}/transcript", headers=console.headers("olive"))
+    assert response.status_code == 200
+    assert urlsplit(body(response)["url"]).path.endswith(redacted_key)

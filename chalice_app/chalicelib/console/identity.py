@@ -149,7 +149,8 @@ def _scan_owner_ids(table: str) -> set[str]:
     params: dict[str, Any] = {
         "TableName": table,
         "ProjectionExpression": "owner_id",
-        # Owner items carry sma_number or console_username; counters live in other items.
+        # Every owner item has an sma_number; the filter only skips hand-written stray items
+        # (usage counters live in their own table, OWNER_USAGE_TABLE).
         "FilterExpression": "attribute_exists(sma_number) OR attribute_exists(console_username)",
     }
     while True:

@@ -22,6 +22,7 @@ from chalicelib.console.summary import has_recording, has_report, has_transcript
 from chalicelib.errors import TranscriptError
 from chalicelib.report import model
 from chalicelib.report.locations import split_s3_uri
+from chalicelib.transcription import jobs
 from chalicelib.transcription.jobs import JobKind
 
 EXPIRY_ENV = "CONSOLE_LINK_EXPIRY_SECONDS"
@@ -149,21 +150,9 @@ def read_analysis(bucket: str, key: str) -> model.CallAnalysis:
 def _describe_job(name: str, kind: str) -> Mapping[str, Any]:
     from botocore.exceptions import ClientError
 
-    client = aws.client("transcribe")
     try:
-        if kind == JobKind.STANDARD:
-            response = aws.call(
-                f"Transcribe GetTranscriptionJob {name}",
-                client.get_transcription_job,
-                TranscriptionJobName=name,
-            )
-            return dict(response.get("TranscriptionJob") or {})
-        response = aws.call(
-            f"Transcribe GetCallAnalyticsJob {name}",
-            client.get_call_analytics_job,
-            CallAnalyticsJobName=name,
-        )
-        return dict(response.get("CallAnalyticsJob") or {})
+        standard = kind == JobKind.STANDARD
+        return jobs.describe(JobKind.STANDARD if standard else JobKind.CALL_ANALYTICS, name)
     except ClientError as error:
         if aws.error_code(error) in {"NotFoundException", "BadRequestException"}:
             raise NotFoundError(

@@ -32,7 +32,7 @@ from chalicelib.report.content import CallContext, clock
 from chalicelib.report.job_events import JobStateChange, JobStatus
 from chalicelib.report.locations import split_s3_uri
 from chalicelib.transcription.config import TranscriptionConfig
-from chalicelib.transcription.jobs import JOB_NAME_PREFIX, JobKind, media_attribute
+from chalicelib.transcription.jobs import JOB_NAME_PREFIX, JobKind, describe, media_attribute
 
 logger = logging.getLogger(__name__)
 
@@ -286,21 +286,7 @@ def _describe(kind: JobKind, name: str) -> _Job:
 
 
 def _describe_job(kind: JobKind, name: str) -> _Job:
-    client = aws.client("transcribe")
-    if kind is JobKind.CALL_ANALYTICS:
-        response = aws.call(
-            f"Transcribe GetCallAnalyticsJob {name}",
-            client.get_call_analytics_job,
-            CallAnalyticsJobName=name,
-        )
-        job = response.get("CallAnalyticsJob", {})
-    else:
-        response = aws.call(
-            f"Transcribe GetTranscriptionJob {name}",
-            client.get_transcription_job,
-            TranscriptionJobName=name,
-        )
-        job = response.get("TranscriptionJob", {})
+    job = describe(kind, name)
     media_uri = str(job.get("Media", {}).get("MediaFileUri", ""))
     transcript = job.get("Transcript", {})
     transcript_uri = str(

@@ -185,6 +185,24 @@ def start(kind: JobKind, request: dict[str, Any]) -> StartedJob:
     return StartedJob(name=name, kind=kind, status=status, already_existed=False)
 
 
+def describe(kind: JobKind, name: str) -> dict[str, Any]:
+    """The job as GetCallAnalyticsJob or GetTranscriptionJob returns it; ClientError raised."""
+    client = aws.client("transcribe")
+    if kind is JobKind.CALL_ANALYTICS:
+        response = aws.call(
+            f"Transcribe GetCallAnalyticsJob {name}",
+            client.get_call_analytics_job,
+            CallAnalyticsJobName=name,
+        )
+        return dict(response.get("CallAnalyticsJob") or {})
+    response = aws.call(
+        f"Transcribe GetTranscriptionJob {name}",
+        client.get_transcription_job,
+        TranscriptionJobName=name,
+    )
+    return dict(response.get("TranscriptionJob") or {})
+
+
 # BadRequestException covers both a recording Transcribe cannot take and settings it cannot use
 # (a custom vocabulary that does not exist, a role it cannot assume, a language it does not
 # support). Only the first is final; the second is fixed by the operator, so it must reach the
