@@ -63,8 +63,6 @@ locals {
   # (the console's stage throttling applies from then on).
   packaged_rest_api_id    = null
   packaged_api_stage_name = null
-  # The owner directory's table ARN; null is the directory of one.
-  console_owner_directory_table_arn = module.owner_directory.owner_directory_table_arn
 }
 
 locals {
@@ -170,7 +168,7 @@ module "console" {
   throttle_api_stage        = local.packaged_api_stage_name != null
   api_stage_name            = coalesce(local.packaged_api_stage_name, "api")
   call_records_table_arn    = module.call_analytics.call_records_table_arn
-  owner_directory_table_arn = local.console_owner_directory_table_arn
+  owner_directory_table_arn = module.owner_directory.owner_directory_table_arn # null: a directory of one
   recordings_bucket_arn     = module.recording_bucket.bucket_arn
   recordings_kms_key_arn    = module.recording_bucket.kms_key_arn
   object_lock_enabled       = var.object_lock_enabled

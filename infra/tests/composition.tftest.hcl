@@ -73,6 +73,28 @@ run "functions_get_every_setting_they_read" {
   }
 }
 
+# The console's routes run in the packaged api_handler: it needs its role in the same map as the
+# other functions, and the environment its routes read.
+run "the_console_joins_the_functions" {
+  command = plan
+
+  variables {
+    enable_console = true
+  }
+
+  assert {
+    condition     = contains(keys(output.function_role_arns), "api_handler")
+    error_message = "With the console, function_role_arns must hold the api_handler role."
+  }
+  assert {
+    condition = alltrue([
+      for name in ["CONSOLE_USER_POOL_ID", "CONSOLE_APP_CLIENT_ID", "ACCESS_TRAIL_TABLE", "CONSOLE_URL", "CONSOLE_ORIGIN"] :
+      contains(keys(output.lambda_environment), name)
+    ])
+    error_message = "With the console, lambda_environment must carry the settings its routes read."
+  }
+}
+
 run "no_handler_no_sma" {
   command = plan
 

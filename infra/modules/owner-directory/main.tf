@@ -199,12 +199,12 @@ data "aws_iam_policy_document" "security_events" {
 }
 
 data "aws_iam_policy_document" "sma_handler" {
-  source_policy_documents = compact([
+  source_policy_documents = [
     data.aws_iam_policy_document.directory_read.json,
     data.aws_iam_policy_document.usage.json,
     data.aws_iam_policy_document.security_events.json,
-    var.table_kms_key_arn == null ? "" : data.aws_iam_policy_document.table_key.json,
-  ])
+    data.aws_iam_policy_document.table_key.json,
+  ]
 }
 
 # The role itself belongs to whichever module runs the functions; only this grant lives here.

@@ -71,6 +71,41 @@ run "call_records_are_never_scanned_and_listed_by_the_owner_index_only" {
     ])
     error_message = "Query on the call records is confined to the owner_id-started_at index."
   }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.call_records.statement :
+      contains(s.actions, "dynamodb:Query") && s.resources == toset(["${var.call_records_table_arn}/index/owner_id-started_at"])
+    ])
+    error_message = "The API role lists an owner's calls with a Query on the owner_id-started_at index."
+  }
+}
+
+run "owners_are_resolved_from_the_directory_when_there_is_one" {
+  command = plan
+
+  variables {
+    owner_directory_table_arn = "arn:aws:dynamodb:eu-west-1:111122223333:table/callrec-owner-directory"
+  }
+
+  assert {
+    condition = toset([
+      for s in data.aws_iam_policy_document.owner_directory.statement : "${join(",", s.actions)}=${join(",", s.resources)}"
+      ]) == toset([
+      "dynamodb:Query=${var.owner_directory_table_arn}/index/console_username-index",
+      "dynamodb:Scan=${var.owner_directory_table_arn}",
+    ])
+    error_message = "With a directory, the API role may Query its console_username index and Scan it for owner ids, nothing more."
+  }
+}
+
+run "no_directory_no_directory_grant" {
+  command = plan
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.owner_directory.statement) == 0
+    error_message = "Without an owner directory the API role gets no grant on one."
+  }
 }
 
 run "recording_control_is_confined_to_this_sma" {
@@ -131,6 +166,22 @@ run "legal_holds_only_with_object_lock" {
   assert {
     condition     = !contains(flatten([for s in data.aws_iam_policy_document.call_objects.statement : s.actions]), "s3:PutObjectLegalHold")
     error_message = "Without Object Lock the API role gets no s3:PutObjectLegalHold."
+  }
+}
+
+run "legal_holds_with_object_lock" {
+  command = plan
+
+  variables {
+    object_lock_enabled = true
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.call_objects.statement :
+      contains(s.actions, "s3:PutObjectLegalHold") && contains(s.resources, var.recordings_bucket_arn)
+    ])
+    error_message = "With Object Lock, admins set legal holds through the API role (s3:PutObjectLegalHold)."
   }
 }
 

@@ -187,3 +187,35 @@ run "no_attachment_by_default" {
     error_message = "Without attach_sma_handler_policy no role is touched."
   }
 }
+
+run "a_table_key_encrypts_both_tables_and_the_handler_may_use_it" {
+  command = plan
+
+  variables {
+    table_kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+  }
+
+  assert {
+    condition = alltrue([
+      for t in [aws_dynamodb_table.this[0], aws_dynamodb_table.usage[0]] :
+      one(t.server_side_encryption).enabled && one(t.server_side_encryption).kms_key_arn == var.table_kms_key_arn
+    ])
+    error_message = "With table_kms_key_arn, the directory and the usage table are encrypted with that key."
+  }
+  assert {
+    condition = (
+      one(data.aws_iam_policy_document.table_key.statement).resources == toset([var.table_kms_key_arn])
+      && contains(data.aws_iam_policy_document.sma_handler.source_policy_documents, data.aws_iam_policy_document.table_key.json)
+    )
+    error_message = "The SMA handler's policy must let it use the tables' key (and only that key)."
+  }
+}
+
+run "without_a_table_key_the_handler_gets_no_kms_grant" {
+  command = plan
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.table_key.statement) == 0
+    error_message = "With the AWS owned key the SMA handler needs no KMS permission."
+  }
+}
