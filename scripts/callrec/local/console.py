@@ -125,14 +125,7 @@ class ConsoleStack:
         }
         self._exit.enter_context(_environment(environment))
         app = _chalice_app()
-        delivery = EventDelivery(
-            sqs=stack.client("sqs"),
-            s3=stack.client("s3"),
-            events=stack.client("events"),
-            app=app,
-            dead_letter_url=provisioned.dead_letter_url,
-        )
-        delivery.wire()
+        delivery = EventDelivery.wired(stack.client, app, provisioned.dead_letter_url)
         self._serve(app, stack)
         self.progress(f"[console] local stack up (moto {stack.endpoints['s3']})")
         run = _CallRunner(self.options, stack, delivery, provisioned, definitions, self.progress)

@@ -66,6 +66,19 @@ class EventDelivery:
     deliveries: list[Delivery] = field(default_factory=list)
     _client: Any = None
 
+    @classmethod
+    def wired(cls, client: Callable[[str], Any], app: Any, dead_letter_url: str) -> EventDelivery:
+        """A delivery on the stack's clients (``client(service)``), its event sources wired."""
+        delivery = cls(
+            sqs=client("sqs"),
+            s3=client("s3"),
+            events=client("events"),
+            app=app,
+            dead_letter_url=dead_letter_url,
+        )
+        delivery.wire()
+        return delivery
+
     def wire(self) -> list[Source]:
         """Create the queues, notifications and rules for every event source of the app."""
         from chalice.app import CloudWatchEventConfig, S3EventConfig
