@@ -14,8 +14,8 @@ import dataclasses
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -265,9 +265,3 @@ class _CallRunner:
 
 def _quiet(line: str) -> None:
     return
-
-
-@contextmanager
-def running(options: ConsoleOptions, progress: Progress = print) -> Iterator[ConsoleStack]:
-    with ConsoleStack(options, progress) as console:
-        yield console
