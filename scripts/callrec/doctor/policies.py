@@ -34,6 +34,23 @@ def decide(
     return evaluate(_lower_condition_keys(document or {}), request)
 
 
+def invoke_decision(
+    policy: Mapping[str, Any] | str | None,
+    function: str,
+    principal: str,
+    account: str,
+    source_arn: str,
+) -> Decision:
+    """May ``principal``, acting for ``source_arn`` in ``account``, invoke ``function``?"""
+    return decide(
+        policy,
+        action="lambda:InvokeFunction",
+        resource=function,
+        principal=principal,
+        context=source_context(account, source_arn),
+    )
+
+
 def source_context(account: str, source_arn: str | None = None) -> dict[str, str]:
     """The request context a service principal carries when it acts for ``source_arn``."""
     context = {"aws:SourceAccount": account, "aws:SecureTransport": "true"}

@@ -20,7 +20,7 @@ from typing import Any
 
 from callrec.doctor.checks.sma import unqualified
 from callrec.doctor.context import DoctorContext, read
-from callrec.doctor.policies import decide, source_context
+from callrec.doctor.policies import invoke_decision
 from callrec.doctor.results import CannotCheckError, Status, Verdict, fail, ok
 from callrec.local.bucket_policy import Decision
 
@@ -97,13 +97,8 @@ def _key_matches(configuration: Mapping[str, Any], key: str) -> bool:
 def _may_invoke(
     context: DoctorContext, function: str, principal: str, source_arn: str, found: str
 ) -> Verdict:
-    decision = decide(
-        context.function_policy(function),
-        action="lambda:InvokeFunction",
-        resource=function,
-        principal=principal,
-        context=source_context(context.account, source_arn),
-    )
+    policy = context.function_policy(function)
+    decision = invoke_decision(policy, function, principal, context.account, source_arn)
     if decision is not Decision.ALLOW:
         return fail(
             f"{found}, but {principal} may not invoke it for {source_arn} ({decision.value})",

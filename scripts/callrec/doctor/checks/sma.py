@@ -17,7 +17,7 @@ from typing import Any
 
 from callrec.doctor.checks.roles import FOREIGN_ACCOUNT
 from callrec.doctor.context import DoctorContext, read
-from callrec.doctor.policies import decide, source_context
+from callrec.doctor.policies import invoke_decision
 from callrec.doctor.results import CannotCheckError, CheckFailedError, Verdict, fail, ok
 from callrec.local.bucket_policy import CHIME_PRINCIPAL, Decision
 
@@ -102,13 +102,7 @@ def check_endpoint(context: DoctorContext) -> Verdict:
 def _invoke_permission(context: DoctorContext, sma: dict[str, Any], endpoint: str) -> Verdict:
     policy = context.function_policy(endpoint)
     sma_arn = str(sma.get("SipMediaApplicationArn", ""))
-    allowed = decide(
-        policy,
-        action="lambda:InvokeFunction",
-        resource=endpoint,
-        principal=CHIME_PRINCIPAL,
-        context=source_context(context.account, sma_arn),
-    )
+    allowed = invoke_decision(policy, endpoint, CHIME_PRINCIPAL, context.account, sma_arn)
     if allowed is not Decision.ALLOW:
         return fail(
             f"Chime may not invoke {endpoint} for {sma_arn} ({allowed.value})",
@@ -116,16 +110,8 @@ def _invoke_permission(context: DoctorContext, sma: dict[str, Any], endpoint: st
             "the SMA's ARN (module sip-media-application, aws_lambda_permission.chime)",
         )
     foreign = sma_arn.replace(f":{context.account}:", f":{FOREIGN_ACCOUNT}:")
-    if (
-        decide(
-            policy,
-            action="lambda:InvokeFunction",
-            resource=endpoint,
-            principal=CHIME_PRINCIPAL,
-            context=source_context(FOREIGN_ACCOUNT, foreign),
-        )
-        is Decision.ALLOW
-    ):
+    for_foreign = invoke_decision(policy, endpoint, CHIME_PRINCIPAL, FOREIGN_ACCOUNT, foreign)
+    if for_foreign is Decision.ALLOW:
         return fail(
             f"any account's SIP media application may invoke {endpoint}",
             "confine the permission with source_arn (and source_account) to this SMA",
