@@ -3,7 +3,7 @@
 Evaluated with the same evaluator the offline stack uses for the Chime principal
 (``callrec.local.bucket_policy``): explicit Deny wins, else a matching Allow grants. IAM treats
 condition key names case-insensitively (Lambda writes ``AWS:SourceArn``, bucket policies
-``aws:SourceArn``), so keys are compared in lower case on both sides. This is the resource
+``aws:SourceArn``); the evaluator compares them in lower case. This is the resource
 policy alone: identity policies, SCPs and KMS key policies of the caller are not seen here.
 """
 
@@ -29,9 +29,9 @@ def decide(
         action=action,
         resource=resource,
         service_principal=principal,
-        context={key.lower(): value for key, value in context.items()},
+        context=context,
     )
-    return evaluate(_lower_condition_keys(document or {}), request)
+    return evaluate(document, request)
 
 
 def invoke_decision(
@@ -57,20 +57,3 @@ def source_context(account: str, source_arn: str | None = None) -> dict[str, str
     if source_arn:
         context["aws:SourceArn"] = source_arn
     return context
-
-
-def _lower_condition_keys(policy: Mapping[str, Any]) -> dict[str, Any]:
-    statements = policy.get("Statement") or []
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    return {**policy, "Statement": [_lower_statement(s) for s in statements]}
-
-
-def _lower_statement(statement: Any) -> Any:
-    if not isinstance(statement, Mapping) or not isinstance(statement.get("Condition"), Mapping):
-        return statement
-    condition = {
-        operator: {str(key).lower(): values for key, values in (clauses or {}).items()}
-        for operator, clauses in statement["Condition"].items()
-    }
-    return {**statement, "Condition": condition}
