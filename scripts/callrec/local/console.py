@@ -242,14 +242,9 @@ class _CallRunner:
 
     def live(self, scenario: Any, voice: ChimeVoiceService, hold_s: float) -> LiveCall:
         """A call that stays up on its own thread, reachable by UpdateSipMediaApplicationCall."""
-        client = self.delivery.lambda_client()
-
-        def invoke(event: dict[str, Any]) -> Any:
-            return client.lambda_.invoke("sma_handler", event).payload
-
         call = LiveCall(
             scenario,
-            invoke,
+            self.delivery.invoke_sma_handler,
             LocalChime(s3=self.stack.client("s3"), definitions=self.definitions),
             transaction_id=str(uuid.uuid4()),
             start_ms=int(time.time() * 1000),

@@ -169,6 +169,10 @@ class EventDelivery:
             self._client = Client(self.app, stage_name="dev", project_dir=str(APP_DIR))
         return self._client
 
+    def invoke_sma_handler(self, event: dict[str, Any]) -> Any:
+        """The SMA handler's answer to one invocation event (Chime invokes it synchronously)."""
+        return self.lambda_client().lambda_.invoke("sma_handler", event).payload
+
     def _invoke(self, function: str, event: dict[str, Any]) -> Delivery:
         client = self.lambda_client()
         delivery = Delivery(function, event)

@@ -186,15 +186,10 @@ class _Pipeline:
         from callrec.simulation import run as simulate
 
         chime = LocalChime(s3=self.stack.client("s3"), definitions=self.definitions)
-        client = self.delivery.lambda_client()
-
-        def invoke(event: dict[str, Any]) -> Any:
-            return client.lambda_.invoke("sma_handler", event).payload
-
         try:
             outcome = simulate(
                 self.scenario,
-                invoke=invoke,
+                invoke=self.delivery.invoke_sma_handler,
                 executor=chime,
                 records=Records.ENVIRONMENT,
                 transaction_id=str(uuid.uuid4()),
