@@ -123,7 +123,10 @@ def test_sma_endpoint_fails_when_the_permission_names_another_sma(doctor: Doctor
         SourceArn=OTHER_SMA,
     )
     doctor.sma()
-    assert doctor.check("sma-endpoint").status is Status.FAIL
+    result = doctor.check("sma-endpoint")
+    assert result.status is Status.FAIL
+    # Not the any-account failure: the grant is confined, but to the other SMA.
+    assert "Chime may not invoke" in result.message
 
 
 def test_sma_endpoint_fails_when_any_account_may_invoke(doctor: Doctor) -> None:
