@@ -276,6 +276,27 @@ def test_recordings_bucket_fails_when_chime_may_put_objects_but_not_their_acl(
     assert "does not admit s3:PutObjectAcl" in result.message
 
 
+def test_recordings_bucket_ok_with_a_deny_for_all_but_the_chime_service(doctor: Doctor) -> None:
+    # Chime's request names its service (aws:PrincipalServiceName), as the auditor's CR012 and
+    # the local Chime assume: a Deny for every other service name does not block it.
+    deny_others = {
+        "Sid": "DenyAllButChime",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObject*",
+        "Resource": f"arn:aws:s3:::{RECORDINGS}/*",
+        "Condition": {
+            "StringNotEqualsIfExists": {
+                "aws:PrincipalServiceName": "voiceconnector.chime.amazonaws.com"
+            }
+        },
+    }
+    put_policy(RECORDINGS, chime_statement(RECORDINGS, "s3:PutObject", "recordings/*"), deny_others)
+    doctor.sma()
+    result = doctor.check("recordings-bucket-policy")
+    assert result.status is Status.OK, result
+
+
 def test_recordings_bucket_fails_when_a_deny_forbids_chime_put_object_acl(doctor: Doctor) -> None:
     deny_acl = {
         "Sid": "DenyObjectAcls",

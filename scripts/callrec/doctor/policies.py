@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from callrec.audit.evaluation import service_context
 from callrec.local.bucket_policy import Decision, Request, evaluate
 
 
@@ -29,7 +30,8 @@ def decide(
         action=action,
         resource=resource,
         service_principal=principal,
-        context=context,
+        # Every request of a service principal names it (the auditor's and local Chime's too).
+        context={**service_context(principal), **context},
     )
     return evaluate(document, request)
 
@@ -52,8 +54,9 @@ def invoke_decision(
 
 
 def source_context(account: str, source_arn: str | None = None) -> dict[str, str]:
-    """The request context a service principal carries when it acts for ``source_arn``."""
-    context = {"aws:SourceAccount": account, "aws:SecureTransport": "true"}
+    """The keys a service principal's request adds when it acts for ``source_arn`` (``decide``
+    adds those every request of the service carries)."""
+    context = {"aws:SourceAccount": account}
     if source_arn:
         context["aws:SourceArn"] = source_arn
     return context
