@@ -45,7 +45,8 @@ from callrec.local.stack import ACCOUNT_ID, REGION, LocalStack
 from callrec.local.transcribe.server import TranscribeService
 
 Progress = Callable[[str], None]
-SMA_NAME = "console"  # the SIP media application id is sma-console, as every call's events say
+SMA_NAME = "console"
+SMA_ID = f"sma-{SMA_NAME}"  # the SIP media application id every call's events carry
 ADMIN_USERNAME = "admin"
 LIVE_READY_TIMEOUT_S = 60.0
 
@@ -92,7 +93,7 @@ class ConsoleStack:
 
     def _start(self) -> None:
         scenario = dataclasses.replace(_load_scenario(self.options.scenario), name=SMA_NAME)
-        definitions = defs.load(ACCOUNT_ID, REGION, f"sma-{SMA_NAME}")
+        definitions = defs.load(ACCOUNT_ID, REGION, SMA_ID)
         transcribe = TranscribeService(
             phrases=phrases(scenario, list(defs.prompt_texts().values()))
         )
@@ -116,7 +117,7 @@ class ConsoleStack:
             **app_environment(definitions, provisioned),
             **owner_environment(),
             **create_trail(stack.client("dynamodb")),
-            "SIP_MEDIA_APPLICATION_ID": f"sma-{SMA_NAME}",
+            "SIP_MEDIA_APPLICATION_ID": SMA_ID,
             "CONSOLE_USER_POOL_ID": self.pool.pool_id,
             "CONSOLE_APP_CLIENT_ID": self.pool.client_id,
             # Where the API fetches the pool's JWKS (docs/console-api.md names this variable;
@@ -138,9 +139,7 @@ class ConsoleStack:
             from callrec.simulation import directory as scenario_directory
 
             scenario_directory.provision(scenario, now=time.time())
-        link_console_users(
-            owner_environment()["OWNER_DIRECTORY_TABLE"], [o.owner_id for o in owners]
-        )
+        link_console_users(environment["OWNER_DIRECTORY_TABLE"], [o.owner_id for o in owners])
         self.live = run.live(_live(scenario), voice, self.options.live_hold_s)
         self._exit.callback(self._end_live)
         self.calls.setdefault(owners[0].owner_id, []).append(self.live.transaction_id)
