@@ -190,6 +190,20 @@ def test_sip_rules_fail_when_a_rule_is_disabled(doctor: Doctor) -> None:
     assert "disabled" in doctor.check("sip-rules").message
 
 
+def test_sip_rules_reads_every_page(doctor: Doctor) -> None:
+    doctor.sma()
+    doctor.voice_stub.add_response(
+        "list_sip_rules", {"SipRules": [], "NextToken": "p2"}, {"SipMediaApplicationId": SMA_ID}
+    )
+    doctor.voice_stub.add_response(
+        "list_sip_rules",
+        sip_rules(disabled=True),
+        {"SipMediaApplicationId": SMA_ID, "NextToken": "p2"},
+    )
+    doctor.voice_stub.add_response("get_phone_number", phone_number(), {"PhoneNumberId": NUMBER})
+    assert "disabled" in doctor.check("sip-rules").message
+
+
 def test_sip_rules_fail_when_a_rule_targets_another_sma(doctor: Doctor) -> None:
     _rules(doctor, sip_rules(target="other"), phone_number())
     assert "does not target the SMA" in doctor.check("sip-rules").message
