@@ -153,6 +153,19 @@ def test_a_stage_finds_the_sma_by_its_endpoint(doctor: Doctor) -> None:
     assert doctor.check("sma-endpoint", stage).status is Status.OK
 
 
+def test_a_stage_finds_the_sma_on_a_later_page(doctor: Doctor) -> None:
+    stage = replace(from_outputs(outputs(sip_media_application_id=None)), source=Source.STAGE)
+    sma = sip_media_application()["SipMediaApplication"]
+    other = {**sma, "SipMediaApplicationId": "other", "Endpoints": [{"LambdaArn": "arn:x"}]}
+    doctor.voice_stub.add_response(
+        "list_sip_media_applications", {"SipMediaApplications": [other], "NextToken": "p2"}, {}
+    )
+    doctor.voice_stub.add_response(
+        "list_sip_media_applications", {"SipMediaApplications": [sma]}, {"NextToken": "p2"}
+    )
+    assert doctor.check("sma-endpoint", stage).status is Status.OK
+
+
 def test_a_stage_fails_when_no_sma_invokes_the_handler(doctor: Doctor) -> None:
     stage = replace(from_outputs(outputs(sip_media_application_id=None)), source=Source.STAGE)
     doctor.voice_stub.add_response("list_sip_media_applications", {"SipMediaApplications": []}, {})
