@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from callrec.doctor.checks.sma import unqualified
-from callrec.doctor.context import DoctorContext, read
+from callrec.doctor.context import DoctorContext, read, read_items
 from callrec.doctor.policies import invoke_decision
 from callrec.doctor.results import CannotCheckError, Status, Verdict, fail, ok
 from callrec.local.bucket_policy import Decision
@@ -139,14 +139,12 @@ def rules_targeting(context: DoctorContext, function_arn: str) -> list[dict[str,
     key = f"rules:{function_arn}"
     if key not in context.memo:
         events = context.client("events")
-        names: list[str] = []
-        request: dict[str, Any] = {"TargetArn": function_arn}
-        while True:
-            page = read("events ListRuleNamesByTarget", events.list_rule_names_by_target, **request)
-            names.extend((page or {}).get("RuleNames", []))
-            if not (page or {}).get("NextToken"):
-                break
-            request["NextToken"] = page["NextToken"]
+        names = read_items(
+            "events ListRuleNamesByTarget",
+            events.list_rule_names_by_target,
+            "RuleNames",
+            TargetArn=function_arn,
+        )
         described = [read(f"events DescribeRule {n}", events.describe_rule, Name=n) for n in names]
         context.memo[key] = [d for d in described if d]
     return list(context.memo[key])

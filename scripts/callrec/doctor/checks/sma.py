@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from callrec.doctor.checks.roles import FOREIGN_ACCOUNT
-from callrec.doctor.context import DoctorContext, read
+from callrec.doctor.context import DoctorContext, read, read_items
 from callrec.doctor.policies import invoke_decision
 from callrec.doctor.results import CannotCheckError, CheckFailedError, Verdict, fail, ok
 from callrec.local.bucket_policy import CHIME_PRINCIPAL, Decision
@@ -60,22 +60,14 @@ def _by_id(context: DoctorContext) -> dict[str, Any]:
 def _by_endpoint(context: DoctorContext) -> dict[str, Any]:
     handler = context.function_arn("sma_handler")
     voice = context.client("chime-sdk-voice")
-    request: dict[str, Any] = {}
-    while True:
-        response = read(
-            "chime-sdk-voice ListSipMediaApplications",
-            voice.list_sip_media_applications,
-            **request,
-        )
-        for sma in (response or {}).get("SipMediaApplications", []):
-            if any(
-                unqualified(e.get("LambdaArn", "")) == handler for e in sma.get("Endpoints", [])
-            ):
-                return dict(sma)
-        token = (response or {}).get("NextToken")
-        if not token:
-            break
-        request["NextToken"] = token
+    smas = read_items(
+        "chime-sdk-voice ListSipMediaApplications",
+        voice.list_sip_media_applications,
+        "SipMediaApplications",
+    )
+    for sma in smas:
+        if any(unqualified(e.get("LambdaArn", "")) == handler for e in sma.get("Endpoints", [])):
+            return dict(sma)
     missing = f"no SIP media application in this Region has {handler} as its endpoint"
     if context.deployment.media_insights is not None:  # a stage cannot say whether one should
         raise CannotCheckError(
@@ -141,14 +133,14 @@ def check_sip_rules(context: DoctorContext) -> Verdict:
 
 
 def _rules(voice: Any, sma_id: str) -> list[dict[str, Any]]:
-    rules: list[dict[str, Any]] = []
-    request: dict[str, Any] = {"SipMediaApplicationId": sma_id}
-    while True:
-        response = read("chime-sdk-voice ListSipRules", voice.list_sip_rules, **request) or {}
-        rules.extend(response.get("SipRules", []))
-        if not response.get("NextToken"):
-            return rules
-        request["NextToken"] = response["NextToken"]
+    return list(
+        read_items(
+            "chime-sdk-voice ListSipRules",
+            voice.list_sip_rules,
+            "SipRules",
+            SipMediaApplicationId=sma_id,
+        )
+    )
 
 
 def _rule_problems(voice: Any, rule: dict[str, Any], sma: dict[str, Any], region: str) -> list[str]:
