@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from tests.audit.buckets import harden
 from tests.audit.conftest import AuditRun
 
 SMA = "arn:aws:chime:us-east-1:123456789012:sma/0b1f7c5e-2f0a-4a52-9d0a-1b2c3d4e5f60"
@@ -54,36 +55,7 @@ def _tls_statement(bucket: str) -> dict[str, Any]:
 
 def _harden(bucket: str, *, kms_key: str | None = None) -> None:
     s3 = _s3()
-    s3.put_public_access_block(
-        Bucket=bucket,
-        PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True,
-            "IgnorePublicAcls": True,
-            "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True,
-        },
-    )
-    default: dict[str, str] = {"SSEAlgorithm": "AES256"}
-    if kms_key:
-        default = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": kms_key}
-    s3.put_bucket_encryption(
-        Bucket=bucket,
-        ServerSideEncryptionConfiguration={
-            "Rules": [{"ApplyServerSideEncryptionByDefault": default}]
-        },
-    )
-    s3.put_bucket_ownership_controls(
-        Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
-    )
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    s3.put_bucket_lifecycle_configuration(
-        Bucket=bucket,
-        LifecycleConfiguration={
-            "Rules": [
-                {"ID": "expire", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 365}}
-            ]
-        },
-    )
+    harden(s3, bucket, kms_key=kms_key)
     s3.put_bucket_policy(
         Bucket=bucket,
         Policy=json.dumps(

@@ -27,6 +27,7 @@ from callrec.doctor.registry import by_name, run_one
 from callrec.doctor.results import CheckResult
 from chalicelib import aws
 from chalicelib.sma.prompts import Prompt
+from tests.audit.buckets import harden
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -214,33 +215,7 @@ def put_policy(bucket: str, *statements: dict[str, Any]) -> None:
 def _hardened_bucket(bucket: str) -> None:
     s3 = aws.client("s3")
     s3.create_bucket(Bucket=bucket)
-    s3.put_public_access_block(
-        Bucket=bucket,
-        PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True,
-            "IgnorePublicAcls": True,
-            "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True,
-        },
-    )
-    s3.put_bucket_encryption(
-        Bucket=bucket,
-        ServerSideEncryptionConfiguration={
-            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-        },
-    )
-    s3.put_bucket_ownership_controls(
-        Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
-    )
-    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    s3.put_bucket_lifecycle_configuration(
-        Bucket=bucket,
-        LifecycleConfiguration={
-            "Rules": [
-                {"ID": "expire", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 365}}
-            ]
-        },
-    )
+    harden(s3, bucket)
 
 
 def wav(rate: int = 8000, channels: int = 1, width: int = 2) -> bytes:

@@ -123,7 +123,10 @@ def test_sma_endpoint_fails_when_the_permission_names_another_sma(doctor: Doctor
         SourceArn=OTHER_SMA,
     )
     doctor.sma()
-    assert doctor.check("sma-endpoint").status is Status.FAIL
+    result = doctor.check("sma-endpoint")
+    assert result.status is Status.FAIL
+    # Not the any-account failure: the grant is confined, but to the other SMA.
+    assert "Chime may not invoke" in result.message
 
 
 def test_sma_endpoint_fails_when_any_account_may_invoke(doctor: Doctor) -> None:
@@ -146,6 +149,19 @@ def test_a_stage_finds_the_sma_by_its_endpoint(doctor: Doctor) -> None:
     sma = sip_media_application()["SipMediaApplication"]
     doctor.voice_stub.add_response(
         "list_sip_media_applications", {"SipMediaApplications": [sma]}, {}
+    )
+    assert doctor.check("sma-endpoint", stage).status is Status.OK
+
+
+def test_a_stage_finds_the_sma_on_a_later_page(doctor: Doctor) -> None:
+    stage = replace(from_outputs(outputs(sip_media_application_id=None)), source=Source.STAGE)
+    sma = sip_media_application()["SipMediaApplication"]
+    other = {**sma, "SipMediaApplicationId": "other", "Endpoints": [{"LambdaArn": "arn:x"}]}
+    doctor.voice_stub.add_response(
+        "list_sip_media_applications", {"SipMediaApplications": [other], "NextToken": "p2"}, {}
+    )
+    doctor.voice_stub.add_response(
+        "list_sip_media_applications", {"SipMediaApplications": [sma]}, {"NextToken": "p2"}
     )
     assert doctor.check("sma-endpoint", stage).status is Status.OK
 
@@ -184,6 +200,20 @@ def test_sip_rules_fail_when_there_is_none(doctor: Doctor) -> None:
 
 def test_sip_rules_fail_when_a_rule_is_disabled(doctor: Doctor) -> None:
     _rules(doctor, sip_rules(disabled=True), phone_number())
+    assert "disabled" in doctor.check("sip-rules").message
+
+
+def test_sip_rules_reads_every_page(doctor: Doctor) -> None:
+    doctor.sma()
+    doctor.voice_stub.add_response(
+        "list_sip_rules", {"SipRules": [], "NextToken": "p2"}, {"SipMediaApplicationId": SMA_ID}
+    )
+    doctor.voice_stub.add_response(
+        "list_sip_rules",
+        sip_rules(disabled=True),
+        {"SipMediaApplicationId": SMA_ID, "NextToken": "p2"},
+    )
+    doctor.voice_stub.add_response("get_phone_number", phone_number(), {"PhoneNumberId": NUMBER})
     assert "disabled" in doctor.check("sip-rules").message
 
 
@@ -271,6 +301,27 @@ def test_recordings_bucket_fails_when_chime_may_put_objects_but_not_their_acl(
     result = doctor.check("recordings-bucket-policy")
     assert result.status is Status.FAIL, result
     assert "does not admit s3:PutObjectAcl" in result.message
+
+
+def test_recordings_bucket_ok_with_a_deny_for_all_but_the_chime_service(doctor: Doctor) -> None:
+    # Chime's request names its service (aws:PrincipalServiceName), as the auditor's CR012 and
+    # the local Chime assume: a Deny for every other service name does not block it.
+    deny_others = {
+        "Sid": "DenyAllButChime",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObject*",
+        "Resource": f"arn:aws:s3:::{RECORDINGS}/*",
+        "Condition": {
+            "StringNotEqualsIfExists": {
+                "aws:PrincipalServiceName": "voiceconnector.chime.amazonaws.com"
+            }
+        },
+    }
+    put_policy(RECORDINGS, chime_statement(RECORDINGS, "s3:PutObject", "recordings/*"), deny_others)
+    doctor.sma()
+    result = doctor.check("recordings-bucket-policy")
+    assert result.status is Status.OK, result
 
 
 def test_recordings_bucket_fails_when_a_deny_forbids_chime_put_object_acl(doctor: Doctor) -> None:

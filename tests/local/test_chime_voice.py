@@ -78,12 +78,15 @@ def test_update_reaches_the_handler_as_call_update_requested(voice: ChimeVoiceSe
 
 
 def test_unknown_transaction_is_not_found(voice: ChimeVoiceService) -> None:
-    _live(voice, _Handler()).hang_up()
+    handler = _Handler()
+    call = _live(voice, handler)  # still up: only its transaction id tells the calls apart
     with pytest.raises(ClientError) as raised:
         _client(voice).update_sip_media_application_call(
             SipMediaApplicationId="sma-live", TransactionId="tx-other", Arguments={}
         )
+    call.hang_up()
     assert raised.value.response["Error"]["Code"] == "NotFoundException"
+    assert not handler.of_type("CALL_UPDATE_REQUESTED")
 
 
 def test_another_sip_media_application_is_not_found(voice: ChimeVoiceService) -> None:

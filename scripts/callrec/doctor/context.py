@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,3 +124,14 @@ def read(what: str, operation: Any, /, **params: Any) -> Any:
         raise CannotCheckError(f"{what} failed: {code or error}", "retry; check the name") from None
     except BotoCoreError as error:
         raise CannotCheckError(f"{what} failed: {error}", "check the network and Region") from None
+
+
+def read_items(what: str, operation: Any, key: str, /, **params: Any) -> Iterator[Any]:
+    """The ``key`` items of every page of a paged read (``NextToken``), fetched as needed."""
+    request = dict(params)
+    while True:
+        page = read(what, operation, **request) or {}
+        yield from page.get(key, [])
+        if not page.get("NextToken"):
+            return
+        request["NextToken"] = page["NextToken"]

@@ -14,8 +14,8 @@ import dataclasses
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -45,7 +45,8 @@ from callrec.local.stack import ACCOUNT_ID, REGION, LocalStack
 from callrec.local.transcribe.server import TranscribeService
 
 Progress = Callable[[str], None]
-SMA_NAME = "console"  # the SIP media application id is sma-console, as every call's events say
+SMA_NAME = "console"
+SMA_ID = f"sma-{SMA_NAME}"  # the SIP media application id every call's events carry
 ADMIN_USERNAME = "admin"
 LIVE_READY_TIMEOUT_S = 60.0
 
@@ -92,7 +93,7 @@ class ConsoleStack:
 
     def _start(self) -> None:
         scenario = dataclasses.replace(_load_scenario(self.options.scenario), name=SMA_NAME)
-        definitions = defs.load(ACCOUNT_ID, REGION, f"sma-{SMA_NAME}")
+        definitions = defs.load(ACCOUNT_ID, REGION, SMA_ID)
         transcribe = TranscribeService(
             phrases=phrases(scenario, list(defs.prompt_texts().values()))
         )
@@ -116,7 +117,7 @@ class ConsoleStack:
             **app_environment(definitions, provisioned),
             **owner_environment(),
             **create_trail(stack.client("dynamodb")),
-            "SIP_MEDIA_APPLICATION_ID": f"sma-{SMA_NAME}",
+            "SIP_MEDIA_APPLICATION_ID": SMA_ID,
             "CONSOLE_USER_POOL_ID": self.pool.pool_id,
             "CONSOLE_APP_CLIENT_ID": self.pool.client_id,
             # Where the API fetches the pool's JWKS (docs/console-api.md names this variable;
@@ -125,14 +126,7 @@ class ConsoleStack:
         }
         self._exit.enter_context(_environment(environment))
         app = _chalice_app()
-        delivery = EventDelivery(
-            sqs=stack.client("sqs"),
-            s3=stack.client("s3"),
-            events=stack.client("events"),
-            app=app,
-            dead_letter_url=provisioned.dead_letter_url,
-        )
-        delivery.wire()
+        delivery = EventDelivery.wired(stack.client, app, provisioned.dead_letter_url)
         self._serve(app, stack)
         self.progress(f"[console] local stack up (moto {stack.endpoints['s3']})")
         run = _CallRunner(self.options, stack, delivery, provisioned, definitions, self.progress)
@@ -145,9 +139,7 @@ class ConsoleStack:
             from callrec.simulation import directory as scenario_directory
 
             scenario_directory.provision(scenario, now=time.time())
-        link_console_users(
-            owner_environment()["OWNER_DIRECTORY_TABLE"], [o.owner_id for o in owners]
-        )
+        link_console_users(environment["OWNER_DIRECTORY_TABLE"], [o.owner_id for o in owners])
         self.live = run.live(_live(scenario), voice, self.options.live_hold_s)
         self._exit.callback(self._end_live)
         self.calls.setdefault(owners[0].owner_id, []).append(self.live.transaction_id)
@@ -249,14 +241,9 @@ class _CallRunner:
 
     def live(self, scenario: Any, voice: ChimeVoiceService, hold_s: float) -> LiveCall:
         """A call that stays up on its own thread, reachable by UpdateSipMediaApplicationCall."""
-        client = self.delivery.lambda_client()
-
-        def invoke(event: dict[str, Any]) -> Any:
-            return client.lambda_.invoke("sma_handler", event).payload
-
         call = LiveCall(
             scenario,
-            invoke,
+            self.delivery.invoke_sma_handler,
             LocalChime(s3=self.stack.client("s3"), definitions=self.definitions),
             transaction_id=str(uuid.uuid4()),
             start_ms=int(time.time() * 1000),
@@ -272,9 +259,3 @@ class _CallRunner:
 
 def _quiet(line: str) -> None:
     return
-
-
-@contextmanager
-def running(options: ConsoleOptions, progress: Progress = print) -> Iterator[ConsoleStack]:
-    with ConsoleStack(options, progress) as console:
-        yield console

@@ -66,6 +66,19 @@ class EventDelivery:
     deliveries: list[Delivery] = field(default_factory=list)
     _client: Any = None
 
+    @classmethod
+    def wired(cls, client: Callable[[str], Any], app: Any, dead_letter_url: str) -> EventDelivery:
+        """A delivery on the stack's clients (``client(service)``), its event sources wired."""
+        delivery = cls(
+            sqs=client("sqs"),
+            s3=client("s3"),
+            events=client("events"),
+            app=app,
+            dead_letter_url=dead_letter_url,
+        )
+        delivery.wire()
+        return delivery
+
     def wire(self) -> list[Source]:
         """Create the queues, notifications and rules for every event source of the app."""
         from chalice.app import CloudWatchEventConfig, S3EventConfig
@@ -155,6 +168,10 @@ class EventDelivery:
         if self._client is None:
             self._client = Client(self.app, stage_name="dev", project_dir=str(APP_DIR))
         return self._client
+
+    def invoke_sma_handler(self, event: dict[str, Any]) -> Any:
+        """The SMA handler's answer to one invocation event (Chime invokes it synchronously)."""
+        return self.lambda_client().lambda_.invoke("sma_handler", event).payload
 
     def _invoke(self, function: str, event: dict[str, Any]) -> Delivery:
         client = self.lambda_client()

@@ -131,14 +131,7 @@ def run(options: DemoOptions, progress: Progress = print) -> DemoResult:
         provisioned = provision(definitions, stack.client)
         with _environment(app_environment(definitions, provisioned)):
             app = _chalice_app()
-            delivery = EventDelivery(
-                sqs=stack.client("sqs"),
-                s3=stack.client("s3"),
-                events=stack.client("events"),
-                app=app,
-                dead_letter_url=provisioned.dead_letter_url,
-            )
-            delivery.wire()
+            delivery = EventDelivery.wired(stack.client, app, provisioned.dead_letter_url)
             result.seconds["setup"] = time.perf_counter() - started
             progress(
                 f"[setup] moto {stack.endpoints['s3']}, "
@@ -193,15 +186,10 @@ class _Pipeline:
         from callrec.simulation import run as simulate
 
         chime = LocalChime(s3=self.stack.client("s3"), definitions=self.definitions)
-        client = self.delivery.lambda_client()
-
-        def invoke(event: dict[str, Any]) -> Any:
-            return client.lambda_.invoke("sma_handler", event).payload
-
         try:
             outcome = simulate(
                 self.scenario,
-                invoke=invoke,
+                invoke=self.delivery.invoke_sma_handler,
                 executor=chime,
                 records=Records.ENVIRONMENT,
                 transaction_id=str(uuid.uuid4()),

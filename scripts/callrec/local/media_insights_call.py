@@ -264,14 +264,7 @@ def run(
         }
         with _environment(environment):
             app = _chalice_app()
-            delivery = EventDelivery(
-                sqs=stack.client("sqs"),
-                s3=stack.client("s3"),
-                events=events,
-                app=app,
-                dead_letter_url=provisioned.dead_letter_url,
-            )
-            delivery.wire()
+            delivery = EventDelivery.wired(stack.client, app, provisioned.dead_letter_url)
             pump = KinesisPump(stack.client("kinesis"), METADATA_STREAM, delivery.lambda_client())
             pump.start()
             result.seconds["setup"] = time.perf_counter() - started

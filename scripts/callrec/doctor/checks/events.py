@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from callrec.doctor.checks.sma import unqualified
-from callrec.doctor.context import DoctorContext, read
-from callrec.doctor.policies import decide, source_context
+from callrec.doctor.context import DoctorContext, read, read_items
+from callrec.doctor.policies import invoke_decision
 from callrec.doctor.results import CannotCheckError, Status, Verdict, fail, ok
 from callrec.local.bucket_policy import Decision
 
@@ -97,13 +97,8 @@ def _key_matches(configuration: Mapping[str, Any], key: str) -> bool:
 def _may_invoke(
     context: DoctorContext, function: str, principal: str, source_arn: str, found: str
 ) -> Verdict:
-    decision = decide(
-        context.function_policy(function),
-        action="lambda:InvokeFunction",
-        resource=function,
-        principal=principal,
-        context=source_context(context.account, source_arn),
-    )
+    policy = context.function_policy(function)
+    decision = invoke_decision(policy, function, principal, context.account, source_arn)
     if decision is not Decision.ALLOW:
         return fail(
             f"{found}, but {principal} may not invoke it for {source_arn} ({decision.value})",
@@ -144,14 +139,12 @@ def rules_targeting(context: DoctorContext, function_arn: str) -> list[dict[str,
     key = f"rules:{function_arn}"
     if key not in context.memo:
         events = context.client("events")
-        names: list[str] = []
-        request: dict[str, Any] = {"TargetArn": function_arn}
-        while True:
-            page = read("events ListRuleNamesByTarget", events.list_rule_names_by_target, **request)
-            names.extend((page or {}).get("RuleNames", []))
-            if not (page or {}).get("NextToken"):
-                break
-            request["NextToken"] = page["NextToken"]
+        names = read_items(
+            "events ListRuleNamesByTarget",
+            events.list_rule_names_by_target,
+            "RuleNames",
+            TargetArn=function_arn,
+        )
         described = [read(f"events DescribeRule {n}", events.describe_rule, Name=n) for n in names]
         context.memo[key] = [d for d in described if d]
     return list(context.memo[key])

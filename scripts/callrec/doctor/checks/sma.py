@@ -16,8 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from callrec.doctor.checks.roles import FOREIGN_ACCOUNT
-from callrec.doctor.context import DoctorContext, read
-from callrec.doctor.policies import decide, source_context
+from callrec.doctor.context import DoctorContext, read, read_items
+from callrec.doctor.policies import invoke_decision
 from callrec.doctor.results import CannotCheckError, CheckFailedError, Verdict, fail, ok
 from callrec.local.bucket_policy import CHIME_PRINCIPAL, Decision
 
@@ -60,22 +60,14 @@ def _by_id(context: DoctorContext) -> dict[str, Any]:
 def _by_endpoint(context: DoctorContext) -> dict[str, Any]:
     handler = context.function_arn("sma_handler")
     voice = context.client("chime-sdk-voice")
-    request: dict[str, Any] = {}
-    while True:
-        response = read(
-            "chime-sdk-voice ListSipMediaApplications",
-            voice.list_sip_media_applications,
-            **request,
-        )
-        for sma in (response or {}).get("SipMediaApplications", []):
-            if any(
-                unqualified(e.get("LambdaArn", "")) == handler for e in sma.get("Endpoints", [])
-            ):
-                return dict(sma)
-        token = (response or {}).get("NextToken")
-        if not token:
-            break
-        request["NextToken"] = token
+    smas = read_items(
+        "chime-sdk-voice ListSipMediaApplications",
+        voice.list_sip_media_applications,
+        "SipMediaApplications",
+    )
+    for sma in smas:
+        if any(unqualified(e.get("LambdaArn", "")) == handler for e in sma.get("Endpoints", [])):
+            return dict(sma)
     missing = f"no SIP media application in this Region has {handler} as its endpoint"
     if context.deployment.media_insights is not None:  # a stage cannot say whether one should
         raise CannotCheckError(
@@ -102,13 +94,7 @@ def check_endpoint(context: DoctorContext) -> Verdict:
 def _invoke_permission(context: DoctorContext, sma: dict[str, Any], endpoint: str) -> Verdict:
     policy = context.function_policy(endpoint)
     sma_arn = str(sma.get("SipMediaApplicationArn", ""))
-    allowed = decide(
-        policy,
-        action="lambda:InvokeFunction",
-        resource=endpoint,
-        principal=CHIME_PRINCIPAL,
-        context=source_context(context.account, sma_arn),
-    )
+    allowed = invoke_decision(policy, endpoint, CHIME_PRINCIPAL, context.account, sma_arn)
     if allowed is not Decision.ALLOW:
         return fail(
             f"Chime may not invoke {endpoint} for {sma_arn} ({allowed.value})",
@@ -116,16 +102,8 @@ def _invoke_permission(context: DoctorContext, sma: dict[str, Any], endpoint: st
             "the SMA's ARN (module sip-media-application, aws_lambda_permission.chime)",
         )
     foreign = sma_arn.replace(f":{context.account}:", f":{FOREIGN_ACCOUNT}:")
-    if (
-        decide(
-            policy,
-            action="lambda:InvokeFunction",
-            resource=endpoint,
-            principal=CHIME_PRINCIPAL,
-            context=source_context(FOREIGN_ACCOUNT, foreign),
-        )
-        is Decision.ALLOW
-    ):
+    for_foreign = invoke_decision(policy, endpoint, CHIME_PRINCIPAL, FOREIGN_ACCOUNT, foreign)
+    if for_foreign is Decision.ALLOW:
         return fail(
             f"any account's SIP media application may invoke {endpoint}",
             "confine the permission with source_arn (and source_account) to this SMA",
@@ -155,14 +133,14 @@ def check_sip_rules(context: DoctorContext) -> Verdict:
 
 
 def _rules(voice: Any, sma_id: str) -> list[dict[str, Any]]:
-    rules: list[dict[str, Any]] = []
-    request: dict[str, Any] = {"SipMediaApplicationId": sma_id}
-    while True:
-        response = read("chime-sdk-voice ListSipRules", voice.list_sip_rules, **request) or {}
-        rules.extend(response.get("SipRules", []))
-        if not response.get("NextToken"):
-            return rules
-        request["NextToken"] = response["NextToken"]
+    return list(
+        read_items(
+            "chime-sdk-voice ListSipRules",
+            voice.list_sip_rules,
+            "SipRules",
+            SipMediaApplicationId=sma_id,
+        )
+    )
 
 
 def _rule_problems(voice: Any, rule: dict[str, Any], sma: dict[str, Any], region: str) -> list[str]:
