@@ -9,6 +9,10 @@ stand-in for DynamoDB), beside bare Python and the reference. Targets (issue 14)
 the reference, CPU-time p99 <= 150 us, <= 3 writes per owner dial-out call, cold path <= the
 reference.
 
+Beside them runs the floor (bench/sma_floor.py): the leanest handler that keeps sma_handler's
+obligations on these two sequences. Its figure says how far a redesign of the handler's
+machinery could go; each run checks that it answers and writes exactly what sma_handler does.
+
 Wall times on a shared machine move with its load (the ratio, measured interleaved, moves
 less); ``python -m bench.sma_instructions`` counts instructions per invocation on the same
 events with callgrind, a figure that does not move, for comparing two versions of the hot path.
@@ -20,6 +24,7 @@ import copy
 import http.server
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -65,6 +70,14 @@ INBOUND = [
     "hangup_all",
 ]
 Handler = Callable[[dict[str, Any]], Any]
+_RUNNING: list[Meter] = []  # the meter whose handler is answering: its writes are counted
+# Times in answers and record updates: ISO 8601 with milliseconds, and the call owner's bridge
+# time in epoch seconds.
+_TIMES = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z|(?<=\\\"b\\\":)\d+")
+
+
+def _timeless(value: Any) -> str:
+    return _TIMES.sub("<time>", json.dumps(value, sort_keys=True, default=str))
 
 
 def load(name: str) -> dict[str, Any]:
@@ -84,12 +97,17 @@ class Meter:
         self.cpu_ns: list[int] = []
         self.writes = 0
         self.writes_per_call: dict[str, list[int]] = {}
+        self.trace: list[Any] = []
 
     def call(self, label: str, sequence: list[dict[str, Any]], transaction: str) -> list[list[str]]:
-        """Run one call; the action types of every answer."""
+        """Run one call; the action types of every answer. ``trace`` keeps each answer and each
+        call-record update (the arguments, appended by the stub: nothing more is done while the
+        handler runs) for :attr:`seen`."""
         attributes: dict[str, str] = {}
         answers = []
         writes = self.writes
+        self.trace = []
+        _RUNNING[:] = [self]
         for template in sequence:
             event = copy.deepcopy(template)
             event["CallDetails"]["TransactionId"] = transaction
@@ -101,8 +119,14 @@ class Meter:
             self.wall_ns.append(time.perf_counter_ns() - wall)
             attributes.update(response.get("TransactionAttributes") or {})
             answers.append([a["Type"] for a in response["Actions"]])
+            self.trace.append(response)
         self.writes_per_call.setdefault(label, []).append(self.writes - writes)
         return answers
+
+    @property
+    def seen(self) -> list[str]:
+        """The last call's answers and record updates in order, as JSON without the times."""
+        return [_timeless(item) for item in self.trace]
 
     def summary(self) -> tuple[float, float, float]:
         """Mean and median wall time and CPU-time p99, in microseconds."""
@@ -115,20 +139,33 @@ class Meter:
         )
 
 
-def run_interleaved(ours: Meter, reference: Meter, calls: int) -> list[str]:
-    """Alternate the two handlers call by call; the sequences where their actions differ."""
+def run_interleaved(
+    ours: Meter, reference: Meter, calls: int, floor: Meter | None = None
+) -> list[str]:
+    """Alternate the handlers call by call; the sequences where their actions differ from
+    ours (for the floor: where anything it answers or writes differs)."""
     sequences = {"dial-out": [load(n) for n in DIAL_OUT], "inbound": [load(n) for n in INBOUND]}
-    differ = []
+    differ: dict[str, str] = {}
     for i in range(calls):
         for label, sequence in sequences.items():
             mine = ours.call(label, sequence, f"bench-{label}-{i}")
             theirs = reference.call(label, sequence, f"ref-{label}-{i}")
-            if mine != theirs and label not in differ:
-                differ.append(f"{label}: ours {mine} vs reference {theirs}")
-    return differ
+            if mine != theirs:
+                differ.setdefault(label, f"{label}: ours {mine} vs reference {theirs}")
+            if floor is not None:
+                floor.call(label, sequence, f"floor-{label}-{i}")
+                if floor.seen != ours.seen:
+                    pairs = zip(ours.seen, floor.seen, strict=False)
+                    first = next((n for n, (a, b) in enumerate(pairs) if a != b), 0)
+                    differ.setdefault(
+                        f"floor {label}",
+                        f"{label}, floor: answer or record update {first + 1} of the call: "
+                        f"ours {ours.seen[first]} vs floor {floor.seen[first]}",
+                    )
+    return list(differ.values())
 
 
-def report(title: str, ours: Meter, reference: Meter) -> bool:
+def report(title: str, ours: Meter, reference: Meter, floor: Meter) -> bool:
     mean, median, p99 = ours.summary()
     ref_mean, ref_median, ref_p99 = reference.summary()
     ratio = mean / ref_mean
@@ -136,6 +173,7 @@ def report(title: str, ours: Meter, reference: Meter) -> bool:
     for name, figures in (
         ("sma_handler", (mean, median, p99)),
         ("reference", (ref_mean, ref_median, ref_p99)),
+        ("floor", floor.summary()),
     ):
         print(
             "   {:<12} mean {:8.1f} us  median {:8.1f} us  CPU p99 {:8.1f} us".format(
@@ -147,6 +185,11 @@ def report(title: str, ours: Meter, reference: Meter) -> bool:
         f"   ratio (mean) {ratio:5.2f}x  (target <= {RATIO_TARGET}x);  median {median_ratio:5.2f}x"
     )
     print(f"   CPU p99      {p99:8.1f} us  (target <= {P99_TARGET_US:.0f} us)")
+    floor_ratio = floor.summary()[0] / ref_mean
+    print(
+        f"   floor        {floor_ratio:5.2f}x the reference: the leanest handler with "
+        "sma_handler's obligations (bench/sma_floor.py)"
+    )
     for label, counts in ours.writes_per_call.items():
         theirs = reference.writes_per_call.get(label, [0])
         target = f"  (target <= {WRITES_TARGET})" if label == "dial-out" else ""
@@ -182,10 +225,12 @@ def meters(stub: bool) -> tuple[Meter, Meter, Callable[[], None]]:
     real_update, table = CallRecords.update, reference_module.TABLE
     real_put, real_item_update = table.put_item, table.update_item
 
-    def update(self: CallRecords, *args: Any, **kwargs: Any) -> None:
-        ours.writes += 1
+    def update(self: CallRecords, transaction_id: str, *args: Any, **kwargs: Any) -> None:
+        meter = _RUNNING[0] if _RUNNING else ours  # ours, or the floor (which writes alike)
+        meter.writes += 1
+        meter.trace.append((args, kwargs))
         if not stub:
-            real_update(self, *args, **kwargs)
+            real_update(self, transaction_id, *args, **kwargs)
 
     def ref_write(real: Callable[..., Any]) -> Callable[..., Any]:
         def write(**kwargs: Any) -> Any:
@@ -205,17 +250,20 @@ def meters(stub: bool) -> tuple[Meter, Meter, Callable[[], None]]:
 
 
 def warm_run(stub: bool, calls: int) -> bool:
+    import bench.sma_floor
+
     ours, reference, restore = meters(stub)
+    floor = Meter("floor", bench.sma_floor.handler)
     try:
-        run_interleaved(ours, reference, 20)  # warm-up, not counted
-        ours.reset()
-        reference.reset()
-        differ = run_interleaved(ours, reference, calls)
+        run_interleaved(ours, reference, 20, floor)  # warm-up, not counted
+        for meter in (ours, reference, floor):
+            meter.reset()
+        differ = run_interleaved(ours, reference, calls, floor)
     finally:
         restore()
     for line in differ:
         print(f"   note: answers differ: {line}")
-    return report("storage stubbed" if stub else "moto DynamoDB", ours, reference)
+    return report("storage stubbed" if stub else "moto DynamoDB", ours, reference, floor)
 
 
 def with_moto(calls: int) -> bool:

@@ -3,9 +3,9 @@ figure that does not move with the load of a shared machine, where bench/sma.py'
 vary several-fold between runs. Not part of ``make bench`` (it takes minutes); run it as
 ``python -m bench.sma_instructions`` when comparing two versions of the hot path.
 
-Storage is stubbed as in bench/sma.py; the same dial-out and inbound events are answered
-``ROUNDS`` times; the count of a run that answers them zero times (imports, warm-up) is
-subtracted, so what is left is the invocations alone.
+The floor (bench/sma_floor.py) is counted beside them. Storage is stubbed as in bench/sma.py; the
+same dial-out and inbound events are answered ``ROUNDS`` times; the count of a run that answers
+them zero times (imports, warm-up) is subtracted, so what is left is the invocations alone.
 
 It also counts the cold path of bench/sma.py (a fresh process importing the handler and
 answering its first NEW_INBOUND_CALL, with call records on and bytecode compiled). The wall time
@@ -37,9 +37,11 @@ def answer_rounds(which: str, rounds: int) -> None:
 
     os.environ.update(sma.ENV)
     ours, _, _ = sma.meters(stub=True)
+    import bench.sma_floor as floor
     import bench.sma_reference as reference
 
-    handler: Any = ours.handler if which == "ours" else reference.handler
+    handlers = {"ours": ours.handler, "reference": reference.handler, "floor": floor.handler}
+    handler: Any = handlers[which]
     events = []
     for names in (sma.DIAL_OUT, sma.INBOUND):
         attributes: dict[str, str] = {}
@@ -87,10 +89,11 @@ def main() -> int:
 
     invocations = ROUNDS * (len(DIAL_OUT) + len(INBOUND))
     counts = {}
-    for which in ("ours", "reference"):
+    for which in ("ours", "reference", "floor"):
         counts[which] = (instructions(which, ROUNDS) - instructions(which, 0)) // invocations
         print(f"   {which:<10} {counts[which]:>9,} instructions per invocation (callgrind)")
     print(f"   ratio      {counts['ours'] / counts['reference']:5.2f}x")
+    print(f"   floor      {counts['floor'] / counts['reference']:5.2f}x the reference")
     cold_instructions()
     return 0
 

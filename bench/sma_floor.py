@@ -1,0 +1,380 @@
+"""The floor for bench/sma.py: the leanest handler I could write that keeps what ``sma_handler``
+must do on the bench's two sequences, to measure how far below ``sma_handler`` a redesign of
+its machinery could go, and whether the reference's figure is within reach at all.
+
+Kept, as ``sma_handler`` does it:
+
+- the event validated to the documented shape (object, known ``InvocationEventType``,
+  ``CallDetails`` with a non-empty ``TransactionId`` and ``Participants``, each with a
+  ``CallId``, a LEG-A/LEG-B tag in any case and a known ``Status``; the attributes as strings);
+- the call's state decoded from ``TransactionAttributes`` and checked (phase, direction,
+  recording state, tries), and answered in full with cleared keys as "" and the 10-key /
+  1,024-character limits checked;
+- the same actions, attributes and call-record updates (one ``UpdateItem`` per writing
+  invocation, through ``CallRecords``, a storage error never dropping the call); the owner
+  directory, the call owner, the dial-out authorisation, the configuration and the clock are
+  the app's own, called as the flow calls them.
+
+Dropped: every transition the two sequences do not take (the floor answers them with a
+``Hangup``), the recording-request queue beyond the automatic start, the log lines and the
+apology on errors. So the floor is below what a redesign of the whole flow could reach.
+
+Not a module of the app: it exists to be measured (bench/sma.py checks on every run that it
+answers exactly as ``sma_handler`` does, record updates included).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime
+from typing import Any
+
+from chalicelib import settings
+from chalicelib.call_records import TABLE_ENV, CallRecords, utc_now_iso
+from chalicelib.errors import CallRecError
+from chalicelib.owners import directory
+from chalicelib.owners.call_owner import CallOwner
+from chalicelib.owners.dial_out import authorize_dial_out
+from chalicelib.owners.usage import UsageStore
+from chalicelib.sma import config as sma_config
+from chalicelib.sma import owner_effects
+from chalicelib.sma.numbers import is_e164, to_e164
+
+Answer = dict[str, Any]
+Leg = tuple[str, bool, dict[str, Any]]  # CallId, connected, the raw participant
+
+EVENT_TYPES = frozenset(
+    {
+        "NEW_INBOUND_CALL",
+        "NEW_OUTBOUND_CALL",
+        "RINGING",
+        "CALL_ANSWERED",
+        "ACTION_SUCCESSFUL",
+        "ACTION_FAILED",
+        "ACTION_INTERRUPTED",
+        "DIGITS_RECEIVED",
+        "CALL_UPDATE_REQUESTED",
+        "INVALID_LAMBDA_RESPONSE",
+        "HANGUP",
+    }
+)
+TAGS = {"LEG-A": "LEG-A", "LEG-B": "LEG-B"}
+STATUSES = frozenset({"Connected", "Disconnected"})
+PHASES = frozenset({"new", "pin", "collecting", "connecting", "bridged", "ending", "ended"})
+DIRECTIONS = frozenset({"inbound", "outbound"})
+RECORDING_STATES = frozenset({"not_started", "recording", "paused", "stopped", "failed"})
+KEYS = ("phase", "dir", "owner", "other", "sma", "rec", "tries", "recleg", "pending", "own")
+
+
+class NotAnsweredError(Exception):
+    """The event or state is not what the floor answers."""
+
+
+# --- machinery: parse, state, answer, write ------------------------------------------------------
+
+
+def parse(raw: Any) -> tuple[str, str, dict[str, Leg], dict[str, str]]:
+    """Event type, transaction id, legs by tag and attributes, checked as InvocationEvent.parse
+    checks them."""
+    if type(raw) is not dict:
+        raise NotAnsweredError("invocation event is not an object")
+    event_type = raw.get("InvocationEventType")
+    if event_type not in EVENT_TYPES:
+        raise NotAnsweredError(f"unknown InvocationEventType {event_type!r}")
+    details = raw.get("CallDetails")
+    if type(details) is not dict:
+        raise NotAnsweredError("event has no CallDetails object")
+    transaction_id = details.get("TransactionId")
+    if type(transaction_id) is not str or not transaction_id:
+        raise NotAnsweredError("CallDetails.TransactionId is missing or empty")
+    participants = details.get("Participants")
+    if type(participants) is not list or not participants:
+        raise NotAnsweredError("CallDetails.Participants is missing or empty")
+    legs = dict(map(_leg, participants))
+    attributes = details.get("TransactionAttributes") or {}
+    if type(attributes) is not dict:
+        raise NotAnsweredError("CallDetails.TransactionAttributes is not an object")
+    for key, value in attributes.items():
+        if type(key) is not str or type(value) is not str:
+            attributes = {str(k): str(v) for k, v in attributes.items()}
+            break
+    return event_type, transaction_id, legs, attributes
+
+
+def _leg(participant: Any) -> tuple[str, Leg]:
+    if type(participant) is not dict:
+        raise NotAnsweredError("a participant is not an object")
+    call_id = participant.get("CallId")
+    raw_tag: Any = participant.get("ParticipantTag")
+    tag = TAGS.get(raw_tag) or TAGS.get(str(raw_tag).upper())
+    status = participant.get("Status") or "Connected"
+    if type(call_id) is not str or not call_id or tag is None or status not in STATUSES:
+        raise NotAnsweredError("a participant has no CallId, tag or known Status")
+    return tag, (call_id, status == "Connected", participant)
+
+
+def phase_of(attributes: dict[str, str]) -> str:
+    """The phase, with the rest of the state checked as CallState.from_attributes checks it."""
+    phase = attributes.get("phase") or "new"
+    if phase not in PHASES:
+        raise NotAnsweredError(f"unknown phase {phase!r}")
+    if phase == "new":
+        return phase
+    direction = attributes.get("dir") or "inbound"
+    recording = attributes.get("rec") or "not_started"
+    if direction not in DIRECTIONS or recording not in RECORDING_STATES:
+        raise NotAnsweredError("TransactionAttributes do not decode to a call state")
+    if not (attributes.get("tries") or "0").isdigit():
+        raise NotAnsweredError("tries is not a number")
+    return phase
+
+
+def answer(actions: list[Answer], before: dict[str, str], after: dict[str, str]) -> Answer:
+    """The response: the full attributes when they changed, cleared keys as ""."""
+    after = {key: value for key, value in after.items() if value}
+    if len(after) > 10 or max(map(len, after.values())) > 1024:
+        raise NotAnsweredError("TransactionAttributes over the limits")
+    response: Answer = {"SchemaVersion": "1.0", "Actions": actions}
+    if before != after:
+        for key in KEYS:
+            if before.get(key) and key not in after:
+                after[key] = ""
+        response["TransactionAttributes"] = after
+    return response
+
+
+def write(
+    transaction_id: str, values: dict[str, Any], appends: dict[str, list[Any]] | None = None
+) -> None:
+    """One UpdateItem; a storage error never drops the call."""
+    table = settings.optional(TABLE_ENV)
+    if not table:
+        return
+    with contextlib.suppress(CallRecError):  # sma_handler logs it; nothing fails here
+        CallRecords(table).update(transaction_id, values, appends or {})
+
+
+def _epoch(now: str) -> float:
+    return datetime.fromisoformat(now).timestamp()
+
+
+# Parameters that depend only on the configuration, built once per configuration.
+_TEMPLATES: dict[int, tuple[sma_config.SmaConfig, dict[str, Any]]] = {}
+
+
+def templates(config: sma_config.SmaConfig) -> dict[str, Any]:
+    known = _TEMPLATES.get(id(config))
+    if known is not None and known[0] is config:
+        return known[1]
+    bucket = config.prompts_bucket
+
+    def source(key: str) -> dict[str, str]:
+        return {"Type": "S3", "BucketName": bucket, "Key": key}
+
+    built = {
+        "ask_number": {
+            "InputDigitsRegex": "^\\d{7,18}#?$",
+            "AudioSource": source("enter-number.wav"),
+            "FailureAudioSource": source("digits-not-understood.wav"),
+            "MinNumberOfDigits": 7,
+            "MaxNumberOfDigits": 18,
+            "TerminatorDigits": ["#"],
+            "InBetweenDigitsDurationInMilliseconds": 5000,
+            "Repeat": 3,
+            "RepeatDurationInMilliseconds": 10000,
+        },
+        "connecting": source("connecting.wav"),
+        "consent": source("consent.wav"),
+        "listen": {
+            "InputDigitsRegex": f"^[{config.control_digits}]$",
+            "InBetweenDigitsDurationInMilliseconds": 1000,
+            "FlushDigitsDurationInMilliseconds": 10000,
+        },
+        "destination": {"Type": "S3", "Location": config.recording_location},
+    }
+    _TEMPLATES[id(config)] = (config, built)
+    return built
+
+
+# --- the transitions of the two sequences --------------------------------------------------------
+
+
+def handler(event: Any, context: Any = None) -> Answer:
+    """Answer one invocation of the bench's sequences. Never raises."""
+    try:
+        event_type, transaction_id, legs, attributes = parse(event)
+        phase = phase_of(attributes)
+        config = sma_config.current()
+        data = event.get("ActionData")
+        action_type = data.get("Type") if type(data) is dict else None
+        if event_type == "HANGUP":
+            return hangup(transaction_id, legs, attributes)
+        if event_type == "NEW_INBOUND_CALL" and phase == "new":
+            return new_call(transaction_id, legs, attributes, config)
+        if event_type != "ACTION_SUCCESSFUL" or type(data) is not dict:
+            raise NotAnsweredError("not a transition the floor answers")
+        if phase == "collecting" and action_type == "PlayAudioAndGetDigits":
+            return digits(legs, attributes, config, data)
+        if phase == "connecting" and action_type == "CallAndBridge":
+            return bridged(legs, attributes, config, event.get("Sequence", 0))
+        if phase == "bridged" and action_type == "StartCallRecording":
+            return recording_started(transaction_id, attributes, data)
+        raise NotAnsweredError("not a transition the floor answers")
+    except Exception:  # noqa: BLE001  # never raises, like sma_handler (which logs it)
+        return {"SchemaVersion": "1.0", "Actions": [{"Type": "Hangup", "Parameters": {}}]}
+
+
+def new_call(
+    transaction_id: str, legs: dict[str, Leg], attributes: dict[str, str], config: Any
+) -> Answer:
+    call_id, _, leg_a = legs["LEG-A"]
+    dialled, caller = str(leg_a.get("To") or ""), str(leg_a.get("From") or "")
+    owner = directory.owner_for_number(dialled)
+    if owner is None:
+        raise NotAnsweredError("no owner: not a transition the floor answers")
+    record = {
+        "owner_id": owner.owner_id,
+        "owner_name": owner.display_name,
+        "sma_number": owner.sma_number,
+        "started_at": utc_now_iso(),
+        "recording_state": "not_started",
+        "recorded_leg": "LEG-A",
+        "source_path": "sma",
+    }
+    if caller in owner.owner_numbers:
+        call_owner = CallOwner.for_owner_calling(owner)
+        if call_owner.pin_due:
+            raise NotAnsweredError("PIN due: not a transition the floor answers")
+        write(transaction_id, {**record, "owner_number": caller, "direction": "outbound"})
+        ask = {"CallId": call_id, **templates(config)["ask_number"]}
+        state = {"phase": "collecting", "dir": "outbound", "owner": caller}
+        state.update(sma=owner.sma_number, rec="not_started", tries="0", own=call_owner.encode())
+        return answer([{"Type": "PlayAudioAndGetDigits", "Parameters": ask}], attributes, state)
+    owner_number = owner.owner_numbers[0]
+    record.update(owner_number=owner_number, direction="inbound", other_number=caller)
+    write(transaction_id, record)
+    actions = [
+        {
+            "Type": "PlayAudio",
+            "Parameters": {"CallId": call_id, "AudioSource": templates(config)["consent"]},
+        },
+        bridge(caller if is_e164(caller) else owner.sma_number, owner_number, config),
+    ]
+    state = {"phase": "connecting", "dir": "inbound", "owner": owner_number, "other": caller}
+    state.update(
+        sma=owner.sma_number,
+        rec="not_started",
+        tries="0",
+        own=CallOwner.for_inbound(owner).encode(),
+    )
+    return answer(actions, attributes, state)
+
+
+def bridge(caller_id: str, number: str, config: Any) -> Answer:
+    endpoints = [{"BridgeEndpointType": "PSTN", "Uri": number}]
+    parameters = {
+        "CallTimeoutSeconds": config.call_timeout_seconds,
+        "CallerIdNumber": caller_id,
+        "Endpoints": endpoints,
+    }
+    return {"Type": "CallAndBridge", "Parameters": parameters}
+
+
+def digits(
+    legs: dict[str, Leg], attributes: dict[str, str], config: Any, data: dict[str, Any]
+) -> Answer:
+    number = to_e164(str(data.get("ReceivedDigits") or ""), config.default_country_code)
+    if number is None or number in (attributes.get("owner"), attributes.get("sma")):
+        raise NotAnsweredError("not a number the floor dials")
+    usage = UsageStore.configured()
+    decision = authorize_dial_out(
+        CallOwner.decode(attributes.get("own", "")),
+        number,
+        usage=usage,
+        now=_epoch(utc_now_iso()) if usage is not None else 0.0,
+    )
+    if decision.refusal is not None:
+        raise NotAnsweredError("refused: not a transition the floor answers")
+    source = templates(config)["connecting"]
+    actions = [
+        {"Type": "PlayAudio", "Parameters": {"CallId": legs["LEG-A"][0], "AudioSource": source}},
+        bridge(attributes["sma"], number, config),
+    ]
+    return answer(actions, attributes, {**attributes, "phase": "connecting", "other": number})
+
+
+def bridged(legs: dict[str, Leg], attributes: dict[str, str], config: Any, sequence: Any) -> Answer:
+    leg_a, leg_b = legs["LEG-A"][0], legs["LEG-B"][0]
+    outbound = attributes.get("dir") == "outbound"
+    own = attributes.get("own", "")
+    call_owner = CallOwner.decode(own)
+    if outbound and call_owner is not None:
+        own = call_owner.with_(bridged_at=int(_epoch(utc_now_iso()))).encode()
+    built = templates(config)
+    listen = {"CallId": leg_a if outbound else leg_b, **built["listen"]}
+    actions: list[Answer] = [{"Type": "ReceiveDigits", "Parameters": listen}]
+    if outbound:
+        consent = {"CallId": leg_b, "AudioSource": built["consent"]}
+        actions.append({"Type": "PlayAudio", "Parameters": consent})
+    start = {"CallId": leg_a, "Track": "BOTH", "Destination": built["destination"]}
+    actions.append({"Type": "StartCallRecording", "Parameters": start})
+    asked_in = sequence if isinstance(sequence, int) and sequence else ""
+    state = {**attributes, "phase": "bridged", "recleg": leg_a}
+    state.update(pending=f"start|auto|{asked_in}", own=own)
+    return answer(actions, attributes, state)
+
+
+def recording_started(
+    transaction_id: str, attributes: dict[str, str], data: dict[str, Any]
+) -> Answer:
+    command, _, rest = attributes.get("pending", "").partition(";")[0].partition("|")
+    by, _, asked_in = rest.partition("|")
+    if command != "start":
+        raise NotAnsweredError("not a transition the floor answers")
+    now = utc_now_iso()
+    destination = data.get("CallRecordingDestination")
+    location = destination.get("Location", "") if type(destination) is dict else ""
+    bucket, _, key = str(location).partition("/")
+    values: dict[str, Any] = {"recording_state": "recording"}
+    if bucket and key:
+        values.update(
+            recording_location=f"s3://{bucket}/{key}", recording_bucket=bucket, recording_key=key
+        )
+    if attributes.get("other"):
+        values["other_number"] = attributes["other"]
+    entry = {"at": now, "state": "recording", "by": by, "command": command}
+    entry["result"] = "ACTION_SUCCESSFUL"
+    if asked_in:
+        entry["requested_in_event"] = asked_in
+    write(transaction_id, values, {"recording_events": [entry]})
+    return answer([], attributes, {**attributes, "rec": "recording", "pending": ""})
+
+
+def hangup(transaction_id: str, legs: dict[str, Leg], attributes: dict[str, str]) -> Answer:
+    if attributes.get("pending") or attributes.get("phase") in ("new", "ended"):
+        raise NotAnsweredError("not a transition the floor answers")
+    connected = sorted((tag, leg[0]) for tag, leg in legs.items() if leg[1])
+    if connected:
+        actions = [
+            {"Type": "Hangup", "Parameters": {"CallId": call_id, "SipResponseCode": "0"}}
+            for _, call_id in reversed(connected)
+        ]
+        return answer(actions, attributes, {**attributes, "phase": "ending"})
+    now = utc_now_iso()
+    values: dict[str, Any] = {"ended_at": now}
+    if attributes.get("other"):
+        values["other_number"] = attributes["other"]
+    after = {**attributes, "phase": "ended"}
+    appends: dict[str, list[Any]] = {}
+    if attributes.get("rec") in ("recording", "paused"):
+        after["rec"] = values["recording_state"] = "stopped"
+        entry = {"at": now, "state": "stopped", "by": "hangup", "result": "HANGUP"}
+        appends["recording_events"] = [entry]
+    own = attributes.get("own", "")
+    call_owner = CallOwner.decode(own)
+    talk = 0
+    if call_owner is not None and call_owner.bridged_at:
+        talk = max(0, round(_epoch(now)) - call_owner.bridged_at)
+    write(transaction_id, values, appends)
+    owner_effects.apply(transaction_id, own, (), talk)  # the owner's minutes, as the handler
+    return answer([], attributes, after)
