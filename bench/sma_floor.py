@@ -26,6 +26,7 @@ answers exactly as ``sma_handler`` does, record updates included).
 from __future__ import annotations
 
 import contextlib
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +40,8 @@ from chalicelib.owners.usage import UsageStore
 from chalicelib.sma import config as sma_config
 from chalicelib.sma import owner_effects
 from chalicelib.sma.numbers import is_e164, to_e164
+
+logger = logging.getLogger(__name__)
 
 Answer = dict[str, Any]
 Leg = tuple[str, bool, dict[str, Any]]  # CallId, connected, the raw participant
@@ -220,7 +223,8 @@ def handler(event: Any, context: Any = None) -> Answer:
         if phase == "bridged" and action_type == "StartCallRecording":
             return recording_started(transaction_id, attributes, data)
         raise NotAnsweredError("not a transition the floor answers")
-    except Exception:  # noqa: BLE001  # never raises, like sma_handler (which logs it)
+    except Exception:  # never raises, like sma_handler
+        logger.exception("floor: not answered")
         return {"SchemaVersion": "1.0", "Actions": [{"Type": "Hangup", "Parameters": {}}]}
 
 
