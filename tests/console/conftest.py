@@ -26,6 +26,7 @@ import app as chalice_app
 from chalicelib import aws
 from chalicelib.call_records import OWNER_INDEX, CallRecords
 from chalicelib.console import auth, identity
+from chalicelib.owners import directory
 from tests.owners.conftest import owner
 
 PASSWORD = "Correct-Horse-9-Battery"
@@ -213,7 +214,7 @@ def _provision(deployment: Console) -> None:
         deployment.directory_table,
         "owner_id",
         None,
-        (identity.USERNAME_INDEX, "console_username", None),
+        (directory.CONSOLE_USERNAME_INDEX, "console_username", None),
     )
     deployment.boto("s3").create_bucket(Bucket=deployment.bucket, ObjectLockEnabledForBucket=True)
 

@@ -114,7 +114,8 @@ class OwnerDirectory:
         items = response.get("Items", [])
         if len(items) > 1:
             raise InvalidOwnerError(
-                f"{attribute} {value!r} belongs to more than one owner",
+                f"{attribute} {value!r} belongs to more than one owner "
+                f"(at least {len(items)} entries)",
                 hint="`callrec owners list` shows them; remove or fix one of the entries",
             )
         return Owner.from_item(items[0]) if items else None
