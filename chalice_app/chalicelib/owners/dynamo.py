@@ -14,8 +14,9 @@ CONDITION_FAILED: Final = "ConditionalCheckFailedException"
 def call(table_name: str, env_name: str, operation: str, **params: Any) -> dict[str, Any]:
     """Run ``operation`` on the DynamoDB client.
 
-    A failure :func:`aws.is_transient` calls transient (throttling, a 5xx, the network) is raised
-    as TransientAwsError, which may succeed if asked again later; any other as StorageError.
+    A failure :func:`aws.is_transient` calls transient (throttling, a 5xx, a botocore-side failure
+    such as the network) is raised as TransientAwsError, which may succeed if asked again later;
+    any other as StorageError.
     """
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -26,7 +27,10 @@ def call(table_name: str, env_name: str, operation: str, **params: Any) -> dict[
         if aws.is_transient(error):
             raise TransientAwsError(
                 f"DynamoDB {operation} on {table_name} failed transiently: {reason}",
-                hint=f"DynamoDB is busy or unreachable; try again shortly ({env_name})",
+                # aws.is_transient counts every botocore-side failure (no network, but also no
+                # credentials or Region) as transient, so the hint names both kinds of cause.
+                hint="try again shortly; if it persists, check the network, Region and "
+                f"credentials ({env_name})",
             ) from error
         raise StorageError(
             f"DynamoDB {operation} on {table_name} failed: {reason}",
