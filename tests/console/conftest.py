@@ -26,6 +26,8 @@ import app as chalice_app
 from chalicelib import aws
 from chalicelib.call_records import OWNER_INDEX, CallRecords
 from chalicelib.console import auth, identity
+from chalicelib.owners import directory
+from tests.owners.conftest import owner
 
 PASSWORD = "Correct-Horse-9-Battery"
 SMA_ID = "5d7a2d35-2b56-4c1b-9a8e-6bc1f2e6b0aa"
@@ -55,6 +57,7 @@ class Console:
     records_table: str = ""
     trail_table: str = ""
     directory_table: str = ""
+    owners_added: int = 0
 
     def boto(self, service: str) -> Any:
         if service == "cognito-idp":
@@ -84,16 +87,20 @@ class Console:
         return str(result["AccessToken"])
 
     def add_owner(self, owner_id: str, username: str) -> None:
-        """Give the console user ``username`` (an owner) the directory entry ``owner_id``."""
-        self.boto("dynamodb").put_item(
-            TableName=self.directory_table,
-            Item={
-                "owner_id": {"S": owner_id},
-                "display_name": {"S": f"Owner {owner_id}"},
-                "sma_number": {"S": f"+1206555{len(owner_id):04d}"},
-                "console_username": {"S": username},
-            },
+        """Give the console user ``username`` (an owner) the directory entry ``owner_id``: the
+        item `callrec owners add` and Terraform's ``owners`` input write (each owner with their
+        own SMA number)."""
+        self.owners_added += 1
+        entry = owner(
+            owner_id,
+            display_name=f"Owner {owner_id}",
+            sma_number=f"+120655502{self.owners_added:02d}",
+            console_username=username,
         )
+        self.put_directory_item(entry.to_item())
+
+    def put_directory_item(self, item: dict[str, Any]) -> None:
+        self.boto("dynamodb").put_item(TableName=self.directory_table, Item=item)
 
     def headers(self, username: str) -> dict[str, str]:
         return {
@@ -207,7 +214,7 @@ def _provision(deployment: Console) -> None:
         deployment.directory_table,
         "owner_id",
         None,
-        (identity.USERNAME_INDEX, "console_username", None),
+        (directory.CONSOLE_USERNAME_INDEX, "console_username", None),
     )
     deployment.boto("s3").create_bucket(Bucket=deployment.bucket, ObjectLockEnabledForBucket=True)
 

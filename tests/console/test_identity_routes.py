@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -11,7 +12,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 import app as chalice_app
 from chalicelib.console import auth
-from tests.console.conftest import Console, body
+from tests.console.conftest import Console, add_call, body
+from tests.owners.conftest import owner, throttled
+
+TX_A = "a1a1a1a1-0000-4000-8000-000000000001"
 
 
 def forged_token(console: Console, **claims: Any) -> str:
@@ -41,6 +45,73 @@ def test_me_names_an_owner_and_their_owner_id(http: Any, console: Console) -> No
         "is_admin": False,
         "display_name": "Owner owner-a",
     }
+
+
+def test_an_entry_without_a_display_name_shows_the_username(http: Any, console: Console) -> None:
+    olive = owner("owner-a", display_name="", sma_number="+12065550201", console_username="olive")
+    console.put_directory_item(olive.to_item())
+    me = body(http.get("/me", headers=console.headers("olive")))
+    assert (me["owner_id"], me["display_name"]) == ("owner-a", "olive")
+
+
+def test_a_throttled_directory_read_is_503_try_again(http: Any, console: Console) -> None:
+    with throttled("query"):
+        response = http.get("/me", headers=console.headers("olive"))
+    assert response.status_code == 503
+    assert body(response) == {
+        "error": "unavailable",
+        "message": "a service is busy; try again shortly",
+    }
+
+
+def directory_errors(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_user_named_by_two_owners_sees_no_calls_and_one_error_is_logged(
+    http: Any, console: Console, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_call("owner-a", TX_A)
+    console.add_owner("owner-c", "olive")  # a second entry naming olive
+    caplog.set_level(logging.ERROR)
+    me = body(http.get("/me", headers=console.headers("olive")))
+    assert me["owner_id"] is None
+    [logged] = directory_errors(caplog)
+    assert "console user olive sees no calls" in logged
+    assert "belongs to more than one owner (at least 2 entries)" in logged
+    assert body(http.get("/calls", headers=console.headers("olive")))["calls"] == []
+
+
+def _without_owner_numbers(item: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in item.items() if name != "owner_numbers"}
+
+
+def _with_a_fractional_limit(item: dict[str, Any]) -> dict[str, Any]:
+    return {**item, "daily_call_limit": {"N": "2.5"}}  # a valid DynamoDB number, not an int
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (_without_owner_numbers, "give 1 to 5 owner phone numbers"),
+        (_with_a_fractional_limit, "is malformed"),
+    ],
+)
+def test_an_entry_the_directory_refuses_makes_no_owner_and_is_logged(
+    http: Any,
+    console: Console,
+    caplog: pytest.LogCaptureFixture,
+    damage: Any,
+    reason: str,
+) -> None:
+    add_call("owner-a", TX_A)
+    olive = owner("owner-a", sma_number="+12065550201", console_username="olive")
+    console.put_directory_item(damage(olive.to_item()))
+    caplog.set_level(logging.ERROR)
+    assert body(http.get("/me", headers=console.headers("olive")))["owner_id"] is None
+    [logged] = directory_errors(caplog)
+    assert "console user olive sees no calls" in logged and reason in logged
+    assert body(http.get("/calls", headers=console.headers("olive")))["calls"] == []
 
 
 def test_me_names_an_admin(http: Any, console: Console) -> None:

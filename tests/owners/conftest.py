@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 
 from callrec.local.owner_tables import create_owner_tables
@@ -14,6 +16,8 @@ DIRECTORY = "test-owner-directory"
 USAGE = "test-owner-usage"
 # Cheap scrypt for tests; verify_pin reads the cost from the stored hash, so nothing else changes.
 TEST_COST = pins.ScryptCost(n=2**4, r=1, p=1)
+# What DynamoDB answers a request over the table's throughput (HTTP 400); botocore has retried it.
+THROTTLED = "ProvisionedThroughputExceededException"
 
 
 def owner(owner_id: str = "alice", **changes: object) -> Owner:
@@ -36,3 +40,11 @@ def tables(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         create_owner_tables(aws.client("dynamodb"), DIRECTORY, USAGE)
         yield
     directory.CACHE.clear()
+
+
+@contextlib.contextmanager
+def throttled(operation: str) -> Iterator[None]:
+    """DynamoDB answers the next ``operation`` (e.g. ``query``) with :data:`THROTTLED`."""
+    with Stubber(aws.client("dynamodb")) as stub:
+        stub.add_client_error(operation, service_error_code=THROTTLED, http_status_code=400)
+        yield

@@ -5,11 +5,11 @@ from typing import Any
 import pytest
 
 from chalicelib import aws
-from chalicelib.errors import StorageError
+from chalicelib.errors import StorageError, TransientAwsError
 from chalicelib.owners import directory
 from chalicelib.owners.directory import OwnerDirectory, owner_for_number
 from chalicelib.owners.model import InvalidOwnerError
-from tests.owners.conftest import DIRECTORY, owner
+from tests.owners.conftest import DIRECTORY, THROTTLED, owner, throttled
 
 pytestmark = pytest.mark.usefixtures("tables")
 
@@ -86,6 +86,16 @@ def test_a_missing_table_is_a_storage_error(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv(directory.TABLE_ENV, "no-such-table")
     with pytest.raises(StorageError, match="OWNER_DIRECTORY_TABLE"):
         owner_for_number("+12065550199")
+
+
+def test_a_throttled_read_is_transient() -> None:
+    with throttled("query"), pytest.raises(TransientAwsError, match=THROTTLED):
+        OwnerDirectory().find_by_console_username("alice@example.com")
+
+
+def test_a_throttled_conditional_write_is_transient_not_a_failed_condition() -> None:
+    with throttled("delete_item"), pytest.raises(TransientAwsError, match=THROTTLED):
+        OwnerDirectory().remove("alice")
 
 
 # --- the handler's read ---------------------------------------------------------------------

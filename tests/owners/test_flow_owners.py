@@ -18,7 +18,7 @@ from chalicelib.owners.call_owner import CallOwner
 from chalicelib.owners.directory import OwnerDirectory
 from chalicelib.owners.usage import UsageStore, day_of
 from chalicelib.sma.handler import handle
-from tests.owners.conftest import TEST_COST, owner
+from tests.owners.conftest import TEST_COST, owner, throttled
 
 EVENTS = Path(__file__).resolve().parent.parent / "events" / "sma"
 PIN = "482159"
@@ -257,6 +257,18 @@ def test_the_directory_is_read_once_per_call(monkeypatch: pytest.MonkeyPatch) ->
     attrs = attrs_after(attrs, handle(digits(PIN, attrs)))
     handle(digits("2065550123#", attrs))
     assert len(queries) == 1
+
+
+def test_a_throttled_directory_read_apologises_in_one_log_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING)
+    with throttled("query"):
+        response = handle(event("new_inbound_call_from_owner", From=ALICE, To=ALICE_SMA))
+    assert types(response) == ["PlayAudio", "Hangup"]
+    [error] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "[TransientAwsError]" in error.getMessage()
+    assert not any(r.exc_info for r in caplog.records)
 
 
 def test_security_event_kinds_are_documented() -> None:

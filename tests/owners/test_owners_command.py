@@ -10,7 +10,7 @@ from callrec import cli
 from callrec.commands import owners as command
 from chalicelib.owners import pins
 from chalicelib.owners.directory import OwnerDirectory
-from tests.owners.conftest import TEST_COST
+from tests.owners.conftest import TEST_COST, throttled
 
 pytestmark = pytest.mark.usefixtures("tables")
 
@@ -132,6 +132,15 @@ def test_no_table_is_a_usage_error(
     monkeypatch.delenv("OWNER_DIRECTORY_TABLE")
     assert cli.main(["owners", "list"]) == 2
     assert "no owner directory table given" in capsys.readouterr().err
+
+
+def test_a_throttled_directory_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with throttled("scan"):
+        assert cli.main(["owners", "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("callrec owners: error: DynamoDB scan on test-owner-directory failed")
+    assert "transiently" in err and "try again shortly" in err
+    assert len(err.splitlines()) == 1
 
 
 def test_hash_pin_prints_a_verifiable_hash(

@@ -2,9 +2,9 @@
 
 Admins are members of the Cognito group ``admins``; owners are members of ``owners`` whose
 owner id comes from the owner directory (``OWNER_DIRECTORY_TABLE``, index
-``console_username-index``). Without a directory the deployment is a directory of one: the user
-named by ``CONSOLE_OWNER_USERNAME`` is owner ``default``. A small reader of its own: the owner
-directory's full model lives with the SMA handler's owner lookup.
+``console_username-index``), read with the directory's own lookup
+(:meth:`OwnerDirectory.find_by_console_username`). Without a directory the deployment is a
+directory of one: the user named by ``CONSOLE_OWNER_USERNAME`` is owner ``default``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from typing import Any
 
 from chalicelib import aws, settings
 from chalicelib.console.auth import Principal
-from chalicelib.errors import StorageError
+from chalicelib.owners.directory import TABLE_ENV, OwnerDirectory
+from chalicelib.owners.model import InvalidOwnerError
 
 logger = logging.getLogger(__name__)
 
 ADMINS_GROUP = "admins"
 OWNERS_GROUP = "owners"
-DIRECTORY_ENV = "OWNER_DIRECTORY_TABLE"
-USERNAME_INDEX = "console_username-index"
+DIRECTORY_ENV = TABLE_ENV
 SINGLE_OWNER_USERNAME_ENV = "CONSOLE_OWNER_USERNAME"
 DEFAULT_OWNER = "default"  # the owner id of the directory of one (BRIEF contract)
 
@@ -61,10 +61,9 @@ def resolve(principal: Principal) -> Identity:
     """The identity of ``principal``: groups from the token, owner id from the directory."""
     owner_id, display_name = None, principal.username
     if OWNERS_GROUP in principal.groups:
-        entry = directory_entry(principal.username)
-        if entry is not None:
-            owner_id = str(entry["owner_id"])
-            display_name = str(entry.get("display_name") or principal.username)
+        owner = owner_of(principal.username)
+        if owner is not None:
+            owner_id, display_name = owner
     return Identity(
         username=principal.username,
         owner_id=owner_id,
@@ -73,45 +72,31 @@ def resolve(principal: Principal) -> Identity:
     )
 
 
-def directory_entry(username: str) -> dict[str, Any] | None:
-    """The directory item whose ``console_username`` is ``username`` (None: none, or several)."""
+def owner_of(username: str) -> tuple[str, str] | None:
+    """The owner id and display name (the username when the entry has none) of the owner whose
+    ``console_username`` is ``username``; None when there is none.
+
+    The console fails closed on a directory it cannot trust: when two entries name the user, or
+    the entry is not a valid owner (:meth:`Owner.from_item` refuses malformed attributes and
+    entries without owner numbers or SMA number, which neither `callrec owners add` nor
+    Terraform's ``owners`` input writes), the user is no owner and sees no calls, and one error
+    is logged for the operator; a guess could show one owner another's calls. A throttled or
+    failing directory read raises TransientAwsError (503, try again).
+    """
     table = settings.optional(DIRECTORY_ENV)
     if not table:
         single = settings.optional(SINGLE_OWNER_USERNAME_ENV)
-        if single and single == username:
-            return {"owner_id": DEFAULT_OWNER}
-        return None
-    items = _query_username(table, username)
-    if len(items) > 1:
-        # Two owners claiming one console user is a directory error; seeing either's calls
-        # would be a guess, so the user sees none until an admin fixes the directory.
-        logger.error("console user %s is the console_username of %d owners", username, len(items))
-        return None
-    return items[0] if items else None
-
-
-def _query_username(table: str, username: str) -> list[dict[str, Any]]:
-    from botocore.exceptions import ClientError
-
+        return (DEFAULT_OWNER, username) if single and single == username else None
     try:
-        response = aws.call(
-            f"DynamoDB Query {table}/{USERNAME_INDEX}",
-            aws.client("dynamodb").query,
-            TableName=table,
-            IndexName=USERNAME_INDEX,
-            KeyConditionExpression="console_username = :u",
-            ExpressionAttributeValues={":u": {"S": username}},
-            Limit=2,
+        owner = OwnerDirectory(table).find_by_console_username(username)
+    except InvalidOwnerError as error:
+        logger.error(
+            "console user %s sees no calls until the directory is fixed: %s", username, error
         )
-    except ClientError as error:
-        raise StorageError(
-            f"DynamoDB Query on {table}/{USERNAME_INDEX} failed: {aws.error_code(error)}",
-            hint="check the owner directory table and its console_username-index exist",
-        ) from error
-    return [
-        {key: value.get("S", "") for key, value in item.items()}
-        for item in response.get("Items", [])
-    ]
+        return None
+    if owner is None:
+        return None
+    return owner.owner_id, owner.display_name or username
 
 
 _owner_ids: dict[str, tuple[float, list[str]]] = {}  # table -> (read at, owner ids)

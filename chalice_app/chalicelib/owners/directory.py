@@ -41,6 +41,11 @@ class OwnerDirectory:
         return self._find_one(SMA_NUMBER_INDEX, "sma_number", sma_number)
 
     def find_by_console_username(self, username: str) -> Owner | None:
+        """The owner whose ``console_username`` is ``username`` (one Query on the index), or None.
+
+        InvalidOwnerError when more than one entry names the user or the entry is not a valid
+        owner; the console fails closed on both (``console.identity.owner_of``).
+        """
         return self._find_one(CONSOLE_USERNAME_INDEX, "console_username", username)
 
     def get(self, owner_id: str) -> Owner | None:
@@ -114,7 +119,8 @@ class OwnerDirectory:
         items = response.get("Items", [])
         if len(items) > 1:
             raise InvalidOwnerError(
-                f"{attribute} {value!r} belongs to more than one owner",
+                f"{attribute} {value!r} belongs to more than one owner "
+                f"(at least {len(items)} entries)",
                 hint="`callrec owners list` shows them; remove or fix one of the entries",
             )
         return Owner.from_item(items[0]) if items else None
