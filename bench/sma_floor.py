@@ -25,14 +25,12 @@ answers exactly as ``sma_handler`` does, record updates included).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import datetime
 from typing import Any
 
 from chalicelib import settings
 from chalicelib.call_records import TABLE_ENV, CallRecords, utc_now_iso
-from chalicelib.errors import CallRecError
 from chalicelib.owners import directory
 from chalicelib.owners.call_owner import CallOwner
 from chalicelib.owners.dial_out import authorize_dial_out
@@ -67,6 +65,10 @@ PHASES = frozenset({"new", "pin", "collecting", "connecting", "bridged", "ending
 DIRECTIONS = frozenset({"inbound", "outbound"})
 RECORDING_STATES = frozenset({"not_started", "recording", "paused", "stopped", "failed"})
 KEYS = ("phase", "dir", "owner", "other", "sma", "rec", "tries", "recleg", "pending", "own")
+KEY_SET = frozenset(KEYS)
+# The values of ``tries`` sma_handler writes (str of an int below DIAL_MAX_ATTEMPTS, at most 9):
+# any other value would not come back from it unchanged, so the floor does not answer it.
+TRIES = frozenset(map(str, range(10)))
 
 
 class NotAnsweredError(Exception):
@@ -94,6 +96,8 @@ def parse(raw: Any) -> tuple[str, str, dict[str, Leg], dict[str, str]]:
     if type(participants) is not list or not participants:
         raise NotAnsweredError("CallDetails.Participants is missing or empty")
     legs = dict(map(_leg, participants))
+    if len(legs) != len(participants):  # sma_handler reads the first of two LEG-As: not answered
+        raise NotAnsweredError("two participants with one tag")
     attributes = details.get("TransactionAttributes") or {}
     if type(attributes) is not dict:
         raise NotAnsweredError("CallDetails.TransactionAttributes is not an object")
@@ -123,12 +127,15 @@ def phase_of(attributes: dict[str, str]) -> str:
         raise NotAnsweredError(f"unknown phase {phase!r}")
     if phase == "new":
         return phase
-    direction = attributes.get("dir") or "inbound"
-    recording = attributes.get("rec") or "not_started"
-    if direction not in DIRECTIONS or recording not in RECORDING_STATES:
+    # Only the keys and values sma_handler writes: it drops other keys from its answer and writes
+    # ``rec`` and ``tries`` on every answer, so a state without them is not one it answers alike.
+    direction = attributes.get("dir")
+    if direction and direction not in DIRECTIONS:
         raise NotAnsweredError("TransactionAttributes do not decode to a call state")
-    if not (attributes.get("tries") or "0").isdigit():
-        raise NotAnsweredError("tries is not a number")
+    if attributes.get("rec") not in RECORDING_STATES or attributes.get("tries") not in TRIES:
+        raise NotAnsweredError("TransactionAttributes do not decode to a call state")
+    if not attributes.keys() <= KEY_SET:
+        raise NotAnsweredError("TransactionAttributes hold keys sma_handler does not keep")
     return phase
 
 
@@ -138,7 +145,8 @@ def answer(actions: list[Answer], before: dict[str, str], after: dict[str, str])
     if len(after) > 10 or max(map(len, after.values())) > 1024:
         raise NotAnsweredError("TransactionAttributes over the limits")
     response: Answer = {"SchemaVersion": "1.0", "Actions": actions}
-    if before != after:
+    # As sma_handler: attributes that differ only by empty values are not sent again.
+    if before != after and {key: value for key, value in before.items() if value} != after:
         for key in KEYS:
             if before.get(key) and key not in after:
                 after[key] = ""
@@ -153,8 +161,10 @@ def write(
     table = settings.optional(TABLE_ENV)
     if not table:
         return
-    with contextlib.suppress(CallRecError):  # sma_handler logs it; nothing fails here
+    try:
         CallRecords(table).update(transaction_id, values, appends or {})
+    except Exception:  # as sma_handler: any failure of the write is logged, the call goes on
+        logger.exception("floor: call record not written")
 
 
 def _epoch(now: str) -> float:
@@ -211,8 +221,8 @@ def handler(event: Any, context: Any = None) -> Answer:
         data = event.get("ActionData")
         action_type = data.get("Type") if type(data) is dict else None
         if event_type == "HANGUP":
-            return hangup(transaction_id, legs, attributes)
-        if event_type == "NEW_INBOUND_CALL" and phase == "new":
+            return hangup(transaction_id, legs, attributes, config)
+        if event_type == "NEW_INBOUND_CALL" and phase == "new" and data is None:
             return new_call(transaction_id, legs, attributes, config)
         if event_type != "ACTION_SUCCESSFUL" or type(data) is not dict:
             raise NotAnsweredError("not a transition the floor answers")
@@ -290,6 +300,8 @@ def digits(
     number = to_e164(str(data.get("ReceivedDigits") or ""), config.default_country_code)
     if number is None or number in (attributes.get("owner"), attributes.get("sma")):
         raise NotAnsweredError("not a number the floor dials")
+    if not is_e164(attributes.get("sma", "")):  # the caller id, checked as call_and_bridge does
+        raise NotAnsweredError("the SMA number in the attributes is not E.164")
     usage = UsageStore.configured()
     decision = authorize_dial_out(
         CallOwner.decode(attributes.get("own", "")),
@@ -308,6 +320,8 @@ def digits(
 
 
 def bridged(legs: dict[str, Leg], attributes: dict[str, str], config: Any, sequence: Any) -> Answer:
+    if not config.auto_start:
+        raise NotAnsweredError("recording on demand: not a transition the floor answers")
     leg_a, leg_b = legs["LEG-A"][0], legs["LEG-B"][0]
     outbound = attributes.get("dir") == "outbound"
     own = attributes.get("own", "")
@@ -315,8 +329,11 @@ def bridged(legs: dict[str, Leg], attributes: dict[str, str], config: Any, seque
     if outbound and call_owner is not None:
         own = call_owner.with_(bridged_at=int(_epoch(utc_now_iso()))).encode()
     built = templates(config)
-    listen = {"CallId": leg_a if outbound else leg_b, **built["listen"]}
-    actions: list[Answer] = [{"Type": "ReceiveDigits", "Parameters": listen}]
+    actions: list[Answer] = []
+    owner_leg = legs["LEG-A" if outbound else "LEG-B"]
+    if owner_leg[1]:  # the control digits are armed on the owner's leg while it is connected
+        listen = {"CallId": owner_leg[0], **built["listen"]}
+        actions.append({"Type": "ReceiveDigits", "Parameters": listen})
     if outbound:
         consent = {"CallId": leg_b, "AudioSource": built["consent"]}
         actions.append({"Type": "PlayAudio", "Parameters": consent})
@@ -331,13 +348,15 @@ def bridged(legs: dict[str, Leg], attributes: dict[str, str], config: Any, seque
 def recording_started(
     transaction_id: str, attributes: dict[str, str], data: dict[str, Any]
 ) -> Answer:
-    command, _, rest = attributes.get("pending", "").partition(";")[0].partition("|")
-    by, _, asked_in = rest.partition("|")
-    if command != "start":
+    head, queue, _ = attributes.get("pending", "").partition(";")
+    command, encoded, rest = head.partition("|")
+    if command != "start" or not encoded or queue:  # a queue, or an earlier version's value
         raise NotAnsweredError("not a transition the floor answers")
+    by, _, asked_in = rest.partition("|")
+    sequence = int(asked_in) if asked_in.isdigit() else 0  # as Request.decode reads it
     now = utc_now_iso()
     destination = data.get("CallRecordingDestination")
-    location = destination.get("Location", "") if type(destination) is dict else ""
+    location = (destination.get("Location") or "") if type(destination) is dict else ""
     bucket, _, key = str(location).partition("/")
     values: dict[str, Any] = {"recording_state": "recording"}
     if bucket and key:
@@ -346,16 +365,23 @@ def recording_started(
         )
     if attributes.get("other"):
         values["other_number"] = attributes["other"]
-    entry = {"at": now, "state": "recording", "by": by, "command": command}
+    entry = {"at": now, "state": "recording", "by": by or "api", "command": command}
     entry["result"] = "ACTION_SUCCESSFUL"
-    if asked_in:
-        entry["requested_in_event"] = asked_in
+    if sequence:
+        entry["requested_in_event"] = str(sequence)
     write(transaction_id, values, {"recording_events": [entry]})
     return answer([], attributes, {**attributes, "rec": "recording", "pending": ""})
 
 
-def hangup(transaction_id: str, legs: dict[str, Leg], attributes: dict[str, str]) -> Answer:
-    if attributes.get("pending") or attributes.get("phase") in ("new", "ended"):
+def hangup(
+    transaction_id: str, legs: dict[str, Leg], attributes: dict[str, str], config: Any
+) -> Answer:
+    phase = attributes.get("phase")
+    if attributes.get("pending") or phase in ("new", "ended"):
+        raise NotAnsweredError("not a transition the floor answers")
+    if phase == "bridged" and attributes["rec"] == "not_started" and config.auto_start:
+        # sma_handler takes the automatic start as in flight (an earlier version's call) and
+        # notes that it is dropped
         raise NotAnsweredError("not a transition the floor answers")
     connected = sorted((tag, leg[0]) for tag, leg in legs.items() if leg[1])
     if connected:
