@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from chalicelib import settings
@@ -69,6 +70,9 @@ KEY_SET = frozenset(KEYS)
 # The values of ``tries`` sma_handler writes (str of an int below DIAL_MAX_ATTEMPTS, at most 9):
 # any other value would not come back from it unchanged, so the floor does not answer it.
 TRIES = frozenset(map(str, range(10)))
+
+
+_VALUE = itemgetter(1)  # filter(_VALUE, d.items()): the items whose value is set
 
 
 class NotAnsweredError(Exception):
@@ -126,6 +130,8 @@ def phase_of(attributes: dict[str, str]) -> str:
     if phase not in PHASES:
         raise NotAnsweredError(f"unknown phase {phase!r}")
     if phase == "new":
+        if any(attributes.values()):  # left-overs sma_handler clears: not answered
+            raise NotAnsweredError("TransactionAttributes without a phase")
         return phase
     # Only the keys and values sma_handler writes: it drops other keys from its answer and writes
     # ``rec`` and ``tries`` on every answer, so a state without them is not one it answers alike.
@@ -139,17 +145,24 @@ def phase_of(attributes: dict[str, str]) -> str:
     return phase
 
 
-def answer(actions: list[Answer], before: dict[str, str], after: dict[str, str]) -> Answer:
-    """The response: the full attributes when they changed, cleared keys as ""."""
-    after = {key: value for key, value in after.items() if value}
+def answer(actions: list[Answer], before: dict[str, str], changes: dict[str, str]) -> Answer:
+    """The response: the state (``before`` with ``changes``, "" unsetting a key) in full when
+    it changed, cleared keys as "". Empty values are dropped with C-level filters: a
+    comprehension over the ten keys was a third of the function."""
+    set_before = dict(filter(_VALUE, before.items()))
+    after = {**set_before, **changes}
+    if "" in changes.values():
+        after = dict(filter(_VALUE, after.items()))
     if len(after) > 10 or max(map(len, after.values())) > 1024:
         raise NotAnsweredError("TransactionAttributes over the limits")
     response: Answer = {"SchemaVersion": "1.0", "Actions": actions}
     # As sma_handler: attributes that differ only by empty values are not sent again.
-    if before != after and {key: value for key, value in before.items() if value} != after:
-        for key in KEYS:
-            if before.get(key) and key not in after:
-                after[key] = ""
+    if set_before != after:
+        cleared = set_before.keys() - after.keys()
+        if cleared:
+            for key in KEYS:
+                if key in cleared:
+                    after[key] = ""
         response["TransactionAttributes"] = after
     return response
 
@@ -316,7 +329,7 @@ def digits(
         {"Type": "PlayAudio", "Parameters": {"CallId": legs["LEG-A"][0], "AudioSource": source}},
         bridge(attributes["sma"], number, config),
     ]
-    return answer(actions, attributes, {**attributes, "phase": "connecting", "other": number})
+    return answer(actions, attributes, {"phase": "connecting", "other": number})
 
 
 def bridged(legs: dict[str, Leg], attributes: dict[str, str], config: Any, sequence: Any) -> Answer:
@@ -340,9 +353,9 @@ def bridged(legs: dict[str, Leg], attributes: dict[str, str], config: Any, seque
     start = {"CallId": leg_a, "Track": "BOTH", "Destination": built["destination"]}
     actions.append({"Type": "StartCallRecording", "Parameters": start})
     asked_in = sequence if isinstance(sequence, int) and sequence else ""
-    state = {**attributes, "phase": "bridged", "recleg": leg_a}
-    state.update(pending=f"start|auto|{asked_in}", own=own)
-    return answer(actions, attributes, state)
+    changes = {"phase": "bridged", "recleg": leg_a, "pending": f"start|auto|{asked_in}"}
+    changes["own"] = own
+    return answer(actions, attributes, changes)
 
 
 def recording_started(
@@ -370,7 +383,7 @@ def recording_started(
     if sequence:
         entry["requested_in_event"] = str(sequence)
     write(transaction_id, values, {"recording_events": [entry]})
-    return answer([], attributes, {**attributes, "rec": "recording", "pending": ""})
+    return answer([], attributes, {"rec": "recording", "pending": ""})
 
 
 def hangup(
@@ -383,18 +396,18 @@ def hangup(
         # sma_handler takes the automatic start as in flight (an earlier version's call) and
         # notes that it is dropped
         raise NotAnsweredError("not a transition the floor answers")
-    connected = sorted((tag, leg[0]) for tag, leg in legs.items() if leg[1])
-    if connected:
-        actions = [
-            {"Type": "Hangup", "Parameters": {"CallId": call_id, "SipResponseCode": "0"}}
-            for _, call_id in reversed(connected)
-        ]
-        return answer(actions, attributes, {**attributes, "phase": "ending"})
+    actions = [
+        {"Type": "Hangup", "Parameters": {"CallId": legs[tag][0], "SipResponseCode": "0"}}
+        for tag in ("LEG-B", "LEG-A")  # LEG-A, the transaction's leg, last
+        if tag in legs and legs[tag][1]
+    ]
+    if actions:
+        return answer(actions, attributes, {"phase": "ending"})
     now = utc_now_iso()
     values: dict[str, Any] = {"ended_at": now}
     if attributes.get("other"):
         values["other_number"] = attributes["other"]
-    after = {**attributes, "phase": "ended"}
+    after = {"phase": "ended"}
     appends: dict[str, list[Any]] = {}
     if attributes.get("rec") in ("recording", "paused"):
         after["rec"] = values["recording_state"] = "stopped"
