@@ -13,11 +13,17 @@ Kept, as ``sma_handler`` does it:
 - the same actions, attributes and call-record updates (one ``UpdateItem`` per writing
   invocation, through ``CallRecords``, a storage error never dropping the call); the owner
   directory, the call owner, the dial-out authorisation, the configuration and the clock are
-  the app's own, called as the flow calls them.
+  the app's own, called as the flow calls them;
+- the checks the action builders make that the invocation has not already made (the caller id
+  of a dial-out, read from the attributes, is E.164), the automatic start being configured, and
+  ReceiveDigits armed only on a connected owner leg.
 
 Dropped: every transition the two sequences do not take (the floor answers them with a
 ``Hangup``), the recording-request queue beyond the automatic start, the log lines and the
-apology on errors. So the floor is below what a redesign of the whole flow could reach.
+apology on errors. States that sma_handler would answer otherwise than these sequences do
+(queued or earlier versions' pending requests, keys or ``rec``/``tries`` values it never writes,
+two legs with one tag, left-over attributes on a new call) are not answered either. So the
+floor is below what a redesign of the whole flow could reach.
 
 Not a module of the app: it exists to be measured (bench/sma.py checks on every run that it
 answers exactly as ``sma_handler`` does, record updates included).
