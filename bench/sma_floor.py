@@ -155,20 +155,24 @@ def answer(actions: list[Answer], before: dict[str, str], changes: dict[str, str
     """The response: the state (``before`` with ``changes``, "" unsetting a key) in full when
     it changed, cleared keys as "". Empty values are dropped with C-level filters: a
     comprehension over the ten keys was a third of the function."""
-    set_before = dict(filter(_VALUE, before.items()))
-    after = {**set_before, **changes}
-    if "" in changes.values():
-        after = dict(filter(_VALUE, after.items()))
+    after = dict(filter(_VALUE, before.items()))
+    # As sma_handler: attributes that differ only by empty values are not sent again.
+    changed = False
+    cleared = []
+    for key, value in changes.items():
+        old = after.get(key, "")
+        if value:
+            if value != old:
+                after[key], changed = value, True
+        elif old:
+            del after[key]
+            cleared.append(key)
     if len(after) > 10 or max(map(len, after.values())) > 1024:
         raise NotAnsweredError("TransactionAttributes over the limits")
     response: Answer = {"SchemaVersion": "1.0", "Actions": actions}
-    # As sma_handler: attributes that differ only by empty values are not sent again.
-    if set_before != after:
-        cleared = set_before.keys() - after.keys()
-        if cleared:
-            for key in KEYS:
-                if key in cleared:
-                    after[key] = ""
+    if changed or cleared:
+        for key in cleared:
+            after[key] = ""
         response["TransactionAttributes"] = after
     return response
 
