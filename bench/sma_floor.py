@@ -13,11 +13,17 @@ Kept, as ``sma_handler`` does it:
 - the same actions, attributes and call-record updates (one ``UpdateItem`` per writing
   invocation, through ``CallRecords``, a storage error never dropping the call); the owner
   directory, the call owner, the dial-out authorisation, the configuration and the clock are
-  the app's own, called as the flow calls them.
+  the app's own, called as the flow calls them;
+- the checks the action builders make that the invocation has not already made (the caller id
+  of a dial-out, read from the attributes, is E.164), the automatic start being configured, and
+  ReceiveDigits armed only on a connected owner leg.
 
 Dropped: every transition the two sequences do not take (the floor answers them with a
 ``Hangup``), the recording-request queue beyond the automatic start, the log lines and the
-apology on errors. So the floor is below what a redesign of the whole flow could reach.
+apology on errors. States that sma_handler would answer otherwise than these sequences do
+(queued or earlier versions' pending requests, keys or ``rec``/``tries`` values it never writes,
+two legs with one tag, left-over attributes on a new call) are not answered either. So the
+floor is below what a redesign of the whole flow could reach.
 
 Not a module of the app: it exists to be measured (bench/sma.py checks on every run that it
 answers exactly as ``sma_handler`` does, record updates included).
@@ -25,14 +31,13 @@ answers exactly as ``sma_handler`` does, record updates included).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from chalicelib import settings
 from chalicelib.call_records import TABLE_ENV, CallRecords, utc_now_iso
-from chalicelib.errors import CallRecError
 from chalicelib.owners import directory
 from chalicelib.owners.call_owner import CallOwner
 from chalicelib.owners.dial_out import authorize_dial_out
@@ -67,6 +72,13 @@ PHASES = frozenset({"new", "pin", "collecting", "connecting", "bridged", "ending
 DIRECTIONS = frozenset({"inbound", "outbound"})
 RECORDING_STATES = frozenset({"not_started", "recording", "paused", "stopped", "failed"})
 KEYS = ("phase", "dir", "owner", "other", "sma", "rec", "tries", "recleg", "pending", "own")
+KEY_SET = frozenset(KEYS)
+# The values of ``tries`` sma_handler writes (str of an int below DIAL_MAX_ATTEMPTS, at most 9):
+# any other value would not come back from it unchanged, so the floor does not answer it.
+TRIES = frozenset(map(str, range(10)))
+
+
+_VALUE = itemgetter(1)  # filter(_VALUE, d.items()): the items whose value is set
 
 
 class NotAnsweredError(Exception):
@@ -94,6 +106,8 @@ def parse(raw: Any) -> tuple[str, str, dict[str, Leg], dict[str, str]]:
     if type(participants) is not list or not participants:
         raise NotAnsweredError("CallDetails.Participants is missing or empty")
     legs = dict(map(_leg, participants))
+    if len(legs) != len(participants):  # sma_handler reads the first of two LEG-As: not answered
+        raise NotAnsweredError("two participants with one tag")
     attributes = details.get("TransactionAttributes") or {}
     if type(attributes) is not dict:
         raise NotAnsweredError("CallDetails.TransactionAttributes is not an object")
@@ -122,26 +136,43 @@ def phase_of(attributes: dict[str, str]) -> str:
     if phase not in PHASES:
         raise NotAnsweredError(f"unknown phase {phase!r}")
     if phase == "new":
+        if any(attributes.values()):  # left-overs sma_handler clears: not answered
+            raise NotAnsweredError("TransactionAttributes without a phase")
         return phase
-    direction = attributes.get("dir") or "inbound"
-    recording = attributes.get("rec") or "not_started"
-    if direction not in DIRECTIONS or recording not in RECORDING_STATES:
+    # Only the keys and values sma_handler writes: it drops other keys from its answer and writes
+    # ``rec`` and ``tries`` on every answer, so a state without them is not one it answers alike.
+    direction = attributes.get("dir")
+    if direction and direction not in DIRECTIONS:
         raise NotAnsweredError("TransactionAttributes do not decode to a call state")
-    if not (attributes.get("tries") or "0").isdigit():
-        raise NotAnsweredError("tries is not a number")
+    if attributes.get("rec") not in RECORDING_STATES or attributes.get("tries") not in TRIES:
+        raise NotAnsweredError("TransactionAttributes do not decode to a call state")
+    if not attributes.keys() <= KEY_SET:
+        raise NotAnsweredError("TransactionAttributes hold keys sma_handler does not keep")
     return phase
 
 
-def answer(actions: list[Answer], before: dict[str, str], after: dict[str, str]) -> Answer:
-    """The response: the full attributes when they changed, cleared keys as ""."""
-    after = {key: value for key, value in after.items() if value}
+def answer(actions: list[Answer], before: dict[str, str], changes: dict[str, str]) -> Answer:
+    """The response: the state (``before`` with ``changes``, "" unsetting a key) in full when
+    it changed, cleared keys as "". Empty values are dropped with C-level filters: a
+    comprehension over the ten keys was a third of the function."""
+    after = dict(filter(_VALUE, before.items()))
+    # As sma_handler: attributes that differ only by empty values are not sent again.
+    changed = False
+    cleared = []
+    for key, value in changes.items():
+        old = after.get(key, "")
+        if value:
+            if value != old:
+                after[key], changed = value, True
+        elif old:
+            del after[key]
+            cleared.append(key)
     if len(after) > 10 or max(map(len, after.values())) > 1024:
         raise NotAnsweredError("TransactionAttributes over the limits")
     response: Answer = {"SchemaVersion": "1.0", "Actions": actions}
-    if before != after:
-        for key in KEYS:
-            if before.get(key) and key not in after:
-                after[key] = ""
+    if changed or cleared:
+        for key in cleared:
+            after[key] = ""
         response["TransactionAttributes"] = after
     return response
 
@@ -153,8 +184,10 @@ def write(
     table = settings.optional(TABLE_ENV)
     if not table:
         return
-    with contextlib.suppress(CallRecError):  # sma_handler logs it; nothing fails here
+    try:
         CallRecords(table).update(transaction_id, values, appends or {})
+    except Exception:  # as sma_handler: any failure of the write is logged, the call goes on
+        logger.exception("floor: call record not written")
 
 
 def _epoch(now: str) -> float:
@@ -211,8 +244,8 @@ def handler(event: Any, context: Any = None) -> Answer:
         data = event.get("ActionData")
         action_type = data.get("Type") if type(data) is dict else None
         if event_type == "HANGUP":
-            return hangup(transaction_id, legs, attributes)
-        if event_type == "NEW_INBOUND_CALL" and phase == "new":
+            return hangup(transaction_id, legs, attributes, config)
+        if event_type == "NEW_INBOUND_CALL" and phase == "new" and data is None:
             return new_call(transaction_id, legs, attributes, config)
         if event_type != "ACTION_SUCCESSFUL" or type(data) is not dict:
             raise NotAnsweredError("not a transition the floor answers")
@@ -290,6 +323,8 @@ def digits(
     number = to_e164(str(data.get("ReceivedDigits") or ""), config.default_country_code)
     if number is None or number in (attributes.get("owner"), attributes.get("sma")):
         raise NotAnsweredError("not a number the floor dials")
+    if not is_e164(attributes.get("sma", "")):  # the caller id, checked as call_and_bridge does
+        raise NotAnsweredError("the SMA number in the attributes is not E.164")
     usage = UsageStore.configured()
     decision = authorize_dial_out(
         CallOwner.decode(attributes.get("own", "")),
@@ -304,10 +339,12 @@ def digits(
         {"Type": "PlayAudio", "Parameters": {"CallId": legs["LEG-A"][0], "AudioSource": source}},
         bridge(attributes["sma"], number, config),
     ]
-    return answer(actions, attributes, {**attributes, "phase": "connecting", "other": number})
+    return answer(actions, attributes, {"phase": "connecting", "other": number})
 
 
 def bridged(legs: dict[str, Leg], attributes: dict[str, str], config: Any, sequence: Any) -> Answer:
+    if not config.auto_start:
+        raise NotAnsweredError("recording on demand: not a transition the floor answers")
     leg_a, leg_b = legs["LEG-A"][0], legs["LEG-B"][0]
     outbound = attributes.get("dir") == "outbound"
     own = attributes.get("own", "")
@@ -315,29 +352,34 @@ def bridged(legs: dict[str, Leg], attributes: dict[str, str], config: Any, seque
     if outbound and call_owner is not None:
         own = call_owner.with_(bridged_at=int(_epoch(utc_now_iso()))).encode()
     built = templates(config)
-    listen = {"CallId": leg_a if outbound else leg_b, **built["listen"]}
-    actions: list[Answer] = [{"Type": "ReceiveDigits", "Parameters": listen}]
+    actions: list[Answer] = []
+    owner_leg = legs["LEG-A" if outbound else "LEG-B"]
+    if owner_leg[1]:  # the control digits are armed on the owner's leg while it is connected
+        listen = {"CallId": owner_leg[0], **built["listen"]}
+        actions.append({"Type": "ReceiveDigits", "Parameters": listen})
     if outbound:
         consent = {"CallId": leg_b, "AudioSource": built["consent"]}
         actions.append({"Type": "PlayAudio", "Parameters": consent})
     start = {"CallId": leg_a, "Track": "BOTH", "Destination": built["destination"]}
     actions.append({"Type": "StartCallRecording", "Parameters": start})
     asked_in = sequence if isinstance(sequence, int) and sequence else ""
-    state = {**attributes, "phase": "bridged", "recleg": leg_a}
-    state.update(pending=f"start|auto|{asked_in}", own=own)
-    return answer(actions, attributes, state)
+    changes = {"phase": "bridged", "recleg": leg_a, "pending": f"start|auto|{asked_in}"}
+    changes["own"] = own
+    return answer(actions, attributes, changes)
 
 
 def recording_started(
     transaction_id: str, attributes: dict[str, str], data: dict[str, Any]
 ) -> Answer:
-    command, _, rest = attributes.get("pending", "").partition(";")[0].partition("|")
-    by, _, asked_in = rest.partition("|")
-    if command != "start":
+    head, queue, _ = attributes.get("pending", "").partition(";")
+    command, encoded, rest = head.partition("|")
+    if command != "start" or not encoded or queue:  # a queue, or an earlier version's value
         raise NotAnsweredError("not a transition the floor answers")
+    by, _, asked_in = rest.partition("|")
+    sequence = int(asked_in) if asked_in.isdigit() else 0  # as Request.decode reads it
     now = utc_now_iso()
     destination = data.get("CallRecordingDestination")
-    location = destination.get("Location", "") if type(destination) is dict else ""
+    location = (destination.get("Location") or "") if type(destination) is dict else ""
     bucket, _, key = str(location).partition("/")
     values: dict[str, Any] = {"recording_state": "recording"}
     if bucket and key:
@@ -346,29 +388,36 @@ def recording_started(
         )
     if attributes.get("other"):
         values["other_number"] = attributes["other"]
-    entry = {"at": now, "state": "recording", "by": by, "command": command}
+    entry = {"at": now, "state": "recording", "by": by or "api", "command": command}
     entry["result"] = "ACTION_SUCCESSFUL"
-    if asked_in:
-        entry["requested_in_event"] = asked_in
+    if sequence:
+        entry["requested_in_event"] = str(sequence)
     write(transaction_id, values, {"recording_events": [entry]})
-    return answer([], attributes, {**attributes, "rec": "recording", "pending": ""})
+    return answer([], attributes, {"rec": "recording", "pending": ""})
 
 
-def hangup(transaction_id: str, legs: dict[str, Leg], attributes: dict[str, str]) -> Answer:
-    if attributes.get("pending") or attributes.get("phase") in ("new", "ended"):
+def hangup(
+    transaction_id: str, legs: dict[str, Leg], attributes: dict[str, str], config: Any
+) -> Answer:
+    phase = attributes.get("phase")
+    if attributes.get("pending") or phase in ("new", "ended"):
         raise NotAnsweredError("not a transition the floor answers")
-    connected = sorted((tag, leg[0]) for tag, leg in legs.items() if leg[1])
-    if connected:
-        actions = [
-            {"Type": "Hangup", "Parameters": {"CallId": call_id, "SipResponseCode": "0"}}
-            for _, call_id in reversed(connected)
-        ]
-        return answer(actions, attributes, {**attributes, "phase": "ending"})
+    if phase == "bridged" and attributes["rec"] == "not_started" and config.auto_start:
+        # sma_handler takes the automatic start as in flight (an earlier version's call) and
+        # notes that it is dropped
+        raise NotAnsweredError("not a transition the floor answers")
+    actions = [
+        {"Type": "Hangup", "Parameters": {"CallId": legs[tag][0], "SipResponseCode": "0"}}
+        for tag in ("LEG-B", "LEG-A")  # LEG-A, the transaction's leg, last
+        if tag in legs and legs[tag][1]
+    ]
+    if actions:
+        return answer(actions, attributes, {"phase": "ending"})
     now = utc_now_iso()
     values: dict[str, Any] = {"ended_at": now}
     if attributes.get("other"):
         values["other_number"] = attributes["other"]
-    after = {**attributes, "phase": "ended"}
+    after = {"phase": "ended"}
     appends: dict[str, list[Any]] = {}
     if attributes.get("rec") in ("recording", "paused"):
         after["rec"] = values["recording_state"] = "stopped"
