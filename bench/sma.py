@@ -128,22 +128,30 @@ class Meter:
         """The last call's answers and record updates in order, as JSON without the times."""
         return [_timeless(item) for item in self.trace]
 
-    def summary(self) -> tuple[float, float, float]:
-        """Mean and median wall time and CPU-time p99, in microseconds."""
+    def summary(self, less: Meter | None = None) -> tuple[float, float, float]:
+        """Mean and median wall time and CPU-time p99, in microseconds; ``less`` (the meter of a
+        handler that does nothing) is the timing's own cost, taken off each: its mean from the
+        mean, its median from the median and its median CPU time from the p99."""
         cpu = sorted(self.cpu_ns)
         p99 = cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))]
-        return (
-            statistics.fmean(self.wall_ns) / 1e3,
-            statistics.median(self.wall_ns) / 1e3,
-            p99 / 1e3,
-        )
+        mean, median = statistics.fmean(self.wall_ns) / 1e3, statistics.median(self.wall_ns) / 1e3
+        if less is None:
+            return mean, median, p99 / 1e3
+        less_mean, less_median, _ = less.summary()
+        less_cpu = statistics.median(less.cpu_ns) / 1e3
+        return mean - less_mean, median - less_median, p99 / 1e3 - less_cpu
 
 
 def run_interleaved(
-    ours: Meter, reference: Meter, calls: int, floor: Meter | None = None
+    ours: Meter,
+    reference: Meter,
+    calls: int,
+    floor: Meter | None = None,
+    empty: Meter | None = None,
 ) -> list[str]:
-    """Alternate the handlers call by call; the sequences where their actions differ from
-    ours (for the floor: where anything it answers or writes differs)."""
+    """Alternate the handlers call by call (``empty``: a handler that does nothing, whose
+    figures are the timing's own cost); the sequences where their actions differ from ours (for
+    the floor: where anything it answers or writes differs)."""
     sequences = {"dial-out": [load(n) for n in DIAL_OUT], "inbound": [load(n) for n in INBOUND]}
     differ: dict[str, str] = {}
     for i in range(calls):
@@ -152,6 +160,8 @@ def run_interleaved(
             theirs = reference.call(label, sequence, f"ref-{label}-{i}")
             if mine != theirs:
                 differ.setdefault(label, f"{label}: ours {mine} vs reference {theirs}")
+            if empty is not None:
+                empty.call(label, sequence, f"empty-{label}-{i}")
             if floor is not None:
                 floor.call(label, sequence, f"floor-{label}-{i}")
                 if floor.seen != ours.seen:
@@ -165,15 +175,21 @@ def run_interleaved(
     return list(differ.values())
 
 
-def report(title: str, ours: Meter, reference: Meter, floor: Meter) -> bool:
-    mean, median, p99 = ours.summary()
-    ref_mean, ref_median, ref_p99 = reference.summary()
+def report(title: str, ours: Meter, reference: Meter, floor: Meter, empty: Meter) -> bool:
+    mean, median, p99 = ours.summary(empty)
+    ref_mean, ref_median, ref_p99 = reference.summary(empty)
     ratio = mean / ref_mean
     print(f"-- {title}: {len(ours.wall_ns)} invocations each, interleaved")
+    overhead_mean, overhead_median, _ = empty.summary()
+    print(
+        f"   (the timing's own cost, a handler that does nothing: mean {overhead_mean:.1f} us, "
+        f"median {overhead_median:.1f} us, CPU median "
+        f"{statistics.median(empty.cpu_ns) / 1e3:.1f} us; taken off every figure below)"
+    )
     for name, figures in (
         ("sma_handler", (mean, median, p99)),
         ("reference", (ref_mean, ref_median, ref_p99)),
-        ("floor", floor.summary()),
+        ("floor", floor.summary(empty)),
     ):
         print(
             "   {:<12} mean {:8.1f} us  median {:8.1f} us  CPU p99 {:8.1f} us".format(
@@ -185,7 +201,7 @@ def report(title: str, ours: Meter, reference: Meter, floor: Meter) -> bool:
         f"   ratio (mean) {ratio:5.2f}x  (target <= {RATIO_TARGET}x);  median {median_ratio:5.2f}x"
     )
     print(f"   CPU p99      {p99:8.1f} us  (target <= {P99_TARGET_US:.0f} us)")
-    floor_ratio = floor.summary()[0] / ref_mean
+    floor_ratio = floor.summary(empty)[0] / ref_mean
     print(
         f"   floor        {floor_ratio:5.2f}x the reference: the leanest handler with "
         "sma_handler's obligations (bench/sma_floor.py)"
@@ -216,34 +232,39 @@ def environment() -> Iterator[None]:
 
 
 def meters(stub: bool) -> tuple[Meter, Meter, Callable[[], None]]:
-    """The two handlers, their writes counted; ``stub`` replaces DynamoDB by a counter."""
+    """The two handlers, their writes counted; ``stub`` replaces DynamoDB by a counter.
+
+    Every handler is stubbed at its DynamoDB client, so each pays for building its own requests
+    (ours through CallRecords, the reference by hand) and none for the network. CallRecords.update
+    is wrapped only to keep what ours (or the floor) asked to write, for comparing the two."""
     import bench.sma_reference as reference_module
+    from chalicelib import aws
     from chalicelib.call_records import CallRecords
     from chalicelib.sma.handler import handle
 
     ours, reference = Meter("sma_handler", handle), Meter("reference", reference_module.handler)
-    real_update, table = CallRecords.update, reference_module.TABLE
+    real_update, client, table = CallRecords.update, aws.client("dynamodb"), reference_module.TABLE
     real_put, real_item_update = table.put_item, table.update_item
 
     def update(self: CallRecords, transaction_id: str, *args: Any, **kwargs: Any) -> None:
-        meter = _RUNNING[0] if _RUNNING else ours  # ours, or the floor (which writes alike)
-        meter.writes += 1
-        meter.trace.append((args, kwargs))
-        if not stub:
-            real_update(self, transaction_id, *args, **kwargs)
+        (_RUNNING[0] if _RUNNING else ours).trace.append((args, kwargs))
+        real_update(self, transaction_id, *args, **kwargs)
 
-    def ref_write(real: Callable[..., Any]) -> Callable[..., Any]:
+    def counted(meter: Meter | None, real: Callable[..., Any]) -> Callable[..., Any]:
         def write(**kwargs: Any) -> Any:
-            reference.writes += 1
+            (meter or (_RUNNING[0] if _RUNNING else ours)).writes += 1  # ours, or the floor
             return {} if stub else real(**kwargs)
 
         return write
 
     CallRecords.update = update  # type: ignore[method-assign]
-    table.put_item, table.update_item = ref_write(real_put), ref_write(real_item_update)
+    client.update_item = counted(None, client.update_item)
+    table.put_item = counted(reference, real_put)
+    table.update_item = counted(reference, real_item_update)
 
     def restore() -> None:
         CallRecords.update = real_update  # type: ignore[method-assign]
+        del client.update_item  # the client's own method again
         table.put_item, table.update_item = real_put, real_item_update
 
     return ours, reference, restore
@@ -254,16 +275,24 @@ def warm_run(stub: bool, calls: int) -> bool:
 
     ours, reference, restore = meters(stub)
     floor = Meter("floor", bench.sma_floor.handler)
+    empty = Meter("empty", _answer_nothing)
     try:
-        run_interleaved(ours, reference, 20, floor)  # warm-up, not counted
-        for meter in (ours, reference, floor):
+        run_interleaved(ours, reference, 20, floor, empty)  # warm-up, not counted
+        for meter in (ours, reference, floor, empty):
             meter.reset()
-        differ = run_interleaved(ours, reference, calls, floor)
+        differ = run_interleaved(ours, reference, calls, floor, empty)
     finally:
         restore()
     for line in differ:
         print(f"   note: answers differ: {line}")
-    return report("storage stubbed" if stub else "moto DynamoDB", ours, reference, floor)
+    return report("storage stubbed" if stub else "moto DynamoDB", ours, reference, floor, empty)
+
+
+def _answer_nothing(event: dict[str, Any]) -> dict[str, Any]:
+    return _NOTHING
+
+
+_NOTHING: dict[str, Any] = {"Actions": []}
 
 
 def with_moto(calls: int) -> bool:
