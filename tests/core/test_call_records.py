@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import enum
+import types
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from moto import mock_aws
 
 from callrec.local.resources import create_call_records_table
 from chalicelib import aws
-from chalicelib.call_records import CallRecords
+from chalicelib.call_records import CallRecords, _to_dynamo
 from chalicelib.errors import StorageError
 
 TABLE = "callrec-test-records"
@@ -26,6 +29,46 @@ def test_update_creates_the_record(records: CallRecords) -> None:
     item = records.get("tx-1")
     assert item is not None
     assert (item["direction"], item["duration"], item["ok"]) == ("outbound", 12, True)
+
+
+class _Shade(enum.StrEnum):
+    RECORDING = "recording"
+
+
+class _Level(enum.IntEnum):
+    HIGH = 3
+
+
+@pytest.mark.parametrize(
+    ("value", "marshalled"),
+    [
+        ("text", {"S": "text"}),
+        (_Shade.RECORDING, {"S": "recording"}),
+        (12, {"N": "12"}),
+        (2.5, {"N": "2.5"}),
+        (_Level.HIGH, {"N": "3"}),
+        (True, {"BOOL": True}),
+        (None, {"NULL": True}),
+        ({"a": [1, "b"]}, {"M": {"a": {"L": [{"N": "1"}, {"S": "b"}]}}}),
+        (types.MappingProxyType({"k": False}), {"M": {"k": {"BOOL": False}}}),
+        (("x", None), {"L": [{"S": "x"}, {"NULL": True}]}),
+    ],
+)
+def test_every_kind_of_value_is_marshalled_as_its_dynamodb_type(
+    value: Any, marshalled: dict[str, Any]
+) -> None:
+    # Exact built-in types take a fast path, subclasses and Mappings the general one: both
+    # must give DynamoDB's form.
+    assert _to_dynamo(value) == marshalled
+
+
+def test_an_update_of_many_fields_writes_every_one(records: CallRecords) -> None:
+    values = {f"field_{i}": f"value {i}" for i in range(40)}
+    records.update("tx-1", values, {"notes": [{"text": "one"}]})
+    item = records.get("tx-1")
+    assert item is not None
+    assert {name: item[name] for name in values} == values
+    assert item["notes"] == [{"text": "one"}]
 
 
 def test_update_keeps_other_stages_attributes(records: CallRecords) -> None:
