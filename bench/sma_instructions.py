@@ -1,7 +1,7 @@
 """Instructions per SMA invocation, ours and the reference's, counted by valgrind's callgrind: a
 figure that does not move with the load of a shared machine, where bench/sma.py's wall times can
-vary several-fold between runs. Not part of ``make bench`` (it takes minutes); run it as
-``python -m bench.sma_instructions`` when comparing two versions of the hot path.
+vary several-fold between runs. ``make bench`` runs it last (about two minutes); on its own,
+``python -m bench.sma_instructions``, when comparing two versions of the hot path.
 
 The floor (bench/sma_floor.py) is counted beside them. Storage is stubbed as in bench/sma.py; the
 same dial-out and inbound events are answered ``ROUNDS`` times; the count of a run that answers
