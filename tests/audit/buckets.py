@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from callrec.local.resources import BLOCK_ALL_PUBLIC_ACCESS
+
 
 def harden(s3: Any, bucket: str, *, kms_key: str | None = None) -> None:
     """Public access blocked, default encryption, owner-enforced, versioned, with a lifecycle."""
     s3.put_public_access_block(
-        Bucket=bucket,
-        PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True,
-            "IgnorePublicAcls": True,
-            "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True,
-        },
+        Bucket=bucket, PublicAccessBlockConfiguration=BLOCK_ALL_PUBLIC_ACCESS
     )
     default: dict[str, str] = {"SSEAlgorithm": "AES256"}
     if kms_key:

@@ -38,14 +38,7 @@ def transcribed(console: Console, call: dict[str, Any]) -> Iterator[Stubber]:
     console.boto("s3").put_object(
         Bucket=console.bucket, Key=TRANSCRIPT_KEY, Body=FIXTURE.read_bytes()
     )
-    CallRecords().update(
-        TX,
-        {
-            "transcription_job": JOB,
-            "transcription_kind": "call-analytics",
-            "transcription_status": "COMPLETED",
-        },
-    )
+    _transcription_completed("call-analytics")
     stubber = Stubber(aws.client("transcribe"))
     location = f"https://s3.us-east-1.amazonaws.com/{console.bucket}/{TRANSCRIPT_KEY}"
     for _ in range(3):
@@ -188,14 +181,7 @@ def test_a_standard_job_transcript_is_found_through_get_transcription_job(
     console.boto("s3").put_object(
         Bucket=console.bucket, Key=TRANSCRIPT_KEY, Body=FIXTURE.read_bytes()
     )
-    CallRecords().update(
-        TX,
-        {
-            "transcription_job": JOB,
-            "transcription_kind": "standard",
-            "transcription_status": "COMPLETED",
-        },
-    )
+    _transcription_completed("standard")
     location = f"https://s3.us-east-1.amazonaws.com/{console.bucket}/{TRANSCRIPT_KEY}"
     with Stubber(aws.client("transcribe")) as stubber:
         stubber.add_response(
@@ -214,14 +200,7 @@ def test_the_redacted_transcript_is_the_one_shown(http: Any, console: Console, c
     console.boto("s3").put_object(
         Bucket=console.bucket, Key=redacted_key, Body=FIXTURE.read_bytes()
     )
-    CallRecords().update(
-        TX,
-        {
-            "transcription_job": JOB,
-            "transcription_kind": "call-analytics",
-            "transcription_status": "COMPLETED",
-        },
-    )
+    _transcription_completed("call-analytics")
     base = f"https://s3.us-east-1.amazonaws.com/{console.bucket}"
     with Stubber(aws.client("transcribe")) as stubber:
         stubber.add_response(
@@ -239,3 +218,12 @@ def test_the_redacted_transcript_is_the_one_shown(http: Any, console: Console, c
         response = http.get(f"/calls/{TX}/transcript", headers=console.headers("olive"))
     assert response.status_code == 200
     assert urlsplit(body(response)["url"]).path.endswith(redacted_key)
+
+
+def _transcription_completed(kind: str) -> None:
+    """The call record of a call whose Transcribe job (``kind``: call-analytics or standard)
+    has completed."""
+    CallRecords().update(
+        TX,
+        {"transcription_job": JOB, "transcription_kind": kind, "transcription_status": "COMPLETED"},
+    )

@@ -28,6 +28,15 @@ class Provisioned:
     prompts: tuple[str, ...]
 
 
+# S3 Block Public Access with all four settings on, as the bucket modules set it.
+BLOCK_ALL_PUBLIC_ACCESS: dict[str, bool] = {
+    "BlockPublicAcls": True,
+    "IgnorePublicAcls": True,
+    "BlockPublicPolicy": True,
+    "RestrictPublicBuckets": True,
+}
+
+
 def provision(definitions: Definitions, client: Any) -> Provisioned:
     """Create everything in moto; ``client(service)`` returns a boto3 client for the stack."""
     s3 = client("s3")
@@ -37,13 +46,7 @@ def provision(definitions: Definitions, client: Any) -> Provisioned:
     ):
         s3.create_bucket(Bucket=bucket)
         s3.put_public_access_block(
-            Bucket=bucket,
-            PublicAccessBlockConfiguration={
-                "BlockPublicAcls": True,
-                "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True,
-                "RestrictPublicBuckets": True,
-            },
+            Bucket=bucket, PublicAccessBlockConfiguration=BLOCK_ALL_PUBLIC_ACCESS
         )
         s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(moto_compatible(policy)))
     prompts = []
